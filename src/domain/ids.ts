@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Every record id is 96 bits: a 48-bit millisecond timestamp followed by 48 random bits.
+ * The canonical form is 24 lower-case hex characters; each surface renders it its own way
+ * (`cus_` + base62 natively). All renderings sort in creation order.
+ */
+export const ID_HEX_LENGTH = 24;
+const ID_BITS = 96n;
+const RANDOM_MASK = (1n << 48n) - 1n;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE62_LENGTH = 17; // 62^17 > 2^96
+const HEX_ID = /^[0-9a-f]{24}$/;
+
+let lastMs = 0;
+let lastRandom = 0n;
+
+/** A new canonical id; ids made by one process are strictly increasing. */
+export function newId(nowMs: number = Date.now()): string {
+  let random: bigint;
+  if (nowMs <= lastMs) {
+    // Same (or earlier, if the clock stepped back) millisecond: keep order by counting up.
+    nowMs = lastMs;
+    random = lastRandom + 1n;
+    if (random > RANDOM_MASK) {
+      nowMs += 1;
+      random = randomBigInt48() >> 1n;
+    }
+  } else {
+    // Leave headroom in the top bit so that a burst within one millisecond cannot overflow.
+    random = randomBigInt48() >> 1n;
+  }
+  lastMs = nowMs;
+  lastRandom = random;
+  const value = (BigInt(nowMs) << 48n) | random;
+  return value.toString(16).padStart(ID_HEX_LENGTH, '0');
+}
+
+function randomBigInt48(): bigint {
+  return BigInt('0x' + randomBytes(6).toString('hex'));
+}
+
+export function isCanonicalId(id: string): boolean {
+  return HEX_ID.test(id);
+}
+
+/** Milliseconds since the epoch at which the id was made. */
+export function idTimeMs(id: string): number {
+  return Number(BigInt('0x' + id) >> 48n);
+}
+
+export function toBase62(id: string): string {
+  let value = BigInt('0x' + id);
+  let out = '';
+  for (let i = 0; i < BASE62_LENGTH; i++) {
+    out = BASE62[Number(value % 62n)]! + out;
+    value /= 62n;
+  }
+  return out;
+}
+
+/** The canonical id for a base62 rendering, or null when the text is not one. */
+export function fromBase62(text: string): string | null {
+  if (text.length !== BASE62_LENGTH) return null;
+  let value = 0n;
+  for (const ch of text) {
+    const digit = BASE62.indexOf(ch);
+    if (digit < 0) return null;
+    value = value * 62n + BigInt(digit);
+  }
+  if (value >> ID_BITS !== 0n) return null;
+  return value.toString(16).padStart(ID_HEX_LENGTH, '0');
+}
+
+/** `prefix_` + base62, the native rendering (`cus_…`, `biz_…`). */
+export function toPrefixed(prefix: string, id: string): string {
+  return `${prefix}_${toBase62(id)}`;
+}
+
+export function fromPrefixed(prefix: string, text: string): string | null {
+  if (!text.startsWith(prefix + '_')) return null;
+  return fromBase62(text.slice(prefix.length + 1));
+}
+
+/** A random base62 string of `bytes` bytes of entropy, for secrets. */
+export function randomBase62(bytes: number): string {
+  let value = BigInt('0x' + randomBytes(bytes).toString('hex'));
+  const length = Math.ceil((bytes * 8) / Math.log2(62));
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out = BASE62[Number(value % 62n)]! + out;
+    value /= 62n;
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { CustomerService } from '../domain/customer-service.ts';
+import { randomBase62 } from '../domain/ids.ts';
+import type { Store } from '../store/store.ts';
+import { parseBracketForm } from './form-body.ts';
+import { nativeApi } from './native/plugin.ts';
+import type { App } from './types.ts';
+
+export interface AppOptions {
+  store: Store;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Never logged, wherever they appear. */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie', 'headers.authorization'];
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => `req_${randomBase62(12)}`,
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { querystringParser: (text: string) => parseBracketForm(text), maxParamLength: 200 },
+    ajv: {
+      customOptions: {
+        coerceTypes: 'array',
+        removeAdditional: false,
+        useDefaults: true,
+        allErrors: false,
+        verbose: true,
+        strict: false,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('store', options.store);
+  app.decorate('customers', new CustomerService(options.store));
+  app.decorateRequest('auth', null);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseBracketForm(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  // Responses are plain objects built by each surface's renderer; the schemas document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('Request-Id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Clientele',
+        version: '0.1.0',
+        description: "Customer records, wire-compatible with Stripe's Customers API, plus vendor surfaces over one store.",
+      },
+      components: {
+        securitySchemes: {
+          secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…; HTTP Basic with the key as user name also works.' },
+        },
+      },
+      security: [{ secretKey: [] }],
+      tags: [{ name: 'Customers', description: 'Native, Stripe-compatible API at /v1' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await options.store.ping();
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await app.register(nativeApi, { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { Mode } from '../domain/customer.ts';
+import { hashSecret, isKeyActive, sameHash, secretKeyMode, type Tenant } from '../domain/tenant.ts';
+import type { Store } from '../store/store.ts';
+
+export interface AuthContext {
+  tenant: Tenant;
+  mode: Mode;
+  /** The id of the key used: safe to log and record; the secret never is. */
+  keyId: string;
+}
+
+export type AuthFailure = 'missing' | 'malformed' | 'invalid' | 'expired';
+
+export class AuthError extends Error {
+  constructor(
+    readonly reason: AuthFailure,
+    /** The presented key with all but its last four characters masked, for the message. */
+    readonly masked: string | null,
+  ) {
+    super(`authentication failed: ${reason}`);
+    this.name = 'AuthError';
+  }
+}
+
+/** The secret key from `Authorization: Bearer <key>` or HTTP Basic with the key as user name. */
+export function secretFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const [scheme, value] = header.trim().split(/\s+/, 2);
+  if (!scheme || !value) return null;
+  if (scheme.toLowerCase() === 'bearer') return value;
+  if (scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? decoded : decoded.slice(0, colon);
+  }
+  return null;
+}
+
+export function maskKey(secret: string): string {
+  const prefix = secret.match(/^(sk_(?:test|live)_)/)?.[1] ?? '';
+  return prefix + '*'.repeat(Math.max(0, Math.min(secret.length - prefix.length - 4, 24))) + secret.slice(-4);
+}
+
+/** Resolves a secret key to its tenant and mode; throws AuthError otherwise. */
+export async function authenticateSecretKey(store: Store, header: string | undefined): Promise<AuthContext> {
+  if (header === undefined || header.trim() === '') throw new AuthError('missing', null);
+  const secret = secretFromHeader(header);
+  if (secret === null) throw new AuthError('malformed', null);
+  const mode = secretKeyMode(secret);
+  if (mode === null) throw new AuthError('invalid', maskKey(secret));
+  const hash = hashSecret(secret);
+  const found = await store.findApiKey(hash);
+  // The lookup is by hash; compare again in constant time so that no code path compares secrets naively.
+  if (!found || !sameHash(found.key.hash, hash) || found.key.mode !== mode) throw new AuthError('invalid', maskKey(secret));
+  if (!isKeyActive(found.key)) throw new AuthError('expired', maskKey(secret));
+  return { tenant: found.tenant, mode, keyId: found.key.id };
+}

@@ -1,0 +1,22 @@
+import type { App } from '../../types.ts';
+import { CreateCustomerBody, CustomerObject, StripeError } from '../schemas.ts';
+import { customerToWire, patchFromWire } from '../customer-wire.ts';
+import { checkExpand } from '../expand.ts';
+import { scopeOf } from '../scope.ts';
+
+export function v1CustomersCreate(app: App): void {
+  app.post('/customers', {
+    schema: {
+      tags: ['Customers'],
+      summary: 'Create a customer',
+      body: CreateCustomerBody,
+      response: { 200: CustomerObject, '4xx': StripeError },
+    },
+    handler: async (request) => {
+      const body = request.body ?? {};
+      checkExpand(body.expand, '');
+      const customer = await app.customers.create(scopeOf(request), patchFromWire(body));
+      return customerToWire(customer);
+    },
+  });
+}

@@ -1,0 +1,25 @@
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../types.ts';
+import { CustomerIdParams, CustomerObject, StripeError, UpdateCustomerBody } from '../schemas.ts';
+import { customerToWire, patchFromWire } from '../customer-wire.ts';
+import { checkExpand } from '../expand.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
+
+/** Stripe updates with POST; PATCH is accepted too, with the same partial-update rules. */
+export function v1CustomersUpdate(app: App): void {
+  const handler = async (request: FastifyRequest<{ Params: { id: string }; Body: UpdateCustomerBody | undefined }>) => {
+    const body = request.body ?? {};
+    checkExpand(body.expand, '');
+    const customer = await app.customers.update(scopeOf(request), customerIdParam(request.params.id), patchFromWire(body));
+    return customerToWire(customer);
+  };
+  const schema = {
+    tags: ['Customers'],
+    summary: 'Update a customer: only the parameters given change',
+    params: CustomerIdParams,
+    body: UpdateCustomerBody,
+    response: { 200: CustomerObject, '4xx': StripeError },
+  };
+  app.post('/customers/:id', { schema, handler });
+  app.patch('/customers/:id', { schema, handler });
+}

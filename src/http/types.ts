@@ -1,0 +1,24 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CustomerService } from '../domain/customer-service.ts';
+import type { Store } from '../store/store.ts';
+import type { AuthContext } from './auth.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    customers: CustomerService;
+  }
+  interface FastifyRequest {
+    /** Set by a surface's authentication hook; absent on public routes. */
+    auth: AuthContext | null;
+  }
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;

@@ -1,0 +1,106 @@
+import type { Customer } from '../domain/customer.ts';
+
+/** A customer as both SQL backends store it: scalars in columns, sub-objects as JSON text. */
+export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | number | null>;
+
+export const CUSTOMER_COLUMNS = [
+  'tenant_id', 'mode', 'id', 'created', 'updated', 'deleted_at', 'version',
+  'email', 'email_lower', 'email_unique', 'name', 'phone', 'description', 'individual_name',
+  'external_id', 'company_name', 'billing_email', 'website', 'status', 'balance', 'currency',
+  'default_source', 'delinquent', 'invoice_prefix', 'next_invoice_sequence', 'tax_exempt',
+  'test_clock', 'seller_id', 'stripe_customer_id', 'address', 'shipping', 'invoice_settings',
+  'metadata', 'preferred_locales', 'tax_ids', 'contacts',
+] as const;
+
+const JSON_COLUMNS = new Set(['address', 'shipping', 'invoice_settings', 'metadata', 'preferred_locales', 'tax_ids', 'contacts']);
+
+export function customerToRow(c: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): CustomerRow {
+  const emailLower = c.email === null ? null : c.email.toLowerCase();
+  return {
+    tenant_id: c.tenant_id,
+    mode: c.mode,
+    id: c.id,
+    created: c.created,
+    updated: c.updated,
+    deleted_at: deletedAt,
+    version: c.version,
+    email: c.email,
+    email_lower: emailLower,
+    email_unique: enforceUniqueEmail && deletedAt === null ? emailLower : null,
+    name: c.name,
+    phone: c.phone,
+    description: c.description,
+    individual_name: c.individual_name,
+    external_id: c.external_id,
+    company_name: c.company_name,
+    billing_email: c.billing_email,
+    website: c.website,
+    status: c.status,
+    balance: c.balance,
+    currency: c.currency,
+    default_source: c.default_source,
+    delinquent: c.delinquent ? 1 : 0,
+    invoice_prefix: c.invoice_prefix,
+    next_invoice_sequence: c.next_invoice_sequence,
+    tax_exempt: c.tax_exempt,
+    test_clock: c.test_clock,
+    seller_id: c.seller_id,
+    stripe_customer_id: c.stripe_customer_id,
+    address: json(c.address),
+    shipping: json(c.shipping),
+    invoice_settings: json(c.invoice_settings),
+    metadata: json(c.metadata),
+    preferred_locales: json(c.preferred_locales),
+    tax_ids: json(c.tax_ids),
+    contacts: json(c.contacts),
+  };
+}
+
+function json(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+export function rowToCustomer(row: Record<string, unknown>): Customer {
+  const r = row as Record<string, string | number | null>;
+  const parsed = (col: string) => {
+    const v = r[col];
+    if (v === null || v === undefined) return null;
+    return JSON_COLUMNS.has(col) && typeof v === 'string' ? JSON.parse(v) : v;
+  };
+  return {
+    id: r.id as string,
+    tenant_id: r.tenant_id as string,
+    mode: r.mode as Customer['mode'],
+    created: Number(r.created),
+    updated: Number(r.updated),
+    deleted: r.deleted_at !== null && r.deleted_at !== undefined,
+    version: Number(r.version),
+    name: r.name as string | null,
+    email: r.email as string | null,
+    phone: r.phone as string | null,
+    description: r.description as string | null,
+    individual_name: r.individual_name as string | null,
+    external_id: r.external_id as string | null,
+    company_name: r.company_name as string | null,
+    billing_email: r.billing_email as string | null,
+    website: r.website as string | null,
+    status: r.status as Customer['status'],
+    balance: Number(r.balance),
+    currency: r.currency as string | null,
+    default_source: r.default_source as string | null,
+    delinquent: Boolean(r.delinquent),
+    invoice_prefix: r.invoice_prefix as string,
+    next_invoice_sequence: Number(r.next_invoice_sequence),
+    tax_exempt: r.tax_exempt as Customer['tax_exempt'],
+    test_clock: r.test_clock as string | null,
+    seller_id: r.seller_id as string | null,
+    stripe_customer_id: r.stripe_customer_id as string | null,
+    address: parsed('address'),
+    shipping: parsed('shipping'),
+    invoice_settings: parsed('invoice_settings'),
+    metadata: parsed('metadata') ?? {},
+    preferred_locales: parsed('preferred_locales') ?? [],
+    tax_ids: parsed('tax_ids') ?? [],
+    contacts: parsed('contacts') ?? [],
+  };
+}

@@ -1,0 +1,347 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Customer, CustomerScope } from '../../domain/customer.ts';
+import { ConflictError, EmailTakenError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
+import type { SearchQuery } from '../../domain/search-query.ts';
+import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
+import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer } from '../customer-row.ts';
+import type { Cursor, CustomerUpdater, ListQuery, Page, SearchPageQuery, Store } from '../store.ts';
+import { compileSearch } from './search-sql.ts';
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+const BUSY_TIMEOUT_MS = 5000;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write is
+ * acknowledged only once its commit is durable. Several processes may share the file.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly insertSql: Database.Statement;
+  private readonly updateSql: Database.Statement;
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    const cols = CUSTOMER_COLUMNS.join(', ');
+    const values = CUSTOMER_COLUMNS.map((c) => '@' + c).join(', ');
+    this.insertSql = db.prepare(`INSERT INTO customers (${cols}) VALUES (${values})`);
+    const sets = CUSTOMER_COLUMNS.filter((c) => !['tenant_id', 'mode', 'id'].includes(c))
+      .map((c) => `${c} = @${c}`)
+      .join(', ');
+    this.updateSql = db.prepare(`UPDATE customers SET ${sets} WHERE tenant_id = @tenant_id AND mode = @mode AND id = @id`);
+  }
+
+  /** Opens (creating if needed) the database file and applies migrations. */
+  static async open(file: string): Promise<SqliteStore> {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  async migrate(): Promise<void> {
+    migrate(this.db);
+  }
+
+  async ping(): Promise<void> {
+    guard(() => this.stmt('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone = false): Promise<boolean> {
+    return guard(() =>
+      this.db.transaction(() => {
+        if (onlyIfNone && this.stmt('SELECT 1 FROM tenants LIMIT 1').get()) return false;
+        this
+          .stmt('INSERT INTO tenants (id, name, created, email_uniqueness) VALUES (?, ?, ?, ?)')
+          .run(tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness);
+        for (const key of keys) this.insertKey(key);
+        return true;
+      }).immediate(),
+    );
+  }
+
+  async getTenant(id: string): Promise<Tenant | null> {
+    const row = guard(() => this.stmt('SELECT * FROM tenants WHERE id = ?').get(id)) as Row | undefined;
+    return row ? rowToTenant(row) : null;
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    const rows = guard(() => this.stmt('SELECT * FROM tenants ORDER BY created, id').all()) as Row[];
+    return rows.map(rowToTenant);
+  }
+
+  async updateTenantSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant> {
+    return guard(() =>
+      this.db.transaction(() => {
+        const current = this.stmt('SELECT * FROM tenants WHERE id = ?').get(id) as Row | undefined;
+        if (!current) throw new NotFoundError('tenant', id);
+        if (settings.email_uniqueness !== undefined) {
+          this.stmt('UPDATE tenants SET email_uniqueness = ? WHERE id = ?').run(settings.email_uniqueness, id);
+          const enforce = settings.email_uniqueness === 'enforced';
+          try {
+            this
+              .stmt(
+                `UPDATE customers SET email_unique = CASE WHEN ? AND deleted_at IS NULL THEN email_lower END WHERE tenant_id = ?`,
+              )
+              .run(enforce ? 1 : 0, id);
+          } catch (err) {
+            if (isUniqueViolation(err)) {
+              throw new ConflictError(
+                ['email_uniqueness'],
+                'Cannot enforce unique e-mails: some non-deleted customers share an e-mail address. Resolve the duplicates first.',
+              );
+            }
+            throw err;
+          }
+        }
+        return rowToTenant(this.stmt('SELECT * FROM tenants WHERE id = ?').get(id) as Row);
+      }).immediate(),
+    );
+  }
+
+  async findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null> {
+    const row = guard(() =>
+      this
+        .stmt(
+          `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+             FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?`,
+        )
+        .get(hash),
+    ) as Row | undefined;
+    if (!row) return null;
+    return {
+      key: rowToKey(row),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+    };
+  }
+
+  async rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void> {
+    guard(() =>
+      this.db.transaction(() => {
+        this
+          .stmt(
+            `UPDATE api_keys SET expires_at = min(coalesce(expires_at, ?), ?) WHERE tenant_id = ? AND mode = ?`,
+          )
+          .run(oldExpireAt, oldExpireAt, key.tenant_id, key.mode);
+        this.insertKey(key);
+      }).immediate(),
+    );
+  }
+
+  private insertKey(key: ApiKeyRecord): void {
+    this
+      .stmt('INSERT INTO api_keys (tenant_id, id, mode, hash, last4, created, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(key.tenant_id, key.id, key.mode, key.hash, key.last4, key.created, key.expires_at);
+  }
+
+  async insertCustomer(customer: Customer): Promise<Customer> {
+    return guard(() =>
+      this.db.transaction(() => {
+        const enforce = this.enforcesUniqueEmail(customer.tenant_id);
+        this.writeCustomer(this.insertSql, customer, enforce);
+        return customer;
+      }).immediate(),
+    );
+  }
+
+  async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
+    const row = guard(() => this.selectCustomer(scope, id));
+    return row ? rowToCustomer(row) : null;
+  }
+
+  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer> {
+    // BEGIN IMMEDIATE takes the write lock before the read: no other writer, in this
+    // process or another, can slip in between the read and the write.
+    return guard(() =>
+      this.db.transaction(() => {
+        const row = this.selectCustomer(scope, id);
+        if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
+        const next = update(rowToCustomer(row));
+        this.writeCustomer(this.updateSql, next, this.enforcesUniqueEmail(scope.tenantId));
+        return next;
+      }).immediate(),
+    );
+  }
+
+  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer> {
+    return guard(() =>
+      this.db.transaction(() => {
+        const row = this.selectCustomer(scope, id);
+        if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
+        const current = rowToCustomer(row);
+        const next: Customer = { ...current, deleted: true, version: current.version + 1, updated: Math.max(nowMs, current.updated) };
+        this.updateSql.run(customerToRow(next, false, nowMs));
+        return next;
+      }).immediate(),
+    );
+  }
+
+  async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
+    return guard(() => {
+      const where = ['tenant_id = ?', 'mode = ?', 'deleted_at IS NULL'];
+      const params: unknown[] = [scope.tenantId, scope.mode];
+      if (query.email !== undefined) {
+        where.push('email = ?');
+        params.push(query.email);
+      }
+      const range = query.created ?? {};
+      for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+        if (range[op] !== undefined) {
+          where.push(`created ${sql} ?`);
+          params.push(range[op]);
+        }
+      }
+      let backwards = false;
+      if (query.startingAfter !== undefined) {
+        const c = this.cursorOf(scope, query.startingAfter, 'starting_after');
+        where.push('(created, id) < (?, ?)');
+        params.push(c.created, c.id);
+      } else if (query.endingBefore !== undefined) {
+        const c = this.cursorOf(scope, query.endingBefore, 'ending_before');
+        where.push('(created, id) > (?, ?)');
+        params.push(c.created, c.id);
+        backwards = true;
+      }
+      const order = backwards ? 'created ASC, id ASC' : 'created DESC, id DESC';
+      const rows = this
+        .stmt(`SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`)
+        .all(...params, query.limit + 1) as Row[];
+      const hasMore = rows.length > query.limit;
+      const page = rows.slice(0, query.limit).map(rowToCustomer);
+      if (backwards) page.reverse();
+      return { data: page, hasMore };
+    });
+  }
+
+  async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
+    return guard(() => {
+      const match = compileSearch(query);
+      const where = ['tenant_id = ?', 'mode = ?', 'deleted_at IS NULL', match.sql];
+      const params: unknown[] = [scope.tenantId, scope.mode, ...match.params];
+      let total: number | undefined;
+      if (page.withTotal) {
+        const row = this.stmt(`SELECT count(*) AS n FROM customers WHERE ${where.join(' AND ')}`).get(...params) as { n: number };
+        total = row.n;
+      }
+      if (page.after) {
+        where.push('(created, id) < (?, ?)');
+        params.push(page.after.created, page.after.id);
+      }
+      const rows = this
+        .stmt(`SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`)
+        .all(...params, page.limit + 1) as Row[];
+      const result: Page<Customer> = { data: rows.slice(0, page.limit).map(rowToCustomer), hasMore: rows.length > page.limit };
+      if (total !== undefined) result.total = total;
+      return result;
+    });
+  }
+
+  /** A prepared statement, prepared once per distinct SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // Search builds SQL per query shape; bound the cache rather than let it grow forever.
+      if (this.statements.size >= 1000) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private selectCustomer(scope: CustomerScope, id: string): Row | undefined {
+    return this
+      .stmt('SELECT * FROM customers WHERE tenant_id = ? AND mode = ? AND id = ?')
+      .get(scope.tenantId, scope.mode, id) as Row | undefined;
+  }
+
+  private cursorOf(scope: CustomerScope, id: string, param: string): Cursor {
+    const row = this
+      .stmt('SELECT created, id FROM customers WHERE tenant_id = ? AND mode = ? AND id = ?')
+      .get(scope.tenantId, scope.mode, id) as Cursor | undefined;
+    if (!row) throw new NotFoundError('customer', id, [param]);
+    return row;
+  }
+
+  private enforcesUniqueEmail(tenantId: string): boolean {
+    const row = this.stmt('SELECT email_uniqueness FROM tenants WHERE id = ?').get(tenantId) as Row | undefined;
+    return row?.email_uniqueness !== 'off';
+  }
+
+  private writeCustomer(statement: Database.Statement, customer: Customer, enforceUniqueEmail: boolean): void {
+    try {
+      statement.run(customerToRow(customer, enforceUniqueEmail));
+    } catch (err) {
+      if (isUniqueViolation(err) && String((err as Error).message).includes('email_unique')) {
+        throw new EmailTakenError(customer.email ?? '');
+      }
+      throw err;
+    }
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  // IMMEDIATE: two processes starting together serialise here and each file runs once.
+  db.transaction(() => {
+    const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
+    for (const file of files) {
+      const version = file.replace(/\.sql$/, '');
+      if (done.has(version)) continue;
+      db.exec(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+    }
+  }).immediate();
+}
+
+function rowToTenant(row: Row): Tenant {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    created: Number(row.created),
+    settings: { email_uniqueness: row.email_uniqueness === 'off' ? 'off' : 'enforced' },
+  };
+}
+
+function rowToKey(row: Row): ApiKeyRecord {
+  return {
+    id: row.id as string,
+    tenant_id: row.tenant_id as string,
+    mode: row.mode as ApiKeyRecord['mode'],
+    hash: row.hash as string,
+    last4: row.last4 as string,
+    created: Number(row.created),
+    expires_at: row.expires_at === null ? null : Number(row.expires_at),
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Runs `fn`, turning a database that stays locked or unreachable into UnavailableError. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: string })?.code ?? '';
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY')) {
+      throw new UnavailableError('The store is busy; retry the request.', { cause: err });
+    }
+    throw err;
+  }
+}

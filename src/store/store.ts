@@ -1,0 +1,83 @@
+import type { Customer, CustomerScope } from '../domain/customer.ts';
+import type { SearchQuery } from '../domain/search-query.ts';
+import type { ApiKeyRecord, Tenant, TenantSettings } from '../domain/tenant.ts';
+
+/** A position in the (created, id) order of customers. */
+export interface Cursor {
+  created: number;
+  id: string;
+}
+
+export interface CreatedRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+export interface ListQuery {
+  limit: number;
+  /** Customers older than this one (the next page, newest first). */
+  startingAfter?: string;
+  /** Customers newer than this one (the previous page), still returned newest first. */
+  endingBefore?: string;
+  /** Exact, case-sensitive e-mail. */
+  email?: string;
+  created?: CreatedRange;
+}
+
+export interface SearchPageQuery {
+  limit: number;
+  after?: Cursor;
+  withTotal?: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+  total?: number;
+}
+
+/** Transforms the current customer into the next one, or throws to abort without writing. */
+export type CustomerUpdater = (current: Customer) => Customer;
+
+/**
+ * The one storage interface every backend implements. Asynchronous and backend-neutral:
+ * routes and domain never see SQL. Every customer operation is scoped to a tenant and mode.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations; safe to call from many processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a tenant with its keys; with `onlyIfNone`, only when there is no tenant yet. True if created. */
+  createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone?: boolean): Promise<boolean>;
+  getTenant(id: string): Promise<Tenant | null>;
+  listTenants(): Promise<Tenant[]>;
+  /** Changes settings; turning e-mail uniqueness on fails with a ConflictError if duplicates exist. */
+  updateTenantSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant>;
+
+  /** The key with this hash, with its tenant, whether or not it has expired. */
+  findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null>;
+  /** Adds `key` and makes the tenant's other keys of that mode expire at `oldExpireAt` (unix s). */
+  rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void>;
+
+  /** Inserts a new customer; EmailTakenError when the tenant enforces unique e-mails and it is taken. */
+  insertCustomer(customer: Customer): Promise<Customer>;
+  /** The customer, deleted or not; null when there never was one. */
+  getCustomer(scope: CustomerScope, id: string): Promise<Customer | null>;
+  /**
+   * Reads, transforms and writes one customer atomically: concurrent updates never lose each other.
+   * NotFoundError when missing or deleted.
+   */
+  updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer>;
+  /** Marks the customer deleted; NotFoundError when missing or already deleted. */
+  deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer>;
+  /** Non-deleted customers, newest first. NotFoundError (path = the cursor field) for an unknown cursor id. */
+  listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>>;
+  /** Non-deleted customers matching `query`, newest first, strongly consistent. */
+  searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>>;
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { buildApp } from '../../src/http/app.ts';
+import { TenantService, tenantIdToWire } from '../../src/domain/tenant-service.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { App } from '../../src/http/types.ts';
+
+export interface TestTenant {
+  id: string;
+  wireId: string;
+  keys: { test: string; live: string };
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  store: Store;
+  app: App;
+  dir: string;
+  tenant: TestTenant;
+  tenants: TenantService;
+  newTenant(name?: string): Promise<TestTenant>;
+  /** The official Stripe SDK pointed at this server. */
+  stripe(key?: string): Stripe;
+  /** fetch against the server with the tenant's test key unless `key` is given (null: no auth). */
+  request(method: string, path: string, init?: { key?: string | null; form?: string; json?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+/** A real server over HTTP on a fresh SQLite file in a temp directory. */
+export async function startServer(): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'clientele-test-'));
+  const store = await SqliteStore.open(join(dir, 'clientele.sqlite'));
+  const app = await buildApp({ store });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  const port = address.port;
+  const url = `http://127.0.0.1:${port}`;
+  const tenants = new TenantService(store);
+
+  const newTenant = async (name = 'Acme'): Promise<TestTenant> => {
+    const made = await tenants.create(name);
+    if (!made) throw new Error('tenant not created');
+    return { id: made.tenant.id, wireId: tenantIdToWire(made.tenant.id), keys: made.secrets };
+  };
+  const tenant = await newTenant('Test tenant');
+
+  return {
+    url,
+    port,
+    store,
+    app,
+    dir,
+    tenant,
+    tenants,
+    newTenant,
+    stripe: (key = tenant.keys.test) =>
+      new Stripe(key, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false }),
+    async request(method, path, init = {}) {
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      const key = init.key === undefined ? tenant.keys.test : init.key;
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      let body: string | undefined;
+      if (init.form !== undefined) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = init.form;
+      } else if (init.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(init.json);
+      }
+      const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Asserts a Stripe SDK call fails, returning the SDK's error for inspection. */
+export async function stripeError(promise: Promise<unknown>): Promise<InstanceType<typeof Stripe.errors.StripeError>> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeError) return err;
+    throw err;
+  }
+  throw new Error('expected the Stripe call to fail');
+}
