@@ -26,7 +26,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: { querystringParser: (text: string) => parseBracketForm(text), maxParamLength: 200 },
     ajv: {
       customOptions: {
-        coerceTypes: 'array',
+        // Scalars only: 'array' coercion unwraps one-element lists inside unions (ajv mutates the data).
+        coerceTypes: true,
         removeAdditional: false,
         useDefaults: true,
         allErrors: false,

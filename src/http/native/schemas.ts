@@ -8,7 +8,8 @@ import { LIMITS, STRIPE_LIMITS } from '../../domain/limits.ts';
 
 /** `""` (form) or `null` (JSON): the caller wants the field cleared. */
 const Empty = Type.Union([Type.Literal(''), Type.Null()]);
-const emptyable = <T extends TSchema>(schema: T) => Type.Union([schema, Empty]);
+// Empty first: with form coercion, "" must not be read as [""] by an array branch.
+const emptyable = <T extends TSchema>(schema: T) => Type.Union([Empty, schema]);
 const text = (maxLength: number, description?: string) =>
   emptyable(Type.String({ maxLength, ...(description ? { description } : {}) }));
 
