@@ -19,7 +19,7 @@ describe('POST /v1/customers (errors)', () => {
     assert.equal(err.rawType, 'invalid_request_error');
     assert.equal(err.code, 'resource_already_exists');
     assert.equal(err.param, 'email');
-    assert.equal(err.headers['stripe-should-retry'], 'false');
+    assert.equal(err.headers?.['stripe-should-retry'], 'false');
     const list = await stripe.customers.list({ email: 'dup@example.com' });
     assert.equal(list.data.length, 1);
   });
