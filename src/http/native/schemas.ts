@@ -190,6 +190,9 @@ export const SearchCustomersQuery = Type.Object(
 );
 export type SearchCustomersQuery = Static<typeof SearchCustomersQuery>;
 
+/** Write routes take Stripe's form encoding (what the SDKs send) and JSON. */
+export const FORM_AND_JSON = ['application/x-www-form-urlencoded', 'application/json'];
+
 // ---- responses (documentation) ----
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

@@ -1,5 +1,5 @@
 import type { App } from '../../types.ts';
-import { CreateCustomerBody, CustomerObject, StripeError } from '../schemas.ts';
+import { CreateCustomerBody, CustomerObject, StripeError, FORM_AND_JSON } from '../schemas.ts';
 import { customerToWire, patchFromWire } from '../customer-wire.ts';
 import { checkExpand } from '../expand.ts';
 import { scopeOf } from '../scope.ts';
@@ -8,6 +8,7 @@ export function v1CustomersCreate(app: App): void {
   app.post('/customers', {
     schema: {
       tags: ['Customers'],
+      consumes: FORM_AND_JSON,
       summary: 'Create a customer',
       body: CreateCustomerBody,
       response: { 200: CustomerObject, '4xx': StripeError },

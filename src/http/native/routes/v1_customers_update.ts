@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../types.ts';
-import { CustomerIdParams, CustomerObject, StripeError, UpdateCustomerBody } from '../schemas.ts';
+import { CustomerIdParams, CustomerObject, StripeError, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
 import { customerToWire, patchFromWire } from '../customer-wire.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
@@ -15,6 +15,7 @@ export function v1CustomersUpdate(app: App): void {
   };
   const schema = {
     tags: ['Customers'],
+    consumes: FORM_AND_JSON,
     summary: 'Update a customer: only the parameters given change',
     params: CustomerIdParams,
     body: UpdateCustomerBody,

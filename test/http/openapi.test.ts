@@ -1,0 +1,55 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+describe('GET /openapi.json and /docs', () => {
+  let server: TestServer;
+  before(async () => (server = await startServer()));
+  after(async () => server.close());
+
+  it('serves an OpenAPI 3.1 document with every native route, without authentication', async () => {
+    const res = await server.request('GET', '/openapi.json', { key: null });
+    assert.equal(res.status, 200);
+    const doc = res.body;
+    assert.equal(doc.openapi, '3.1.0');
+    assert.deepEqual(Object.keys(doc.paths['/v1/customers']).sort(), ['get', 'post']);
+    assert.deepEqual(Object.keys(doc.paths['/v1/customers/{id}']).sort(), ['delete', 'get', 'patch', 'post']);
+    assert.deepEqual(Object.keys(doc.paths['/v1/customers/search']), ['get']);
+    const body = doc.paths['/v1/customers'].post.requestBody.content;
+    assert.deepEqual(Object.keys(body).sort(), ['application/json', 'application/x-www-form-urlencoded']);
+    assert.ok(body['application/json'].schema.properties.metadata, 'request parameters documented');
+  });
+
+  it('documents exactly the fields the API prints: the response schema and the renderer agree', async () => {
+    const doc = (await server.request('GET', '/openapi.json', { key: null })).body;
+    const ok = doc.paths['/v1/customers'].post.responses['200'].content['application/json'].schema;
+    const documented = Object.keys(ok.properties).sort();
+    const printed = await server.request('POST', '/v1/customers', { form: 'business_name=B&individual_name=I' });
+    assert.deepEqual(Object.keys(printed.body).sort(), documented);
+    const required = new Set<string>(ok.required);
+    const plain = await server.request('POST', '/v1/customers', { form: '' });
+    for (const key of Object.keys(plain.body)) assert.ok(required.has(key), `${key} printed but not required`);
+    for (const key of required) assert.ok(key in plain.body, `${key} required but not printed`);
+  });
+
+  it('serves the interactive documentation at /docs', async () => {
+    const res = await fetch(server.url + '/docs');
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<html/i);
+  });
+
+  it('answers /healthz with ok while the store answers', async () => {
+    const res = await server.request('GET', '/healthz', { key: null });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { status: 'ok' });
+  });
+
+  it('answers /healthz with 503 once the store is gone', async () => {
+    const other = await startServer();
+    await other.store.close();
+    const res = await other.request('GET', '/healthz', { key: null });
+    assert.equal(res.status, 503);
+    assert.deepEqual(res.body, { status: 'unavailable' });
+    await other.close();
+  });
+});
