@@ -5,8 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CustomerService } from '../domain/customer-service.ts';
 import { randomBase62 } from '../domain/ids.ts';
 import type { Store } from '../store/store.ts';
-import { parseBracketForm } from './form-body.ts';
+import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts';
 import { nativeApi } from './native/plugin.ts';
+import { frameworkErrorHandler } from './surfaces.ts';
 import type { App } from './types.ts';
 
 export interface AppOptions {
@@ -23,7 +24,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     genReqId: () => `req_${randomBase62(12)}`,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    routerOptions: { querystringParser: (text: string) => parseBracketForm(text), maxParamLength: 200 },
+    routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
+    // Errors raised while routing, before any surface sees the request, still leave in its format.
+    frameworkErrors: (err, request, reply) => frameworkErrorHandler(err, request, reply),
     ajv: {
       customOptions: {
         // Scalars only: 'array' coercion unwraps one-element lists inside unions (ajv mutates the data).
@@ -54,6 +57,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('Request-Id', request.id);
+  });
+  app.addHook('preValidation', async (request) => {
+    const failed = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
+    if (failed) throw failed;
   });
 
   await app.register(swagger, {

@@ -8,8 +8,9 @@ import qs from 'qs';
 const OPTIONS: qs.IParseOptions = {
   depth: 5,
   strictDepth: true,
-  arrayLimit: 100,
-  parameterLimit: 2000,
+  // Above every schema's maxItems, so that the schema, not the parser, names the parameter.
+  arrayLimit: 1000,
+  parameterLimit: 5000,
   throwOnLimitExceeded: true,
   allowPrototypes: false,
   allowDots: false,
@@ -30,5 +31,16 @@ export function parseBracketForm(text: string): Record<string, unknown> {
     return qs.parse(text, OPTIONS) as Record<string, unknown>;
   } catch (err) {
     throw new FormSyntaxError(`Invalid form-encoded parameters: ${(err as Error).message}`);
+  }
+}
+
+/** Where a query string that failed to parse leaves its error: the router must never throw. */
+export const QUERY_ERROR = Symbol('clientele.queryError');
+
+export function parseQueryString(text: string): Record<string | symbol, unknown> {
+  try {
+    return parseBracketForm(text);
+  } catch (err) {
+    return { [QUERY_ERROR]: err };
   }
 }

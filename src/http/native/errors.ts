@@ -77,6 +77,9 @@ function fromValidation(errors: AjvError[]): Mapped {
     .sort((a, b) => depth(b) - depth(a) || typeRank(a) - typeRank(b));
   const e = ranked[0] ?? errors[0];
   if (!e) return error(400, 'invalid_request_error', 'Invalid request.');
+  if (e.instancePath === '' && e.keyword === 'type') {
+    return error(400, 'invalid_request_error', 'The request body must be a set of parameters: a form or a JSON object.');
+  }
   const param = ajvPathToParam(e.instancePath);
   const value = e.data;
   let message: string;
@@ -101,22 +104,22 @@ function fromValidation(errors: AjvError[]): Mapped {
       message = `Invalid value for ${param}: ${shown(value)}`;
       break;
     case 'const':
-    case 'enum': {
-      const allowed = collectAllowed(errors, e.instancePath);
-      message = `Invalid ${param}: must be one of ${allowed.join(', ')}`;
-      break;
-    }
+    case 'enum':
     case 'type': {
+      const allowed = collectAllowed(errors, e.instancePath);
       const expected = collectTypes(errors, e.instancePath);
-      message = expected.includes('integer')
-        ? `Invalid integer: ${shown(value)}`
-        : expected.includes('boolean')
-          ? `Invalid boolean: ${shown(value)}`
-          : expected.includes('object')
-            ? `Invalid object: ${param} must be a hash of parameters`
-            : expected.includes('array')
-              ? `Invalid array: ${param} must be a list`
-              : `Invalid ${expected.join(' or ')}: ${shown(value)}`;
+      message =
+        allowed.length > 0
+          ? `Invalid ${param}: must be one of ${allowed.join(', ')}`
+          : expected.includes('integer')
+            ? `Invalid integer: ${shown(value)}`
+            : expected.includes('boolean')
+              ? `Invalid boolean: ${shown(value)}`
+              : expected.includes('object')
+                ? `Invalid object: ${param} must be a hash of parameters`
+                : expected.includes('array')
+                  ? `Invalid array: ${param} must be a list`
+                  : `Invalid ${expected.join(' or ') || 'value'}: ${shown(value)}`;
       break;
     }
     default:
@@ -129,7 +132,9 @@ function depth(e: AjvError): number {
   return e.instancePath.split('/').length;
 }
 
+/** "Not the empty string" and "wrong type for this branch" say least about what was meant. */
 function typeRank(e: AjvError): number {
+  if (e.keyword === 'const' && e.params.allowedValue === '') return 2;
   return e.keyword === 'type' || e.keyword === 'const' ? 1 : 0;
 }
 

@@ -146,6 +146,9 @@ export const UpdateCustomerBody = Type.Object(
 );
 export type UpdateCustomerBody = Static<typeof UpdateCustomerBody>;
 
+/** Stripe's delete takes no parameters; any given are refused by name. */
+export const DeleteCustomerBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
+
 export const CustomerIdParams = Type.Object({ id: Type.String({ description: 'The customer id, `cus_…`.' }) });
 
 export const ExpandQuery = Type.Object({ expand: Type.Optional(Expand) }, { additionalProperties: false });

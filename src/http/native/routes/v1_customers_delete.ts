@@ -1,5 +1,5 @@
 import type { App } from '../../types.ts';
-import { CustomerIdParams, DeletedCustomerObject, StripeError } from '../schemas.ts';
+import { CustomerIdParams, DeleteCustomerBody, DeletedCustomerObject, StripeError } from '../schemas.ts';
 import { deletedCustomerToWire } from '../customer-wire.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
 
@@ -9,6 +9,7 @@ export function v1CustomersDelete(app: App): void {
       tags: ['Customers'],
       summary: 'Delete a customer',
       params: CustomerIdParams,
+      body: DeleteCustomerBody,
       response: { 200: DeletedCustomerObject, '4xx': StripeError },
     },
     handler: async (request) => {

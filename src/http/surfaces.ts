@@ -1,0 +1,19 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { nativeErrorHandler } from './native/errors.ts';
+
+type ErrorHandler = (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+
+/** Each surface's URL prefix and the handler that renders errors in that surface's format. */
+const SURFACES: readonly { prefix: string; onError: ErrorHandler }[] = [{ prefix: '/v1/', onError: nativeErrorHandler }];
+
+/** For errors Fastify raises before routing (a malformed URL, say), in the format of the surface the URL names. */
+export function frameworkErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const url = request.raw.url ?? '';
+  const surface = SURFACES.find((s) => url.startsWith(s.prefix));
+  if (surface) {
+    surface.onError(err, request, reply);
+    return;
+  }
+  const status = (err as { statusCode?: number }).statusCode ?? 400;
+  void reply.code(status).send({ error: 'Bad Request', message: (err as Error).message, statusCode: status });
+}
