@@ -103,7 +103,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!values.tenant) throw new UsageError('keys roll needs --tenant');
       const mode = values.mode as Mode | undefined;
       if (mode !== 'test' && mode !== 'live') throw new UsageError('keys roll needs --mode test|live');
-      const grace = values['expire-in'] === undefined ? 0 : Number(values['expire-in']);
+      const expireIn = values['expire-in'];
+      if (expireIn !== undefined && !/^\d+$/.test(expireIn)) throw new UsageError('--expire-in is a whole number of seconds');
+      const grace = expireIn === undefined ? 0 : Number(expireIn);
       const rolled = await withTenants((t) => t.rollKey(values.tenant!, mode, grace));
       if (values.json) print({ tenant: values.tenant, mode, key: rolled.secret, key_id: rolled.keyId });
       else process.stdout.write(`New ${mode} key for ${values.tenant}: ${rolled.secret}\n`);

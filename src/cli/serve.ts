@@ -1,13 +1,27 @@
+import { Server } from 'node:net';
 import { buildApp, REDACTED_PATHS } from '../http/app.ts';
 import { loadConfig } from '../config.ts';
 import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
 import { openStore } from '../store/open.ts';
+import type { App } from '../http/types.ts';
+
+const DRAIN_QUIET_MS = 100;
+const DRAIN_MAX_MS = 10_000;
 
 /** `clientele serve`: the HTTP server on the configured store, until SIGTERM or SIGINT. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const store = await openStore(config);
-  const provisioned = await new TenantService(store).create('default', {}, { onlyIfNone: true });
+  const app = await buildApp({
+    store,
+    logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    // While draining, requests still reach their routes (and answer in their surface's format).
+    return503OnClosing: false,
+  });
+  const drain = trackInFlight(app);
+
+  const tenants = new TenantService(store);
+  const provisioned = await tenants.create('default', {}, { onlyIfNone: true });
   if (provisioned) {
     process.stdout.write(
       [
@@ -20,19 +34,25 @@ export async function serve(): Promise<void> {
       ].join('\n') + '\n',
     );
   }
-
-  const app = await buildApp({
-    store,
-    logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-  });
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // A start that fails must not use up the one showing of the keys: withdraw them, and the
+    // next start provisions the default tenant anew.
+    if (provisioned) {
+      await tenants.remove(provisioned.tenant.id);
+      process.stderr.write('The server did not start; the keys above were withdrawn. The next start prints new ones.\n');
+    }
+    await store.close();
+    throw err;
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
+      await drain(() => app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests'));
       await app.close();
       await store.close();
       process.exit(0);
@@ -43,4 +63,47 @@ export async function serve(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * Counts requests in flight and returns a drain function: it stops accepting connections
+ * (without dropping accepted ones, which http.Server.close would do to requests not yet read),
+ * asks keep-alive clients to go, and resolves once nothing has been in flight for a while.
+ * Quiet is counted in event-loop turns, not milliseconds: while synchronous commits hold the
+ * loop, queued connections and unread requests wait for the next turn, not for the clock.
+ */
+function trackInFlight(app: App): (onStopAccepting: () => void) => Promise<void> {
+  let inFlight = 0;
+  let requests = 0;
+  let connections = 0;
+  let draining = false;
+  app.server.on('connection', () => connections++);
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight++;
+    requests++;
+    if (draining) void reply.header('Connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    inFlight--;
+  });
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+  /** Waits until `count()` has not moved for `turns` loop turns (and `busy()` is false), or the deadline. */
+  const settle = async (count: () => number, busy: () => boolean, turns: number, maxMs: number) => {
+    const deadline = Date.now() + maxMs;
+    let quiet = 0;
+    while (quiet < turns && Date.now() < deadline) {
+      const before = count();
+      await turn();
+      quiet = count() === before && !busy() ? quiet + 1 : 0;
+    }
+  };
+  return async (onStopAccepting) => {
+    draining = true;
+    // Connections the kernel has queued were made before the signal: accept them before closing
+    // the listener, which would reset them.
+    await settle(() => connections, () => false, 3, 1000);
+    Server.prototype.close.call(app.server);
+    onStopAccepting();
+    await settle(() => requests, () => inFlight > 0, Math.ceil(DRAIN_QUIET_MS / 5), DRAIN_MAX_MS);
+  };
 }

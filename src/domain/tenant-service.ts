@@ -50,6 +50,11 @@ export class TenantService {
     return { tenant, secrets: { test: test.secret, live: live.secret } };
   }
 
+  /** Removes a tenant that holds no customers (one just provisioned), with its keys. */
+  async remove(id: string): Promise<void> {
+    await this.store.deleteEmptyTenant(id);
+  }
+
   async list(): Promise<Tenant[]> {
     return this.store.listTenants();
   }

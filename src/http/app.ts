@@ -13,6 +13,7 @@ import type { App } from './types.ts';
 export interface AppOptions {
   store: Store;
   logger?: FastifyServerOptions['logger'];
+  return503OnClosing?: boolean;
 }
 
 /** Never logged, wherever they appear. */
@@ -21,6 +22,7 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-sign
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
+    return503OnClosing: options.return503OnClosing ?? true,
     genReqId: () => `req_${randomBase62(12)}`,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,

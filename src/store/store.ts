@@ -56,6 +56,8 @@ export interface Store {
   /** Creates a tenant with its keys; with `onlyIfNone`, only when there is no tenant yet. True if created. */
   createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone?: boolean): Promise<boolean>;
   getTenant(id: string): Promise<Tenant | null>;
+  /** Deletes a tenant and its keys; ConflictError when it has any customer. */
+  deleteEmptyTenant(id: string): Promise<void>;
   listTenants(): Promise<Tenant[]>;
   /** Changes settings; turning e-mail uniqueness on fails with a ConflictError if duplicates exist. */
   updateTenantSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant>;

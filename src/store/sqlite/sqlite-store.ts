@@ -79,6 +79,18 @@ export class SqliteStore implements Store {
     return row ? rowToTenant(row) : null;
   }
 
+  async deleteEmptyTenant(id: string): Promise<void> {
+    guard(() =>
+      this.db.transaction(() => {
+        if (this.stmt('SELECT 1 FROM customers WHERE tenant_id = ? LIMIT 1').get(id)) {
+          throw new ConflictError(['tenant'], 'The tenant has customers; it cannot be deleted.');
+        }
+        this.stmt('DELETE FROM api_keys WHERE tenant_id = ?').run(id);
+        this.stmt('DELETE FROM tenants WHERE id = ?').run(id);
+      }).immediate(),
+    );
+  }
+
   async listTenants(): Promise<Tenant[]> {
     const rows = guard(() => this.stmt('SELECT * FROM tenants ORDER BY created, id').all()) as Row[];
     return rows.map(rowToTenant);
