@@ -243,11 +243,22 @@ export function applyPatch(current: Customer, patch: CustomerPatch, nowMs: numbe
   return next;
 }
 
+/** Length in characters (code points), as JSON Schema's maxLength counts: an emoji is one. */
+export function charLength(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+function tooLong(value: string, max: number): boolean {
+  return value.length > max && charLength(value) > max;
+}
+
 function checkText(path: FieldPath, value: string | null, max: number): string | null {
   if (value === null || value === '') return null;
   if (typeof value !== 'string') throw new ValidationError(path, `Invalid string: ${String(value)}`);
-  if (value.length > max) {
-    throw new ValidationError(path, `Invalid string: must be at most ${max} characters (got ${value.length}).`);
+  if (tooLong(value, max)) {
+    throw new ValidationError(path, `Invalid string: must be at most ${max} characters (got ${charLength(value)}).`);
   }
   return value;
 }
@@ -342,16 +353,16 @@ function mergeMetadata(current: Record<string, string>, patch: MetadataPatch): R
   for (const [key, value] of Object.entries(patch.set ?? {})) {
     const path = ['metadata', key];
     if (key.length === 0) throw new ValidationError(['metadata'], 'Metadata keys cannot be empty.');
-    if (key.length > LIMITS.metadataKeyLength) {
-      throw new ValidationError(path, `Metadata keys can be at most ${LIMITS.metadataKeyLength} characters long (got ${key.length}).`);
+    if (tooLong(key, LIMITS.metadataKeyLength)) {
+      throw new ValidationError(path, `Metadata keys can be at most ${LIMITS.metadataKeyLength} characters long (got ${charLength(key)}).`);
     }
     if (key.includes('[') || key.includes(']')) throw new ValidationError(path, 'Metadata keys cannot contain square brackets.');
     if (value === null || value === '') {
       delete next[key];
       continue;
     }
-    if (value.length > LIMITS.metadataValueLength) {
-      throw new ValidationError(path, `Metadata values can be at most ${LIMITS.metadataValueLength} characters long (got ${value.length}).`);
+    if (tooLong(value, LIMITS.metadataValueLength)) {
+      throw new ValidationError(path, `Metadata values can be at most ${LIMITS.metadataValueLength} characters long (got ${charLength(value)}).`);
     }
     next[key] = value;
   }

@@ -63,6 +63,13 @@ describe('customer model', () => {
     rejects(() => newCustomer(scope, { metadata: { set: { ...fifty, k50: 'v' } } }), ['metadata']);
   });
 
+  it('counts lengths in characters, as the request schemas do: an emoji is one', () => {
+    assert.equal(newCustomer(scope, { name: '😀'.repeat(256) }).name, '😀'.repeat(256));
+    rejects(() => newCustomer(scope, { name: '😀'.repeat(257) }), ['name']);
+    assert.equal(newCustomer(scope, { metadata: { set: { k: '😀'.repeat(500) } } }).metadata.k, '😀'.repeat(500));
+    rejects(() => newCustomer(scope, { metadata: { set: { k: '😀'.repeat(501) } } }), ['metadata', 'k']);
+  });
+
   it('normalises country codes to upper case', () => {
     const c = newCustomer(scope, { address: { line1: null, line2: null, city: null, state: null, postal_code: null, country: 'de' } });
     assert.equal(c.address?.country, 'DE');
