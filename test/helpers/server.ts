@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +100,15 @@ export async function stripeError(promise: Promise<unknown>): Promise<InstanceTy
     throw err;
   }
   throw new Error('expected the Stripe call to fail');
+}
+
+/** One server for a whole `describe` block, with the tenant's test-mode Stripe client: set in `before`, closed in `after`. */
+export function suiteServer(): { server: TestServer; stripe: Stripe } {
+  const ctx = {} as { server: TestServer; stripe: Stripe };
+  before(async () => {
+    ctx.server = await startServer();
+    ctx.stripe = ctx.server.stripe();
+  });
+  after(async () => ctx.server?.close());
+  return ctx;
 }
