@@ -5,6 +5,15 @@ import qs from 'qs';
  * `expand[0]=…`) for form bodies and query strings alike. Bounded so that no input can
  * build a huge or deep object.
  */
+export class FormSyntaxError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'CLIENTELE_FORM_SYNTAX';
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormSyntaxError';
+  }
+}
+
 const OPTIONS: qs.IParseOptions = {
   depth: 5,
   strictDepth: true,
@@ -15,21 +24,22 @@ const OPTIONS: qs.IParseOptions = {
   allowPrototypes: false,
   allowDots: false,
   charset: 'utf-8',
+  // A malformed escape (`%ZZ`, a cut UTF-8 sequence) is an error, not text to store verbatim.
+  decoder: (text, _defaultDecoder, _charset, type) => {
+    const plus = text.replace(/\+/g, ' ');
+    try {
+      return decodeURIComponent(plus);
+    } catch {
+      throw new FormSyntaxError(`Invalid percent-encoding in the ${type}: '${text.slice(0, 60)}'`);
+    }
+  },
 };
-
-export class FormSyntaxError extends Error {
-  readonly statusCode = 400;
-  readonly code = 'CLIENTELE_FORM_SYNTAX';
-  constructor(message: string) {
-    super(message);
-    this.name = 'FormSyntaxError';
-  }
-}
 
 export function parseBracketForm(text: string): Record<string, unknown> {
   try {
     return qs.parse(text, OPTIONS) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof FormSyntaxError) throw err;
     throw new FormSyntaxError(`Invalid form-encoded parameters: ${(err as Error).message}`);
   }
 }

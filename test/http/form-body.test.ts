@@ -188,6 +188,15 @@ describe('form bodies, JSON bodies and query strings', () => {
       ok(await form('POST', '/v1/customers', 'name=After+deep'));
     });
 
+    it('refuses malformed percent-encoding instead of storing it verbatim, in bodies and query strings', async () => {
+      for (const body of ['name=%E9t', 'description=a%ZZb', 'name=%', 'metadata%5Bk=1%']) {
+        const err = stripeError(await form('POST', '/v1/customers', body), 400);
+        assert.match(err.message, /percent-encoding/, body);
+      }
+      stripeError(await get('/v1/customers?email=a%ZZ'), 400);
+      assert.equal(ok(await form('POST', '/v1/customers', 'name=%C3%A9t%C3%A9+100%25')).name, 'été 100%');
+    });
+
     it('refuses an unknown nested key with its bracketed name and parameter_unknown', async () => {
       const top = stripeError(await form('POST', '/v1/customers', 'address[foo]=1'), 400, 'address[foo]');
       assert.equal(top.code, 'parameter_unknown');

@@ -53,6 +53,10 @@ function compileClause(clause: SearchClause, params: unknown[]): string {
     }
     if (clause.value === null) {
       expr = `${target} IS NULL`;
+    } else if (clause.op === 'eq' && clause.field === 'email') {
+      // email_lower holds the same folding, and is indexed.
+      params.push(clause.value.toLowerCase());
+      expr = 'email_lower = ?';
     } else if (clause.op === 'eq') {
       params.push(clause.value.toLowerCase());
       expr = `unicode_lower(${target}) = ?`;
