@@ -62,21 +62,23 @@ function invoiceSettingsFromWire(body: Body): Partial<InvoiceSettings> | undefin
     }
   }
   if (body.default_payment_method !== undefined) {
-    const alias = cleared(body.default_payment_method) ?? null;
-    if (out.default_payment_method !== undefined && out.default_payment_method !== alias) {
-      throw new ValidationError(
-        ['default_payment_method'],
-        'default_payment_method and invoice_settings[default_payment_method] name the same field; pass one of them.',
-      );
-    }
-    out.default_payment_method = alias;
+    out.default_payment_method = eitherOf(
+      'default_payment_method',
+      'invoice_settings[default_payment_method]',
+      cleared(body.default_payment_method) ?? null,
+      out.default_payment_method,
+    );
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function sameField(path: string, a: string | null | undefined, b: string | null | undefined): string | null | undefined {
-  if (a !== undefined && b !== undefined && a !== b) {
-    throw new ValidationError([path], `business_name and company_name name the same field; pass one of them.`);
+/**
+ * Two parameters that name one field: either may be given, or both with the same value.
+ * The error names the first, which is always a top-level parameter.
+ */
+function eitherOf<T>(param: string, other: string, a: T | undefined, b: T | undefined): T | undefined {
+  if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) {
+    throw new ValidationError([param], `${param} and ${other} name the same field; pass one of them.`);
   }
   return a !== undefined ? a : b;
 }
@@ -99,7 +101,7 @@ export function patchFromWire(body: Body): CustomerPatch {
     tax_exempt: cleared(body.tax_exempt),
     individual_name: cleared(body.individual_name),
     external_id: cleared(body.external_id),
-    company_name: sameField('company_name', cleared(body.business_name), cleared(body.company_name)),
+    company_name: eitherOf('company_name', 'business_name', cleared(body.company_name), cleared(body.business_name)),
     billing_email: cleared(body.billing_email),
     website: cleared(body.website),
     status: cleared(body.status),
@@ -114,10 +116,10 @@ export function patchFromWire(body: Body): CustomerPatch {
       address: addressFromWire(shipping.address) ?? null,
     };
   }
-  const taxIds = body.tax_id_data !== undefined ? body.tax_id_data : cleared(body.tax_ids);
   if (body.tax_id_data !== undefined && body.tax_ids !== undefined) {
     throw new ValidationError(['tax_ids'], 'tax_id_data and tax_ids name the same field; pass one of them.');
   }
+  const taxIds = body.tax_id_data !== undefined ? body.tax_id_data : cleared(body.tax_ids);
   if (taxIds !== undefined) patch.tax_ids = taxIds;
   const contacts = cleared(body.contacts);
   if (contacts !== undefined) {
