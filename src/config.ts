@@ -5,6 +5,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** Most PostgreSQL connections one process opens. */
+  pgPoolMax: number;
   logLevel: string;
 }
 
@@ -16,8 +18,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.CLIENTELE_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || null,
+    pgPoolMax: positiveInteger(env.PGPOOL_MAX, 'PGPOOL_MAX', 10),
     logLevel: env.LOG_LEVEL || 'info',
   };
+}
+
+function positiveInteger(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got '${raw}'`);
+  return n;
 }
 
 export function sqlitePath(config: Config): string {

@@ -11,13 +11,16 @@ const DRAIN_MAX_MS = 10_000;
 /** `clientele serve`: the HTTP server on the configured store, until SIGTERM or SIGINT. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
-  const store = await openStore(config);
+  // Until the app's logger exists, pool errors go to stderr; they are logged, never fatal.
+  let logPoolError = (err: Error): void => void process.stderr.write(`database connection error: ${err.message}\n`);
+  const store = await openStore(config, { onPoolError: (err) => logPoolError(err) });
   const app = await buildApp({
     store,
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     // While draining, requests still reach their routes (and answer in their surface's format).
     return503OnClosing: false,
   });
+  logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
   const drain = trackInFlight(app);
 
   const tenants = new TenantService(store);

@@ -1,11 +1,23 @@
 import { sqlitePath, type Config } from '../config.ts';
+import { PostgresStore } from './postgres/postgres-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
-/** The store the configuration names: SQLite in the data dir unless DATABASE_URL is set. */
-export async function openStore(config: Config): Promise<Store> {
+export interface OpenOptions {
+  /** Errors the PostgreSQL pool reports on idle connections; they are not fatal. */
+  onPoolError?: (err: Error) => void;
+}
+
+/**
+ * The store the configuration names: PostgreSQL when DATABASE_URL is set, else SQLite in the
+ * data dir. Either way pending migrations are applied before it is returned.
+ */
+export async function openStore(config: Config, options: OpenOptions = {}): Promise<Store> {
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is set, but the PostgreSQL store is not available in this version. Unset it to use the embedded SQLite store.');
+    return PostgresStore.open(config.databaseUrl, {
+      poolMax: config.pgPoolMax,
+      ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
+    });
   }
   return SqliteStore.open(sqlitePath(config));
 }

@@ -1,13 +1,10 @@
 import { after, before } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { buildApp } from '../../src/http/app.ts';
 import { TenantService, tenantIdToWire } from '../../src/domain/tenant-service.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { App } from '../../src/http/types.ts';
+import { openTestStore, type StoreKind } from './stores.ts';
 
 export interface TestTenant {
   id: string;
@@ -20,7 +17,7 @@ export interface TestServer {
   port: number;
   store: Store;
   app: App;
-  dir: string;
+  storeKind: StoreKind;
   tenant: TestTenant;
   tenants: TenantService;
   newTenant(name?: string): Promise<TestTenant>;
@@ -31,10 +28,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real server over HTTP on a fresh SQLite file in a temp directory. */
-export async function startServer(): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-test-'));
-  const store = await SqliteStore.open(join(dir, 'clientele.sqlite'));
+/**
+ * A real server over HTTP on a fresh store: a new SQLite file, or a new PostgreSQL database when
+ * CLIENTELE_TEST_STORE=postgres (or `kind` says so).
+ */
+export async function startServer(kind?: StoreKind): Promise<TestServer> {
+  const testStore = await openTestStore(kind);
+  const store = testStore.store;
   const app = await buildApp({ store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -55,7 +55,7 @@ export async function startServer(): Promise<TestServer> {
     port,
     store,
     app,
-    dir,
+    storeKind: testStore.kind,
     tenant,
     tenants,
     newTenant,
@@ -85,8 +85,7 @@ export async function startServer(): Promise<TestServer> {
     },
     async close() {
       await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await testStore.destroy();
     },
   };
 }

@@ -1,0 +1,36 @@
+import { UnavailableError } from '../../domain/errors.ts';
+
+/** SQLSTATEs after which the same request may well succeed on retry: the database is going or coming back. */
+const RETRYABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '53300', // too_many_connections
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when `err` says the database could not be reached or dropped the connection. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || RETRYABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  // node-postgres reports a dropped socket and a pool connect timeout by message only.
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(message);
+}
+
+/** Rethrows a connection failure as UnavailableError (a 503 on every surface); other errors unchanged. */
+export function unavailableIfDisconnected(err: unknown): never {
+  if (isConnectionError(err)) {
+    throw new UnavailableError('The database is unavailable; retry the request.', { cause: err });
+  }
+  throw err;
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}

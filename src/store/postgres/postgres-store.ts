@@ -1,0 +1,401 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { Customer, CustomerScope } from '../../domain/customer.ts';
+import { ConflictError, EmailTakenError, NotFoundError } from '../../domain/errors.ts';
+import type { SearchQuery } from '../../domain/search-query.ts';
+import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
+import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer, type CustomerRow } from '../customer-row.ts';
+import type { Cursor, CustomerUpdater, ListQuery, Page, SearchPageQuery, Store } from '../store.ts';
+import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
+import { compileSearch, Params } from './search-sql.ts';
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+/** Advisory lock keys (two int4s: 'Clnt' and a purpose), held while migrating or creating the first tenant. */
+const LOCK_NAMESPACE = 0x436c6e74;
+const MIGRATION_LOCK = 1;
+const FIRST_TENANT_LOCK = 2;
+
+type Row = Record<string, unknown>;
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** Columns the PostgreSQL schema adds to the shared row: search-only, derived from the customer. */
+const PG_COLUMNS = [...CUSTOMER_COLUMNS, 'name_lower', 'phone_lower', 'metadata_lower'] as const;
+const JSON_COLUMNS = new Set(['address', 'shipping', 'invoice_settings', 'metadata', 'preferred_locales', 'tax_ids', 'contacts']);
+const KEY_COLUMNS = new Set(['tenant_id', 'mode', 'id']);
+
+function placeholder(column: string, n: number): string {
+  if (JSON_COLUMNS.has(column)) return `$${n}::json`;
+  if (column === 'metadata_lower') return `$${n}::jsonb`;
+  if (column === 'delinquent') return `($${n}::int <> 0)`;
+  return `$${n}`;
+}
+
+const INSERT_SQL = `INSERT INTO customers (${PG_COLUMNS.join(', ')}) VALUES (${PG_COLUMNS.map((c, i) => placeholder(c, i + 1)).join(', ')})`;
+const UPDATE_SQL = (() => {
+  const sets = PG_COLUMNS.map((c, i) => [c, i + 1] as const)
+    .filter(([c]) => !KEY_COLUMNS.has(c))
+    .map(([c, n]) => `${c} = ${placeholder(c, n)}`);
+  const n = (c: string) => PG_COLUMNS.indexOf(c as (typeof PG_COLUMNS)[number]) + 1;
+  return `UPDATE customers SET ${sets.join(', ')} WHERE tenant_id = $${n('tenant_id')} AND mode = $${n('mode')} AND id = $${n('id')}`;
+})();
+
+function rowValues(customer: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): unknown[] {
+  const row: CustomerRow & Record<string, unknown> = customerToRow(customer, enforceUniqueEmail, deletedAt);
+  row.name_lower = customer.name === null ? null : customer.name.toLowerCase();
+  row.phone_lower = customer.phone === null ? null : customer.phone.toLowerCase();
+  row.metadata_lower = JSON.stringify(Object.fromEntries(Object.entries(customer.metadata).map(([k, v]) => [k, v.toLowerCase()])));
+  return PG_COLUMNS.map((c) => row[c]);
+}
+
+export interface PostgresStoreOptions {
+  /** Most connections this process opens (PGPOOL_MAX). */
+  poolMax?: number;
+  /** Apply pending migrations when opening (default true). */
+  migrate?: boolean;
+  /** Called with pool errors on idle connections (the database restarting, say); they are not fatal. */
+  onPoolError?: (err: Error) => void;
+}
+
+/**
+ * The production store: PostgreSQL through a `pg` pool. Every statement is parameterised and
+ * filters on tenant_id; updates lock the row (SELECT … FOR UPDATE) so concurrent writers from any
+ * number of servers serialise per customer. A dropped or refused connection becomes
+ * UnavailableError, and the pool reconnects on the next request by itself.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'clientele',
+    });
+    // An idle connection the server drops (restart, failover) must not crash the process.
+    pool.on('error', (err) => options.onPoolError?.(err));
+    const store = new PostgresStore(pool);
+    if (options.migrate ?? true) {
+      try {
+        await store.migrate();
+      } catch (err) {
+        await pool.end();
+        throw err;
+      }
+    }
+    return store;
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.connect();
+    try {
+      // Session-level lock: servers starting together wait here, then find nothing left to do.
+      await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK]);
+      try {
+        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)');
+        const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as string));
+        const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+        for (const file of files) {
+          const version = file.replace(/\.sql$/, '');
+          if (done.has(version)) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
+            await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+            await client.query('COMMIT');
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => {});
+            throw err;
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK]).catch(() => {});
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query(this.pool, 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  async createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone = false): Promise<boolean> {
+    return this.transaction(async (c) => {
+      if (onlyIfNone) {
+        // Many servers starting on an empty database: exactly one provisions the first tenant.
+        await this.query(c, 'SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, FIRST_TENANT_LOCK]);
+        if ((await this.query(c, 'SELECT 1 FROM tenants LIMIT 1')).length > 0) return false;
+      }
+      await this.query(c, 'INSERT INTO tenants (id, name, created, email_uniqueness) VALUES ($1, $2, $3, $4)', [
+        tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness,
+      ]);
+      for (const key of keys) await this.insertKey(c, key);
+      return true;
+    });
+  }
+
+  async getTenant(id: string): Promise<Tenant | null> {
+    const [row] = await this.query(this.pool, 'SELECT * FROM tenants WHERE id = $1', [id]);
+    return row ? rowToTenant(row) : null;
+  }
+
+  async deleteEmptyTenant(id: string): Promise<void> {
+    await this.transaction(async (c) => {
+      // The row lock waits for inserts in flight (they hold FOR KEY SHARE on the tenant).
+      await this.query(c, 'SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE', [id]);
+      if ((await this.query(c, 'SELECT 1 FROM customers WHERE tenant_id = $1 LIMIT 1', [id])).length > 0) {
+        throw new ConflictError(['tenant'], 'The tenant has customers; it cannot be deleted.');
+      }
+      await this.query(c, 'DELETE FROM api_keys WHERE tenant_id = $1', [id]);
+      await this.query(c, 'DELETE FROM tenants WHERE id = $1', [id]);
+    });
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return (await this.query(this.pool, 'SELECT * FROM tenants ORDER BY created, id')).map(rowToTenant);
+  }
+
+  async updateTenantSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant> {
+    return this.transaction(async (c) => {
+      const [current] = await this.query(c, 'SELECT * FROM tenants WHERE id = $1 FOR UPDATE', [id]);
+      if (!current) throw new NotFoundError('tenant', id);
+      if (settings.email_uniqueness !== undefined) {
+        await this.query(c, 'UPDATE tenants SET email_uniqueness = $1 WHERE id = $2', [settings.email_uniqueness, id]);
+        try {
+          await this.query(
+            c,
+            'UPDATE customers SET email_unique = CASE WHEN $1 AND deleted_at IS NULL THEN email_lower END WHERE tenant_id = $2',
+            [settings.email_uniqueness === 'enforced', id],
+          );
+        } catch (err) {
+          if (isUniqueViolation(err)) {
+            throw new ConflictError(
+              ['email_uniqueness'],
+              'Cannot enforce unique e-mails: some non-deleted customers share an e-mail address. Resolve the duplicates first.',
+            );
+          }
+          throw err;
+        }
+      }
+      const [row] = await this.query(c, 'SELECT * FROM tenants WHERE id = $1', [id]);
+      return rowToTenant(row!);
+    });
+  }
+
+  async findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null> {
+    const [row] = await this.query(
+      this.pool,
+      `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`,
+      [hash],
+    );
+    if (!row) return null;
+    return {
+      key: rowToKey(row),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+    };
+  }
+
+  async rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void> {
+    await this.transaction(async (c) => {
+      await this.query(
+        c,
+        'UPDATE api_keys SET expires_at = least(coalesce(expires_at, $1), $1) WHERE tenant_id = $2 AND mode = $3',
+        [oldExpireAt, key.tenant_id, key.mode],
+      );
+      await this.insertKey(c, key);
+    });
+  }
+
+  private async insertKey(c: Queryable, key: ApiKeyRecord): Promise<void> {
+    await this.query(c, 'INSERT INTO api_keys (tenant_id, id, mode, hash, last4, created, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      key.tenant_id, key.id, key.mode, key.hash, key.last4, key.created, key.expires_at,
+    ]);
+  }
+
+  async insertCustomer(customer: Customer): Promise<Customer> {
+    return this.transaction(async (c) => {
+      const enforce = await this.enforcesUniqueEmail(c, customer.tenant_id);
+      await this.writeCustomer(c, INSERT_SQL, customer, enforce);
+      return customer;
+    });
+  }
+
+  async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
+    const [row] = await this.query(this.pool, 'SELECT * FROM customers WHERE tenant_id = $1 AND mode = $2 AND id = $3', [
+      scope.tenantId, scope.mode, id,
+    ]);
+    return row ? rowToCustomer(row) : null;
+  }
+
+  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer> {
+    return this.transaction(async (c) => {
+      // The row lock makes concurrent updates of one customer take turns, across all servers:
+      // each one transforms the version the previous one committed.
+      const current = await this.lockLiveCustomer(c, scope, id);
+      const next = update(current);
+      await this.writeCustomer(c, UPDATE_SQL, next, await this.enforcesUniqueEmail(c, scope.tenantId));
+      return next;
+    });
+  }
+
+  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer> {
+    return this.transaction(async (c) => {
+      const current = await this.lockLiveCustomer(c, scope, id);
+      const next: Customer = { ...current, deleted: true, version: current.version + 1, updated: Math.max(nowMs, current.updated) };
+      await this.query(c, UPDATE_SQL, rowValues(next, false, nowMs));
+      return next;
+    });
+  }
+
+  async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
+    const p = new Params();
+    const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, 'deleted_at IS NULL'];
+    if (query.email !== undefined) where.push(`email = ${p.add(query.email)}`);
+    const range = query.created ?? {};
+    for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+      if (range[op] !== undefined) where.push(`created ${sql} ${p.add(range[op])}`);
+    }
+    let backwards = false;
+    if (query.startingAfter !== undefined) {
+      const cursor = await this.cursorOf(scope, query.startingAfter, 'starting_after');
+      where.push(`(created, id) < (${p.add(cursor.created)}, ${p.add(cursor.id)})`);
+    } else if (query.endingBefore !== undefined) {
+      const cursor = await this.cursorOf(scope, query.endingBefore, 'ending_before');
+      where.push(`(created, id) > (${p.add(cursor.created)}, ${p.add(cursor.id)})`);
+      backwards = true;
+    }
+    const order = backwards ? 'created ASC, id ASC' : 'created DESC, id DESC';
+    const rows = await this.query(
+      this.pool,
+      `SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p.add(query.limit + 1)}`,
+      p.values,
+    );
+    const hasMore = rows.length > query.limit;
+    const page = rows.slice(0, query.limit).map(rowToCustomer);
+    if (backwards) page.reverse();
+    return { data: page, hasMore };
+  }
+
+  async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
+    const p = new Params();
+    const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, 'deleted_at IS NULL', compileSearch(query, p)];
+    let total: number | undefined;
+    if (page.withTotal) {
+      const [row] = await this.query(this.pool, `SELECT count(*) AS n FROM customers WHERE ${where.join(' AND ')}`, p.values);
+      total = Number(row!.n);
+    }
+    if (page.after) where.push(`(created, id) < (${p.add(page.after.created)}, ${p.add(page.after.id)})`);
+    const rows = await this.query(
+      this.pool,
+      `SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ${p.add(page.limit + 1)}`,
+      p.values,
+    );
+    const result: Page<Customer> = { data: rows.slice(0, page.limit).map(rowToCustomer), hasMore: rows.length > page.limit };
+    if (total !== undefined) result.total = total;
+    return result;
+  }
+
+  private async lockLiveCustomer(c: Queryable, scope: CustomerScope, id: string): Promise<Customer> {
+    const [row] = await this.query(c, 'SELECT * FROM customers WHERE tenant_id = $1 AND mode = $2 AND id = $3 FOR UPDATE', [
+      scope.tenantId, scope.mode, id,
+    ]);
+    if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
+    return rowToCustomer(row);
+  }
+
+  private async cursorOf(scope: CustomerScope, id: string, param: string): Promise<Cursor> {
+    const [row] = await this.query(this.pool, 'SELECT created, id FROM customers WHERE tenant_id = $1 AND mode = $2 AND id = $3', [
+      scope.tenantId, scope.mode, id,
+    ]);
+    if (!row) throw new NotFoundError('customer', id, [param]);
+    return { created: Number(row.created), id: row.id as string };
+  }
+
+  /**
+   * The tenant's setting, read under FOR KEY SHARE: a concurrent change of the setting (which
+   * takes FOR UPDATE) waits for this write, and this write waits for it, so none slips between.
+   */
+  private async enforcesUniqueEmail(c: Queryable, tenantId: string): Promise<boolean> {
+    const [row] = await this.query(c, 'SELECT email_uniqueness FROM tenants WHERE id = $1 FOR KEY SHARE', [tenantId]);
+    return row?.email_uniqueness !== 'off';
+  }
+
+  private async writeCustomer(c: Queryable, sql: string, customer: Customer, enforceUniqueEmail: boolean): Promise<void> {
+    try {
+      await c.query(sql, rowValues(customer, enforceUniqueEmail));
+    } catch (err) {
+      if (isUniqueViolation(err, 'customers_email_unique')) throw new EmailTakenError(customer.email ?? '');
+      unavailableIfDisconnected(err);
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      return unavailableIfDisconnected(err);
+    }
+  }
+
+  private async query(c: Queryable, sql: string, values: unknown[] = []): Promise<Row[]> {
+    try {
+      return (await c.query(sql, values)).rows as Row[];
+    } catch (err) {
+      return unavailableIfDisconnected(err);
+    }
+  }
+
+  /** Runs `fn` in a transaction on one connection; a connection that failed is discarded, not reused. */
+  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      await this.query(client, 'BEGIN');
+      const result = await fn(client);
+      await this.query(client, 'COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+function rowToTenant(row: Row): Tenant {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    created: Number(row.created),
+    settings: { email_uniqueness: row.email_uniqueness === 'off' ? 'off' : 'enforced' },
+  };
+}
+
+function rowToKey(row: Row): ApiKeyRecord {
+  return {
+    id: row.id as string,
+    tenant_id: row.tenant_id as string,
+    mode: row.mode as ApiKeyRecord['mode'],
+    hash: row.hash as string,
+    last4: row.last4 as string,
+    created: Number(row.created),
+    expires_at: row.expires_at === null ? null : Number(row.expires_at),
+  };
+}
