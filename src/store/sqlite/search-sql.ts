@@ -65,6 +65,7 @@ function compileClause(clause: SearchClause, params: unknown[]): string {
       expr = `instr(unicode_lower(${target}), ?) > 0`;
     }
   }
-  // A negated match also holds where the field is absent (NULL), as in Stripe.
-  return clause.negated ? `NOT coalesce(${expr}, 0)` : `coalesce(${expr}, 0)`;
+  // A negated match also holds where the field is absent (NULL), as in Stripe. A positive one
+  // needs no coalesce (NULL never matches) and must stay bare for the planner to use an index.
+  return clause.negated ? `NOT coalesce(${expr}, 0)` : expr;
 }
