@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromBase62, fromPrefixed, idTimeMs, isCanonicalId, newId, toBase62, toPrefixed } from '../../src/domain/ids.ts';
+import { fromBase62, fromPrefixed, fromUuid, idTimeMs, isCanonicalId, newId, toBase62, toPrefixed, toUuid } from '../../src/domain/ids.ts';
 
 describe('ids', () => {
   it('are 96-bit, 24 hex characters, carrying their creation time', () => {
@@ -35,5 +35,29 @@ describe('ids', () => {
     assert.equal(fromPrefixed('cus', 'biz_' + toBase62(newId())), null);
     const id = newId();
     assert.equal(fromPrefixed('cus', toPrefixed('cus', id)), id);
+  });
+
+  it('render as UUIDv7 (version 7, RFC variant, the id time as the UUID time) that parses back and sorts alike', () => {
+    const ids = [...Array.from({ length: 300 }, (_, i) => newId(1_600_000_000_000 + i * 104_729)), '000000000000000000000000', 'ffffffffffffffffffffffff'];
+    for (const id of ids) {
+      const uuid = toUuid(id);
+      assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(parseInt(uuid.replaceAll('-', '').slice(0, 12), 16), idTimeMs(id));
+      assert.equal(fromUuid(uuid), id);
+      assert.equal(fromUuid(uuid.toUpperCase()), id);
+    }
+    const sorted = ids.slice(0, 300).map(toUuid).sort();
+    assert.deepEqual(sorted, ids.slice(0, 300).map(toUuid));
+  });
+
+  it('refuses UUIDs it did not make: other versions, other variants, non-zero padding, malformed text', () => {
+    const uuid = toUuid(newId());
+    assert.equal(fromUuid(uuid.slice(0, 14) + '4' + uuid.slice(15)), null, 'version 4');
+    assert.equal(fromUuid(uuid.slice(0, 19) + 'c' + uuid.slice(20)), null, 'variant 11');
+    assert.equal(fromUuid(uuid.slice(0, 35) + '1'), null, 'padding bits set');
+    assert.equal(fromUuid('3b241101-e2bb-4255-8caf-4136c566a962'), null, 'a random v4 UUID');
+    assert.equal(fromUuid(uuid.replaceAll('-', '')), null, 'without hyphens');
+    assert.equal(fromUuid(uuid + '0'), null);
+    assert.equal(fromUuid(''), null);
   });
 });

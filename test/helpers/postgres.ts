@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,15 +21,17 @@ let embedded: Promise<string> | undefined;
 export async function postgresServerUrl(): Promise<string> {
   const given = process.env.CLIENTELE_TEST_DATABASE_URL;
   if (given) return given;
-  embedded ??= startEmbeddedPostgres().then(({ url, stop }) => {
-    process.once('beforeExit', () => void stop());
+  embedded ??= startEmbeddedPostgres().then(({ url, detach }) => {
+    // A test file run on its own: the server must not keep this process alive after its tests,
+    // and must not outlive it either.
+    detach();
     return url;
   });
   return embedded;
 }
 
 /** Starts a PostgreSQL server in a temporary directory on a free port. */
-export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void>; detach: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-pg-'));
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
@@ -61,6 +64,20 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () =
     stop: async () => {
       await server.stop().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
+    },
+    detach: () => {
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (!child?.pid) return;
+      child.unref();
+      for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+      process.once('exit', () => {
+        child.kill('SIGINT');
+        // Remove the data directory once PostgreSQL has shut down, from a process of its own.
+        spawn('sh', ['-c', `while kill -0 ${child.pid} 2>/dev/null; do sleep 0.1; done; rm -rf '${dir}'`], {
+          detached: true,
+          stdio: 'ignore',
+        }).unref();
+      });
     },
   };
 }

@@ -91,7 +91,7 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.connect();
+    const { client, release } = await this.connect();
     try {
       // Session-level lock: servers starting together wait here, then find nothing left to do.
       await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK]);
@@ -116,7 +116,7 @@ export class PostgresStore implements Store {
         await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK]).catch(() => {});
       }
     } finally {
-      client.release();
+      release();
     }
   }
 
@@ -341,12 +341,31 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  /**
+   * A connection checked out of the pool, with a listener for its 'error' event: pg-pool listens
+   * only while a connection is idle, and a socket that dies while we hold the connection would
+   * otherwise be an unhandled 'error' that ends the process. The query in flight still fails (and
+   * becomes UnavailableError); `release` then discards the broken connection.
+   */
+  private async connect(): Promise<{ client: pg.PoolClient; release: (failure?: Error) => void }> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (err) {
       return unavailableIfDisconnected(err);
     }
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release: (failure?: Error) => {
+        client.removeListener('error', onError);
+        client.release(failure ?? broken);
+      },
+    };
   }
 
   private async query(c: Queryable, sql: string, values: unknown[] = []): Promise<Row[]> {
@@ -359,7 +378,7 @@ export class PostgresStore implements Store {
 
   /** Runs `fn` in a transaction on one connection; a connection that failed is discarded, not reused. */
   private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.connect();
+    const { client, release } = await this.connect();
     let broken: Error | undefined;
     try {
       await this.query(client, 'BEGIN');
@@ -374,7 +393,7 @@ export class PostgresStore implements Store {
       }
       throw err;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 }
