@@ -13,7 +13,7 @@ import { PG_SKIP_REASON, startEmbeddedPostgres } from './helpers/postgres.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /** The suites that run once per store; the others choose their stores themselves. */
-const PER_STORE = /^test\/http\//;
+const PER_STORE = /^test\/(http|surfaces)\//;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -57,7 +57,7 @@ try {
   failed = (await runTests(files, { ...env, CLIENTELE_TEST_STORE: 'sqlite' })) !== 0;
   const perStore = files.filter((f) => PER_STORE.test(f));
   if (perStore.length > 0 && !PG_SKIP_REASON) {
-    process.stdout.write(`\n=== ${perStore.length} HTTP test files again on PostgreSQL ===\n`);
+    process.stdout.write(`\n=== ${perStore.length} HTTP and surface test files again on PostgreSQL ===\n`);
     failed = (await runTests(perStore, { ...env, CLIENTELE_TEST_STORE: 'postgres' })) !== 0 || failed;
   }
 } finally {

@@ -7,6 +7,7 @@ import { randomBase62 } from '../domain/ids.ts';
 import type { Store } from '../store/store.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts';
 import { nativeApi } from './native/plugin.ts';
+import { VENDOR_SURFACES } from '../surfaces/index.ts';
 import { frameworkErrorHandler } from './surfaces.ts';
 import type { App } from './types.ts';
 
@@ -96,5 +97,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await app.register(nativeApi, { prefix: '/v1' });
+  for (const surface of VENDOR_SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
   return app;
 }

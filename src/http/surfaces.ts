@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { VENDOR_SURFACES, type ErrorHandler } from '../surfaces/index.ts';
 import { nativeErrorHandler } from './native/errors.ts';
 
-type ErrorHandler = (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
-
 /** Each surface's URL prefix and the handler that renders errors in that surface's format. */
-const SURFACES: readonly { prefix: string; onError: ErrorHandler }[] = [{ prefix: '/v1/', onError: nativeErrorHandler }];
+const SURFACES: readonly { prefix: string; onError: ErrorHandler }[] = [
+  { prefix: '/v1/', onError: nativeErrorHandler },
+  ...VENDOR_SURFACES.map((s) => ({ prefix: s.prefix + '/', onError: s.onError })),
+];
 
 /** For errors Fastify raises before routing (a malformed URL, say), in the format of the surface the URL names. */
 export function frameworkErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {

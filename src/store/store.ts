@@ -15,15 +15,30 @@ export interface CreatedRange {
   lte?: number;
 }
 
+/** Fields a list can be sorted by; ties are broken by id, and absent values sort last. */
+export type ListOrderField = 'created' | 'updated' | 'name' | 'email';
+/** Fields a list's `contains` filter looks in. */
+export type ListTextField = 'name' | 'email' | 'phone';
+
 export interface ListQuery {
   limit: number;
-  /** Customers older than this one (the next page, newest first). */
+  /** Customers older than this one (the next page, newest first). Only with the default order. */
   startingAfter?: string;
-  /** Customers newer than this one (the previous page), still returned newest first. */
+  /** Customers newer than this one (the previous page), still returned newest first. Only with the default order. */
   endingBefore?: string;
   /** Exact, case-sensitive e-mail. */
   email?: string;
+  /** Exact e-mail, case-insensitive. */
+  emailFolded?: string;
+  /** Case-insensitive substring of any of `fields`. */
+  contains?: { text: string; fields: readonly ListTextField[] };
   created?: CreatedRange;
+  /** Rows to skip (offset pagination), after filtering and ordering. */
+  offset?: number;
+  /** Default: newest first (created, then id, descending). */
+  order?: { by: ListOrderField; direction: 'asc' | 'desc' };
+  /** Also count every customer the filters match, ignoring limit, offset and cursors. */
+  withTotal?: boolean;
 }
 
 export interface SearchPageQuery {
@@ -78,7 +93,7 @@ export interface Store {
   updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer>;
   /** Marks the customer deleted; NotFoundError when missing or already deleted. */
   deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer>;
-  /** Non-deleted customers, newest first. NotFoundError (path = the cursor field) for an unknown cursor id. */
+  /** Non-deleted customers, newest first unless `order` says otherwise. NotFoundError (path = the cursor field) for an unknown cursor id. */
   listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>>;
   /** Non-deleted customers matching `query`, newest first, strongly consistent. */
   searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>>;

@@ -5,9 +5,10 @@ import { ConflictError, EmailTakenError, NotFoundError } from '../../domain/erro
 import type { SearchQuery } from '../../domain/search-query.ts';
 import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
 import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer, type CustomerRow } from '../customer-row.ts';
-import type { Cursor, CustomerUpdater, ListQuery, Page, SearchPageQuery, Store } from '../store.ts';
+import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
+import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
 import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
-import { compileSearch, Params } from './search-sql.ts';
+import { compileSearch, likeContaining, Params } from './search-sql.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** Advisory lock keys (two int4s: 'Clnt' and a purpose), held while migrating or creating the first tenant. */
@@ -261,11 +262,12 @@ export class PostgresStore implements Store {
 
   async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
     const p = new Params();
-    const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, 'deleted_at IS NULL'];
-    if (query.email !== undefined) where.push(`email = ${p.add(query.email)}`);
-    const range = query.created ?? {};
-    for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
-      if (range[op] !== undefined) where.push(`created ${sql} ${p.add(range[op])}`);
+    const dialect = postgresListDialect(p);
+    const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, 'deleted_at IS NULL', ...listFilters(query, dialect)];
+    let total: number | undefined;
+    if (query.withTotal) {
+      const [row] = await this.query(this.pool, `SELECT count(*) AS n FROM customers WHERE ${where.join(' AND ')}`, p.values);
+      total = Number(row!.n);
     }
     let backwards = false;
     if (query.startingAfter !== undefined) {
@@ -276,16 +278,18 @@ export class PostgresStore implements Store {
       where.push(`(created, id) > (${p.add(cursor.created)}, ${p.add(cursor.id)})`);
       backwards = true;
     }
-    const order = backwards ? 'created ASC, id ASC' : 'created DESC, id DESC';
+    const order = listOrder(query, dialect, backwards);
     const rows = await this.query(
       this.pool,
-      `SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p.add(query.limit + 1)}`,
+      `SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p.add(query.limit + 1)} OFFSET ${p.add(query.offset ?? 0)}`,
       p.values,
     );
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit).map(rowToCustomer);
     if (backwards) page.reverse();
-    return { data: page, hasMore };
+    const result: Page<Customer> = { data: page, hasMore };
+    if (total !== undefined) result.total = total;
+    return result;
   }
 
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
@@ -396,6 +400,15 @@ export class PostgresStore implements Store {
       release(broken);
     }
   }
+}
+
+function postgresListDialect(p: Params): ListDialect {
+  const folded = (field: ListTextField) => `${field}_lower`;
+  return {
+    bind: (value) => p.add(value),
+    folded,
+    contains: (field, text) => `${folded(field)} LIKE ${p.add(likeContaining(text))}`,
+  };
 }
 
 function rowToTenant(row: Row): Tenant {

@@ -6,7 +6,8 @@ import { ConflictError, EmailTakenError, NotFoundError, UnavailableError } from 
 import type { SearchQuery } from '../../domain/search-query.ts';
 import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
 import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer } from '../customer-row.ts';
-import type { Cursor, CustomerUpdater, ListQuery, Page, SearchPageQuery, Store } from '../store.ts';
+import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
+import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
 import { compileSearch } from './search-sql.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -204,18 +205,12 @@ export class SqliteStore implements Store {
 
   async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
     return guard(() => {
-      const where = ['tenant_id = ?', 'mode = ?', 'deleted_at IS NULL'];
       const params: unknown[] = [scope.tenantId, scope.mode];
-      if (query.email !== undefined) {
-        where.push('email = ?');
-        params.push(query.email);
-      }
-      const range = query.created ?? {};
-      for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
-        if (range[op] !== undefined) {
-          where.push(`created ${sql} ?`);
-          params.push(range[op]);
-        }
+      const dialect = sqliteListDialect(params);
+      const where = ['tenant_id = ?', 'mode = ?', 'deleted_at IS NULL', ...listFilters(query, dialect)];
+      let total: number | undefined;
+      if (query.withTotal) {
+        total = (this.stmt(`SELECT count(*) AS n FROM customers WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
       }
       let backwards = false;
       if (query.startingAfter !== undefined) {
@@ -228,14 +223,17 @@ export class SqliteStore implements Store {
         params.push(c.created, c.id);
         backwards = true;
       }
-      const order = backwards ? 'created ASC, id ASC' : 'created DESC, id DESC';
+      const order = listOrder(query, dialect, backwards);
+      params.push(query.limit + 1, query.offset ?? 0);
       const rows = this
-        .stmt(`SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`)
-        .all(...params, query.limit + 1) as Row[];
+        .stmt(`SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...params) as Row[];
       const hasMore = rows.length > query.limit;
       const page = rows.slice(0, query.limit).map(rowToCustomer);
       if (backwards) page.reverse();
-      return { data: page, hasMore };
+      const result: Page<Customer> = { data: page, hasMore };
+      if (total !== undefined) result.total = total;
+      return result;
     });
   }
 
@@ -303,6 +301,21 @@ export class SqliteStore implements Store {
       throw err;
     }
   }
+}
+
+function sqliteListDialect(params: unknown[]): ListDialect {
+  const folded = (field: ListTextField) => (field === 'email' ? 'email_lower' : `unicode_lower(${field})`);
+  return {
+    bind(value) {
+      params.push(value);
+      return '?';
+    },
+    folded,
+    contains(field, text) {
+      params.push(text);
+      return `instr(${folded(field)}, ?) > 0`;
+    },
+  };
 }
 
 function migrate(db: Database.Database): void {

@@ -1,0 +1,7 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Renders any error in Atlas's error format. */
+export function atlasErrorHandler(err: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = (err as { statusCode?: number }).statusCode ?? 500;
+  void reply.code(status).send({ message: (err as Error).message });
+}

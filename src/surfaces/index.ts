@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../http/types.ts';
+import { assetApi } from './asset/plugin.ts';
+import { assetErrorHandler } from './asset/errors.ts';
+import { atlasApi } from './atlas/plugin.ts';
+import { atlasErrorHandler } from './atlas/errors.ts';
+import { checkoutPageApi } from './checkoutpage/plugin.ts';
+import { checkoutPageErrorHandler } from './checkoutpage/errors.ts';
+import { countApi } from './count/plugin.ts';
+import { countErrorHandler } from './count/errors.ts';
+
+export type ErrorHandler = (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+
+export interface VendorSurface {
+  /** Where the vendor's base URL is mounted; a client swaps its base URL for this one. */
+  prefix: string;
+  plugin: (app: App) => Promise<void>;
+  /** Renders errors raised before routing (a malformed URL, say) in the vendor's format. */
+  onError: ErrorHandler;
+}
+
+/** The vendor surfaces, each serving its vendor's documented customer endpoints over the one store. */
+export const VENDOR_SURFACES: readonly VendorSurface[] = [
+  { prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler },
+  { prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler },
+  { prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler },
+  { prefix: '/count/partners', plugin: countApi, onError: countErrorHandler },
+];
