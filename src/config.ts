@@ -8,6 +8,8 @@ export interface Config {
   /** Most PostgreSQL connections one process opens. */
   pgPoolMax: number;
   logLevel: string;
+  /** CLIENTELE_MASTER_KEY: encrypts client secrets at rest; else a key file in the data dir. */
+  masterKey: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -20,6 +22,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || null,
     pgPoolMax: positiveInteger(env.PGPOOL_MAX, 'PGPOOL_MAX', 10),
     logLevel: env.LOG_LEVEL || 'info',
+    masterKey: env.CLIENTELE_MASTER_KEY || null,
   };
 }
 
@@ -32,4 +35,8 @@ function positiveInteger(raw: string | undefined, name: string, fallback: number
 
 export function sqlitePath(config: Config): string {
   return join(config.dataDir, 'clientele.sqlite');
+}
+
+export function masterKeyPath(config: Config): string {
+  return join(config.dataDir, 'master.key');
 }

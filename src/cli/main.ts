@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { EmailUniqueness, Tenant } from '../domain/tenant.ts';
 import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
 import { openStore } from '../store/open.ts';
+import { loadSecretBox } from './master-key.ts';
 import { serve } from './serve.ts';
 
 const USAGE = `Usage: clientele <command> [options]
@@ -16,6 +17,7 @@ Commands:
   tenants list [--json]
   tenants update --tenant ID --email-uniqueness enforced|off [--json]
   keys roll --tenant ID --mode test|live [--expire-in SECONDS] [--json]
+  clients roll --tenant ID --mode test|live [--expire-in SECONDS] [--json]
 `;
 
 class UsageError extends Error {}
@@ -31,9 +33,11 @@ function uniqueness(value: string | undefined): EmailUniqueness | undefined {
 }
 
 async function withTenants<T>(fn: (tenants: TenantService) => Promise<T>): Promise<T> {
-  const store = await openStore(loadConfig());
+  const config = loadConfig();
+  const { box } = loadSecretBox(config);
+  const store = await openStore(config);
   try {
-    return await fn(new TenantService(store));
+    return await fn(new TenantService(store, box));
   } finally {
     await store.close();
   }
@@ -79,9 +83,16 @@ export async function main(argv: string[]): Promise<number> {
       const out = {
         tenant: { id: tenantIdToWire(made.tenant.id), name: made.tenant.name },
         keys: { test: made.secrets.test, live: made.secrets.live },
+        clients: made.clients,
       };
       if (values.json) print(out);
-      else process.stdout.write(`Tenant ${out.tenant.id} (${out.tenant.name})\n  test: ${out.keys.test}\n  live: ${out.keys.live}\n`);
+      else {
+        process.stdout.write(`Tenant ${out.tenant.id} (${out.tenant.name})\n  test: ${out.keys.test}\n  live: ${out.keys.live}\n`);
+        for (const mode of ['test', 'live'] as const) {
+          const c = made.clients?.[mode];
+          if (c) process.stdout.write(`  ${mode} client: ${c.client_id}  secret: ${c.client_secret}\n`);
+        }
+      }
       return 0;
     }
     case 'tenants list': {
@@ -109,6 +120,17 @@ export async function main(argv: string[]): Promise<number> {
       const rolled = await withTenants((t) => t.rollKey(values.tenant!, mode, grace));
       if (values.json) print({ tenant: values.tenant, mode, key: rolled.secret, key_id: rolled.keyId });
       else process.stdout.write(`New ${mode} key for ${values.tenant}: ${rolled.secret}\n`);
+      return 0;
+    }
+    case 'clients roll': {
+      if (!values.tenant) throw new UsageError('clients roll needs --tenant');
+      const mode = values.mode as Mode | undefined;
+      if (mode !== 'test' && mode !== 'live') throw new UsageError('clients roll needs --mode test|live');
+      const expireIn = values['expire-in'];
+      if (expireIn !== undefined && !/^\d+$/.test(expireIn)) throw new UsageError('--expire-in is a whole number of seconds');
+      const rolled = await withTenants((t) => t.rollClient(values.tenant!, mode, expireIn === undefined ? 0 : Number(expireIn)));
+      if (values.json) print({ tenant: values.tenant, mode, ...rolled });
+      else process.stdout.write(`New ${mode} client for ${values.tenant}: ${rolled.client_id}  secret: ${rolled.client_secret}\n`);
       return 0;
     }
     default:

@@ -3,6 +3,7 @@ import { buildApp, REDACTED_PATHS } from '../http/app.ts';
 import { loadConfig } from '../config.ts';
 import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
 import { openStore } from '../store/open.ts';
+import { loadSecretBox } from './master-key.ts';
 import type { App } from '../http/types.ts';
 
 const DRAIN_QUIET_MS = 100;
@@ -13,9 +14,11 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   // Until the app's logger exists, pool errors go to stderr; they are logged, never fatal.
   let logPoolError = (err: Error): void => void process.stderr.write(`database connection error: ${err.message}\n`);
+  const { box, source: keySource } = loadSecretBox(config);
   const store = await openStore(config, { onPoolError: (err) => logPoolError(err) });
   const app = await buildApp({
     store,
+    secretBox: box,
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     // While draining, requests still reach their routes (and answer in their surface's format).
     return503OnClosing: false,
@@ -23,7 +26,10 @@ export async function serve(): Promise<void> {
   logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
   const drain = trackInFlight(app);
 
-  const tenants = new TenantService(store);
+  if (store.kind === 'postgres' && !config.masterKey) {
+    app.log.warn({ file: keySource }, 'CLIENTELE_MASTER_KEY is not set: client secrets are encrypted with a key file; every server on this database needs the same key');
+  }
+  const tenants = new TenantService(store, box);
   const provisioned = await tenants.create('default', {}, { onlyIfNone: true });
   if (provisioned) {
     process.stdout.write(
@@ -32,7 +38,11 @@ export async function serve(): Promise<void> {
         `Created tenant "default" (${tenantIdToWire(provisioned.tenant.id)}). Its secret keys, shown this once:`,
         `  test: ${provisioned.secrets.test}`,
         `  live: ${provisioned.secrets.live}`,
-        'Only their hashes are stored. Roll a lost key with: npx clientele keys roll --tenant <id> --mode test',
+        ...(['test', 'live'] as const).flatMap((mode) => {
+          const c = provisioned.clients?.[mode];
+          return c ? [`  ${mode} client: ${c.client_id}  secret: ${c.client_secret}`] : [];
+        }),
+        'Only their hashes (and the client secrets, encrypted) are stored. Roll a lost key with: npx clientele keys roll --tenant <id> --mode test',
         '',
       ].join('\n') + '\n',
     );

@@ -2,15 +2,24 @@ import { newId, toPrefixed, fromPrefixed } from './ids.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { Mode } from './customer.ts';
 import { DEFAULT_TENANT_SETTINGS, issueSecretKey, type Tenant, type TenantSettings } from './tenant.ts';
+import { issueClient, type ClientRecord } from './client.ts';
+import type { SecretBox } from './secret-box.ts';
 import type { Store } from '../store/store.ts';
 
 export const TENANT_PREFIX = 'biz';
 const KEY_PREFIX = 'key';
 
+export interface ClientCredentials {
+  client_id: string;
+  client_secret: string;
+}
+
 export interface ProvisionedTenant {
   tenant: Tenant;
   /** Shown once: the store keeps only their hashes. */
   secrets: Record<Mode, string>;
+  /** Shown once: the store keeps the secrets encrypted. Absent when the service has no SecretBox. */
+  clients?: Record<Mode, ClientCredentials>;
 }
 
 export function tenantIdToWire(id: string): string {
@@ -25,9 +34,13 @@ export function keyIdToWire(id: string): string {
   return toPrefixed(KEY_PREFIX, id);
 }
 
-/** Tenants and their secret keys. */
+/** Tenants, their secret keys and their client credentials. */
 export class TenantService {
-  constructor(private readonly store: Store) {}
+  /** Without a SecretBox, tenants get secret keys but no client credentials. */
+  constructor(
+    private readonly store: Store,
+    private readonly box?: SecretBox,
+  ) {}
 
   /**
    * A new tenant with one test and one live secret key. With `onlyIfNone`, nothing is created
@@ -45,9 +58,18 @@ export class TenantService {
     };
     const test = issueSecretKey(tenant.id, 'test', newId(now), now);
     const live = issueSecretKey(tenant.id, 'live', newId(now), now);
-    const created = await this.store.createTenant(tenant, [test.record, live.record], options.onlyIfNone ?? false);
+    const clients = this.box ? { test: issueClient(this.box, tenant.id, 'test', now), live: issueClient(this.box, tenant.id, 'live', now) } : null;
+    const clientRecords: ClientRecord[] = clients ? [clients.test.record, clients.live.record] : [];
+    const created = await this.store.createTenant(tenant, [test.record, live.record], options.onlyIfNone ?? false, clientRecords);
     if (!created) return null;
-    return { tenant, secrets: { test: test.secret, live: live.secret } };
+    const provisioned: ProvisionedTenant = { tenant, secrets: { test: test.secret, live: live.secret } };
+    if (clients) {
+      provisioned.clients = {
+        test: { client_id: clients.test.record.id, client_secret: clients.test.secret },
+        live: { client_id: clients.live.record.id, client_secret: clients.live.secret },
+      };
+    }
+    return provisioned;
   }
 
   /** Removes a tenant that holds no customers (one just provisioned), with its keys. */
@@ -81,5 +103,18 @@ export class TenantService {
     const issued = issueSecretKey(tenant.id, mode, newId(now), now);
     await this.store.rollApiKey(issued.record, Math.floor(now / 1000) + graceSeconds);
     return { secret: issued.secret, keyId: keyIdToWire(issued.record.id) };
+  }
+
+  /** New client credentials for the mode; the old ones stop working after `graceSeconds` (0: at once). */
+  async rollClient(wireId: string, mode: Mode, graceSeconds = 0): Promise<ClientCredentials> {
+    if (!this.box) throw new Error('client credentials need a SecretBox');
+    if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
+      throw new ValidationError(['expire_in'], 'The grace period is a whole number of seconds, 0 or more.');
+    }
+    const tenant = await this.get(wireId);
+    const now = Date.now();
+    const issued = issueClient(this.box, tenant.id, mode, now);
+    await this.store.rollClient(issued.record, Math.floor(now / 1000) + graceSeconds);
+    return { client_id: issued.record.id, client_secret: issued.secret };
   }
 }

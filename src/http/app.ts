@@ -3,7 +3,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CustomerService } from '../domain/customer-service.ts';
+import { randomBytes } from 'node:crypto';
 import { randomBase62 } from '../domain/ids.ts';
+import { SecretBox } from '../domain/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts';
 import { nativeApi } from './native/plugin.ts';
@@ -13,6 +15,8 @@ import type { App } from './types.ts';
 
 export interface AppOptions {
   store: Store;
+  /** Opens client secrets (Count's HMAC, Asset's OAuth). Default: a key of this process only, for tests. */
+  secretBox?: SecretBox;
   logger?: FastifyServerOptions['logger'];
   return503OnClosing?: boolean;
 }
@@ -45,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.decorate('store', options.store);
   app.decorate('customers', new CustomerService(options.store));
+  app.decorate('secrets', options.secretBox ?? new SecretBox(randomBytes(32)));
   app.decorateRequest('auth', null);
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

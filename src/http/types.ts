@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CustomerService } from '../domain/customer-service.ts';
+import type { SecretBox } from '../domain/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import type { AuthContext } from './auth.ts';
 
@@ -8,6 +9,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     customers: CustomerService;
+    secrets: SecretBox;
   }
   interface FastifyRequest {
     /** Set by a surface's authentication hook; absent on public routes. */

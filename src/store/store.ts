@@ -1,5 +1,6 @@
 import type { Customer, CustomerScope } from '../domain/customer.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
+import type { AccessTokenRecord, ClientRecord } from '../domain/client.ts';
 import type { ApiKeyRecord, Tenant, TenantSettings } from '../domain/tenant.ts';
 
 /** A position in the (created, id) order of customers. */
@@ -68,10 +69,10 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  /** Creates a tenant with its keys; with `onlyIfNone`, only when there is no tenant yet. True if created. */
-  createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone?: boolean): Promise<boolean>;
+  /** Creates a tenant with its keys and clients; with `onlyIfNone`, only when there is no tenant yet. True if created. */
+  createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone?: boolean, clients?: ClientRecord[]): Promise<boolean>;
   getTenant(id: string): Promise<Tenant | null>;
-  /** Deletes a tenant and its keys; ConflictError when it has any customer. */
+  /** Deletes a tenant with its keys, clients and tokens; ConflictError when it has any customer. */
   deleteEmptyTenant(id: string): Promise<void>;
   listTenants(): Promise<Tenant[]>;
   /** Changes settings; turning e-mail uniqueness on fails with a ConflictError if duplicates exist. */
@@ -81,6 +82,16 @@ export interface Store {
   findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null>;
   /** Adds `key` and makes the tenant's other keys of that mode expire at `oldExpireAt` (unix s). */
   rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void>;
+
+  /** The client with this id, with its tenant, whether or not it has expired. */
+  findClient(id: string): Promise<{ client: ClientRecord; tenant: Tenant } | null>;
+  /** Adds `client` and makes the tenant's other clients of that mode expire at `oldExpireAt` (unix s). */
+  rollClient(client: ClientRecord, oldExpireAt: number): Promise<void>;
+  insertAccessToken(token: AccessTokenRecord): Promise<void>;
+  /** The token with this hash in this tenant, expired or not. */
+  findAccessToken(tenantId: string, hash: string): Promise<AccessTokenRecord | null>;
+  /** Deletes tokens that expired before `nowSeconds`; returns how many. */
+  deleteExpiredAccessTokens(nowSeconds: number): Promise<number>;
 
   /** Inserts a new customer; EmailTakenError when the tenant enforces unique e-mails and it is taken. */
   insertCustomer(customer: Customer): Promise<Customer>;

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -438,9 +438,17 @@ describe('clientele serve + tenants/keys commands on one data dir', () => {
 
   it('tenants create --json prints one JSON object while the server runs; its keys work there at once', async () => {
     const out = await cliJson(dir, ['tenants', 'create', '--name', 'Acme', '--json']);
-    assert.deepEqual(Object.keys(out), ['tenant', 'keys']);
+    assert.deepEqual(Object.keys(out), ['tenant', 'keys', 'clients']);
     assert.deepEqual(Object.keys(out.tenant), ['id', 'name']);
     assert.deepEqual(Object.keys(out.keys), ['test', 'live']);
+    for (const mode of ['test', 'live'] as const) {
+      assert.deepEqual(Object.keys(out.clients[mode]), ['client_id', 'client_secret']);
+      assert.match(out.clients[mode].client_id, new RegExp(`^cli_${mode}_[0-9A-Za-z]{20,}$`));
+      assert.match(out.clients[mode].client_secret, new RegExp(`^cs_${mode}_[0-9A-Za-z]{43,}$`));
+    }
+    // Client secrets are encrypted with a key file only this user can read, and never stored in clear.
+    assert.equal(statSync(join(dir, 'master.key')).mode & 0o777, 0o600);
+    assert.ok(!sqliteBytes(dir).toString('latin1').includes(out.clients.test.client_secret), 'client secret stored in clear');
     assert.match(out.tenant.id, TENANT_ID);
     assert.notEqual(out.tenant.id, defaultTenantId);
     assert.equal(out.tenant.name, 'Acme');

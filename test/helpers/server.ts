@@ -1,7 +1,9 @@
 import { after, before } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { SecretBox } from '../../src/domain/secret-box.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { TenantService, tenantIdToWire } from '../../src/domain/tenant-service.ts';
+import { TenantService, tenantIdToWire, type ClientCredentials } from '../../src/domain/tenant-service.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { App } from '../../src/http/types.ts';
 import { openTestStore, type StoreKind } from './stores.ts';
@@ -10,6 +12,7 @@ export interface TestTenant {
   id: string;
   wireId: string;
   keys: { test: string; live: string };
+  clients: { test: ClientCredentials; live: ClientCredentials };
 }
 
 export interface TestServer {
@@ -35,18 +38,19 @@ export interface TestServer {
 export async function startServer(kind?: StoreKind): Promise<TestServer> {
   const testStore = await openTestStore(kind);
   const store = testStore.store;
-  const app = await buildApp({ store });
+  const app = await buildApp({ store, secretBox: new SecretBox(randomBytes(32)) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   const port = address.port;
   const url = `http://127.0.0.1:${port}`;
-  const tenants = new TenantService(store);
+  const tenants = new TenantService(store, app.secrets);
 
   const newTenant = async (name = 'Acme'): Promise<TestTenant> => {
     const made = await tenants.create(name);
     if (!made) throw new Error('tenant not created');
-    return { id: made.tenant.id, wireId: tenantIdToWire(made.tenant.id), keys: made.secrets };
+    if (!made.clients) throw new Error('tenant has no client credentials');
+    return { id: made.tenant.id, wireId: tenantIdToWire(made.tenant.id), keys: made.secrets, clients: made.clients };
   };
   const tenant = await newTenant('Test tenant');
 

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import type { AccessTokenRecord, ClientRecord } from '../../domain/client.ts';
 import type { Customer, CustomerScope } from '../../domain/customer.ts';
 import { ConflictError, EmailTakenError, NotFoundError } from '../../domain/errors.ts';
 import type { SearchQuery } from '../../domain/search-query.ts';
 import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
 import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer, type CustomerRow } from '../customer-row.ts';
+import { rowToAccessToken, rowToClient, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
 import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
 import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
@@ -131,7 +133,7 @@ export class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  async createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone = false): Promise<boolean> {
+  async createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone = false, clients: ClientRecord[] = []): Promise<boolean> {
     return this.transaction(async (c) => {
       if (onlyIfNone) {
         // Many servers starting on an empty database: exactly one provisions the first tenant.
@@ -142,6 +144,7 @@ export class PostgresStore implements Store {
         tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness,
       ]);
       for (const key of keys) await this.insertKey(c, key);
+      for (const client of clients) await this.insertClient(c, client);
       return true;
     });
   }
@@ -158,6 +161,8 @@ export class PostgresStore implements Store {
       if ((await this.query(c, 'SELECT 1 FROM customers WHERE tenant_id = $1 LIMIT 1', [id])).length > 0) {
         throw new ConflictError(['tenant'], 'The tenant has customers; it cannot be deleted.');
       }
+      await this.query(c, 'DELETE FROM access_tokens WHERE tenant_id = $1', [id]);
+      await this.query(c, 'DELETE FROM api_clients WHERE tenant_id = $1', [id]);
       await this.query(c, 'DELETE FROM api_keys WHERE tenant_id = $1', [id]);
       await this.query(c, 'DELETE FROM tenants WHERE id = $1', [id]);
     });
@@ -217,6 +222,53 @@ export class PostgresStore implements Store {
       );
       await this.insertKey(c, key);
     });
+  }
+
+  async findClient(id: string): Promise<{ client: ClientRecord; tenant: Tenant } | null> {
+    const [row] = await this.query(
+      this.pool,
+      `SELECT c.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+         FROM api_clients c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1`,
+      [id],
+    );
+    if (!row) return null;
+    return {
+      client: rowToClient(row),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+    };
+  }
+
+  async rollClient(client: ClientRecord, oldExpireAt: number): Promise<void> {
+    await this.transaction(async (c) => {
+      await this.query(
+        c,
+        'UPDATE api_clients SET expires_at = least(coalesce(expires_at, $1), $1) WHERE tenant_id = $2 AND mode = $3',
+        [oldExpireAt, client.tenant_id, client.mode],
+      );
+      await this.insertClient(c, client);
+    });
+  }
+
+  async insertAccessToken(token: AccessTokenRecord): Promise<void> {
+    await this.query(this.pool, 'INSERT INTO access_tokens (tenant_id, hash, client_id, mode, created, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      token.tenant_id, token.hash, token.client_id, token.mode, token.created, token.expires_at,
+    ]);
+  }
+
+  async findAccessToken(tenantId: string, hash: string): Promise<AccessTokenRecord | null> {
+    const [row] = await this.query(this.pool, 'SELECT * FROM access_tokens WHERE tenant_id = $1 AND hash = $2', [tenantId, hash]);
+    return row ? rowToAccessToken(row) : null;
+  }
+
+  async deleteExpiredAccessTokens(nowSeconds: number): Promise<number> {
+    const result = await this.query(this.pool, 'DELETE FROM access_tokens WHERE expires_at < $1 RETURNING 1', [nowSeconds]);
+    return result.length;
+  }
+
+  private async insertClient(c: Queryable, client: ClientRecord): Promise<void> {
+    await this.query(c, 'INSERT INTO api_clients (tenant_id, id, mode, secret_sealed, created, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      client.tenant_id, client.id, client.mode, client.secret_sealed, client.created, client.expires_at,
+    ]);
   }
 
   private async insertKey(c: Queryable, key: ApiKeyRecord): Promise<void> {
@@ -411,23 +463,3 @@ function postgresListDialect(p: Params): ListDialect {
   };
 }
 
-function rowToTenant(row: Row): Tenant {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    created: Number(row.created),
-    settings: { email_uniqueness: row.email_uniqueness === 'off' ? 'off' : 'enforced' },
-  };
-}
-
-function rowToKey(row: Row): ApiKeyRecord {
-  return {
-    id: row.id as string,
-    tenant_id: row.tenant_id as string,
-    mode: row.mode as ApiKeyRecord['mode'],
-    hash: row.hash as string,
-    last4: row.last4 as string,
-    created: Number(row.created),
-    expires_at: row.expires_at === null ? null : Number(row.expires_at),
-  };
-}

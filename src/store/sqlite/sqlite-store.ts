@@ -1,11 +1,13 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AccessTokenRecord, ClientRecord } from '../../domain/client.ts';
 import type { Customer, CustomerScope } from '../../domain/customer.ts';
 import { ConflictError, EmailTakenError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
 import type { SearchQuery } from '../../domain/search-query.ts';
 import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
 import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer } from '../customer-row.ts';
+import { rowToAccessToken, rowToClient, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
 import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
 import { compileSearch } from './search-sql.ts';
@@ -62,7 +64,7 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  async createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone = false): Promise<boolean> {
+  async createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone = false, clients: ClientRecord[] = []): Promise<boolean> {
     return guard(() =>
       this.db.transaction(() => {
         if (onlyIfNone && this.stmt('SELECT 1 FROM tenants LIMIT 1').get()) return false;
@@ -70,6 +72,7 @@ export class SqliteStore implements Store {
           .stmt('INSERT INTO tenants (id, name, created, email_uniqueness) VALUES (?, ?, ?, ?)')
           .run(tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness);
         for (const key of keys) this.insertKey(key);
+        for (const client of clients) this.insertClient(client);
         return true;
       }).immediate(),
     );
@@ -86,6 +89,8 @@ export class SqliteStore implements Store {
         if (this.stmt('SELECT 1 FROM customers WHERE tenant_id = ? LIMIT 1').get(id)) {
           throw new ConflictError(['tenant'], 'The tenant has customers; it cannot be deleted.');
         }
+        this.stmt('DELETE FROM access_tokens WHERE tenant_id = ?').run(id);
+        this.stmt('DELETE FROM api_clients WHERE tenant_id = ?').run(id);
         this.stmt('DELETE FROM api_keys WHERE tenant_id = ?').run(id);
         this.stmt('DELETE FROM tenants WHERE id = ?').run(id);
       }).immediate(),
@@ -153,6 +158,56 @@ export class SqliteStore implements Store {
         this.insertKey(key);
       }).immediate(),
     );
+  }
+
+  async findClient(id: string): Promise<{ client: ClientRecord; tenant: Tenant } | null> {
+    const row = guard(() =>
+      this
+        .stmt(
+          `SELECT c.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+             FROM api_clients c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?`,
+        )
+        .get(id),
+    ) as Row | undefined;
+    if (!row) return null;
+    return {
+      client: rowToClient(row),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+    };
+  }
+
+  async rollClient(client: ClientRecord, oldExpireAt: number): Promise<void> {
+    guard(() =>
+      this.db.transaction(() => {
+        this
+          .stmt(`UPDATE api_clients SET expires_at = min(coalesce(expires_at, ?), ?) WHERE tenant_id = ? AND mode = ?`)
+          .run(oldExpireAt, oldExpireAt, client.tenant_id, client.mode);
+        this.insertClient(client);
+      }).immediate(),
+    );
+  }
+
+  async insertAccessToken(token: AccessTokenRecord): Promise<void> {
+    guard(() =>
+      this
+        .stmt('INSERT INTO access_tokens (tenant_id, hash, client_id, mode, created, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(token.tenant_id, token.hash, token.client_id, token.mode, token.created, token.expires_at),
+    );
+  }
+
+  async findAccessToken(tenantId: string, hash: string): Promise<AccessTokenRecord | null> {
+    const row = guard(() => this.stmt('SELECT * FROM access_tokens WHERE tenant_id = ? AND hash = ?').get(tenantId, hash)) as Row | undefined;
+    return row ? rowToAccessToken(row) : null;
+  }
+
+  async deleteExpiredAccessTokens(nowSeconds: number): Promise<number> {
+    return guard(() => this.stmt('DELETE FROM access_tokens WHERE expires_at < ?').run(nowSeconds).changes);
+  }
+
+  private insertClient(client: ClientRecord): void {
+    this
+      .stmt('INSERT INTO api_clients (tenant_id, id, mode, secret_sealed, created, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(client.tenant_id, client.id, client.mode, client.secret_sealed, client.created, client.expires_at);
   }
 
   private insertKey(key: ApiKeyRecord): void {
@@ -331,27 +386,6 @@ function migrate(db: Database.Database): void {
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
     }
   }).immediate();
-}
-
-function rowToTenant(row: Row): Tenant {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    created: Number(row.created),
-    settings: { email_uniqueness: row.email_uniqueness === 'off' ? 'off' : 'enforced' },
-  };
-}
-
-function rowToKey(row: Row): ApiKeyRecord {
-  return {
-    id: row.id as string,
-    tenant_id: row.tenant_id as string,
-    mode: row.mode as ApiKeyRecord['mode'],
-    hash: row.hash as string,
-    last4: row.last4 as string,
-    created: Number(row.created),
-    expires_at: row.expires_at === null ? null : Number(row.expires_at),
-  };
 }
 
 function isUniqueViolation(err: unknown): boolean {
