@@ -48,6 +48,8 @@ export interface TaxId {
 export interface Contact {
   id: string;
   name: string | null;
+  first_name: string | null;
+  last_name: string | null;
   email: string | null;
   phone: string | null;
   is_primary: boolean;
@@ -103,7 +105,7 @@ export interface MetadataPatch {
   set?: Record<string, string | null>;
 }
 
-export type ContactInput = Omit<Contact, 'id'> & { id?: string };
+export type ContactInput = Omit<Contact, 'id' | 'first_name' | 'last_name'> & { id?: string; first_name?: string | null; last_name?: string | null };
 
 /**
  * A change to a customer. An absent field is left as it is; `null` clears it (or resets it to
@@ -404,11 +406,13 @@ function checkContacts(contacts: ContactInput[], current: Contact[]): Contact[] 
     const contact: Contact = {
       id: c.id ?? newId(),
       name: checkText(['contacts', i, 'name'], c.name ?? null, LIMITS.name),
+      first_name: checkText(['contacts', i, 'first_name'], c.first_name ?? null, LIMITS.name),
+      last_name: checkText(['contacts', i, 'last_name'], c.last_name ?? null, LIMITS.name),
       email: checkEmail(['contacts', i, 'email'], c.email ?? null),
       phone: checkText(['contacts', i, 'phone'], c.phone ?? null, LIMITS.phone),
       is_primary: c.is_primary === true,
     };
-    if (contact.name === null && contact.email === null) {
+    if (contact.name === null && contact.first_name === null && contact.last_name === null && contact.email === null) {
       throw new ValidationError(['contacts', i], 'A contact needs a name or an email.', 'parameter_missing');
     }
     return contact;

@@ -1,4 +1,4 @@
-import type { Customer } from '../domain/customer.ts';
+import type { Contact, Customer } from '../domain/customer.ts';
 
 /** A customer as both SQL backends store it: scalars in columns, sub-objects as JSON text. */
 export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | number | null>;
@@ -101,6 +101,15 @@ export function rowToCustomer(row: Record<string, unknown>): Customer {
     metadata: parsed('metadata') ?? {},
     preferred_locales: parsed('preferred_locales') ?? [],
     tax_ids: parsed('tax_ids') ?? [],
-    contacts: parsed('contacts') ?? [],
+    // Contacts stored before first_name/last_name existed read as having none.
+    contacts: ((parsed('contacts') ?? []) as Partial<Contact>[]).map((k) => ({
+      id: k.id as string,
+      name: k.name ?? null,
+      first_name: k.first_name ?? null,
+      last_name: k.last_name ?? null,
+      email: k.email ?? null,
+      phone: k.phone ?? null,
+      is_primary: k.is_primary === true,
+    })),
   };
 }

@@ -86,6 +86,8 @@ const ContactParam = Type.Object(
   {
     id: Type.Optional(Type.String({ description: 'Keep an existing contact (its id); omit for a new one.' })),
     name: Type.Optional(text(LIMITS.name)),
+    first_name: Type.Optional(text(LIMITS.name)),
+    last_name: Type.Optional(text(LIMITS.name)),
     email: Type.Optional(text(LIMITS.email)),
     phone: Type.Optional(text(LIMITS.phone)),
     is_primary: Type.Optional(Type.Boolean()),
@@ -245,6 +247,8 @@ export const CustomerObject = Type.Object(
       Type.Object({
         id: Type.String(),
         name: Nullable(Type.String()),
+        first_name: Nullable(Type.String()),
+        last_name: Nullable(Type.String()),
         email: Nullable(Type.String()),
         phone: Nullable(Type.String()),
         is_primary: Type.Boolean(),

@@ -140,6 +140,8 @@ describe('POST /v1/customers (happy)', () => {
         'contacts[0][email]': 'wile@acme.example',
         'contacts[0][is_primary]': 'true',
         'contacts[1][name]': 'Road Runner',
+        'contacts[1][first_name]': 'Road',
+        'contacts[1][last_name]': 'Runner',
         default_payment_method: 'pm_abc',
         seller_id: 'seller_1',
         stripe_customer_id: 'cus_external',
@@ -155,8 +157,9 @@ describe('POST /v1/customers (happy)', () => {
     assert.deepEqual(c.tax_ids, [{ type: 'us_ein', value: '12-3456789' }]);
     assert.equal(c.contacts.length, 2);
     assert.match(c.contacts[0].id, /^cont_[0-9A-Za-z]{17}$/);
-    assert.deepEqual({ ...c.contacts[0], id: undefined }, { id: undefined, name: 'Wile E.', email: 'wile@acme.example', phone: null, is_primary: true });
+    assert.deepEqual({ ...c.contacts[0], id: undefined }, { id: undefined, name: 'Wile E.', first_name: null, last_name: null, email: 'wile@acme.example', phone: null, is_primary: true });
     assert.equal(c.contacts[1].is_primary, false);
+    assert.deepEqual([c.contacts[1].first_name, c.contacts[1].last_name], ['Road', 'Runner']);
     assert.equal(c.default_payment_method, 'pm_abc');
     assert.equal(c.invoice_settings.default_payment_method, 'pm_abc');
     assert.equal(c.seller_id, 'seller_1');

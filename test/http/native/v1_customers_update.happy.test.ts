@@ -120,7 +120,7 @@ describe('POST/PATCH /v1/customers/:id (happy)', () => {
       json: { contacts: [{ id: a.id, name: 'A2', is_primary: true }], tax_ids: '' },
     });
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.contacts, [{ id: a.id, name: 'A2', email: null, phone: null, is_primary: true }]);
+    assert.deepEqual(res.body.contacts, [{ id: a.id, name: 'A2', first_name: null, last_name: null, email: null, phone: null, is_primary: true }]);
     assert.deepEqual(res.body.tax_ids, []);
   });
 
