@@ -1,3 +1,4 @@
+import { accessTokenTenant, isClientActive } from '../domain/client.ts';
 import type { Mode } from '../domain/customer.ts';
 import { hashSecret, isKeyActive, sameHash, secretKeyMode, type Tenant } from '../domain/tenant.ts';
 import type { Store } from '../store/store.ts';
@@ -54,4 +55,23 @@ export async function authenticateSecretKey(store: Store, header: string | undef
   if (!found || !sameHash(found.key.hash, hash) || found.key.mode !== mode) throw new AuthError('invalid', maskKey(secret));
   if (!isKeyActive(found.key)) throw new AuthError('expired', maskKey(secret));
   return { tenant: found.tenant, mode, keyId: found.key.id };
+}
+
+/**
+ * Resolves an access token (issued by the OAuth client-credentials grant) to its tenant and
+ * mode. The token names its tenant; it is looked up by hash within it. Tokens stop working when
+ * they expire, and when the client that obtained them has been rolled and has expired.
+ */
+export async function authenticateAccessToken(store: Store, token: string): Promise<AuthContext> {
+  const masked = token.slice(0, 3) + '*'.repeat(24) + token.slice(-4);
+  const tenantId = accessTokenTenant(token);
+  if (tenantId === null) throw new AuthError('invalid', masked);
+  const hash = hashSecret(token);
+  const record = await store.findAccessToken(tenantId, hash);
+  if (!record || !sameHash(record.hash, hash)) throw new AuthError('invalid', masked);
+  if (record.expires_at * 1000 <= Date.now()) throw new AuthError('expired', masked);
+  const found = await store.findClient(record.client_id);
+  if (!found || found.tenant.id !== tenantId) throw new AuthError('invalid', masked);
+  if (!isClientActive(found.client)) throw new AuthError('expired', masked);
+  return { tenant: found.tenant, mode: record.mode, keyId: record.client_id };
 }
