@@ -8,6 +8,7 @@ import type { App } from '../http/types.ts';
 
 const DRAIN_QUIET_MS = 100;
 const DRAIN_MAX_MS = 10_000;
+const TOKEN_SWEEP_MS = 10 * 60_000;
 
 /** `clientele serve`: the HTTP server on the configured store, until SIGTERM or SIGINT. */
 export async function serve(): Promise<void> {
@@ -60,12 +61,19 @@ export async function serve(): Promise<void> {
     throw err;
   }
 
+  // Expired access tokens are useless; any server may sweep them, the deletes are idempotent.
+  const sweep = setInterval(() => {
+    store.deleteExpiredAccessTokens(Math.floor(Date.now() / 1000)).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'token sweep failed'));
+  }, TOKEN_SWEEP_MS);
+  sweep.unref();
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     try {
       await drain(() => app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests'));
+      clearInterval(sweep);
       await app.close();
       await store.close();
       process.exit(0);
