@@ -44,13 +44,13 @@ try {
     await raw.query(
       `INSERT INTO customers (tenant_id, mode, id, created, updated, version, email, email_lower, email_unique,
          name, name_lower, phone, phone_lower, status, balance, delinquent, invoice_prefix, next_invoice_sequence,
-         tax_exempt, invoice_settings, metadata, metadata_lower, preferred_locales, tax_ids, contacts)
+         tax_exempt, invoice_settings, metadata, metadata_lower, fields_lower, preferred_locales, tax_ids, contacts)
        SELECT $1, CASE WHEN i % 10 = 0 THEN 'live' ELSE 'test' END, lpad(to_hex(i), 24, '0'),
          1700000000 + i / 3, (1700000000::bigint + i / 3) * 1000, 1,
          'user' || i || '@example.com', 'user' || i || '@example.com', 'user' || i || '@example.com',
          'Customer ' || md5(i::text), lower('Customer ' || md5(i::text)), '+1555' || lpad(i::text, 7, '0'), '+1555' || lpad(i::text, 7, '0'),
          'active', 0, false, upper(substr(md5(i::text), 1, 8)), 1, 'none', '{}',
-         json_build_object('plan', 'p' || (i % 50), 'ref', i::text), jsonb_build_object('plan', 'p' || (i % 50), 'ref', i::text),
+         json_build_object('plan', 'p' || (i % 50), 'ref', i::text), jsonb_build_object('plan', 'p' || (i % 50), 'ref', i::text), '{"status": "active"}',
          '[]', '[]', '[]'
        FROM generate_series(1, $2::int) AS i`,
       [tenant, count],

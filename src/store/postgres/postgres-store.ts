@@ -10,7 +10,7 @@ import { rowToAccessToken, rowToClient, rowToKey, rowToTenant } from '../record-
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
 import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
 import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
-import { compileSearch, likeContaining, Params } from './search-sql.ts';
+import { compileSearch, FOLDED_FIELDS, likeContaining, Params } from './search-sql.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** Advisory lock keys (two int4s: 'Clnt' and a purpose), held while migrating or creating the first tenant. */
@@ -22,13 +22,13 @@ type Row = Record<string, unknown>;
 type Queryable = pg.Pool | pg.PoolClient;
 
 /** Columns the PostgreSQL schema adds to the shared row: search-only, derived from the customer. */
-const PG_COLUMNS = [...CUSTOMER_COLUMNS, 'name_lower', 'phone_lower', 'metadata_lower'] as const;
+const PG_COLUMNS = [...CUSTOMER_COLUMNS, 'name_lower', 'phone_lower', 'metadata_lower', 'fields_lower'] as const;
 const JSON_COLUMNS = new Set(['address', 'shipping', 'invoice_settings', 'metadata', 'preferred_locales', 'tax_ids', 'contacts']);
 const KEY_COLUMNS = new Set(['tenant_id', 'mode', 'id']);
 
 function placeholder(column: string, n: number): string {
   if (JSON_COLUMNS.has(column)) return `$${n}::json`;
-  if (column === 'metadata_lower') return `$${n}::jsonb`;
+  if (column === 'metadata_lower' || column === 'fields_lower') return `$${n}::jsonb`;
   if (column === 'delinquent') return `($${n}::int <> 0)`;
   return `$${n}`;
 }
@@ -47,6 +47,9 @@ function rowValues(customer: Customer, enforceUniqueEmail: boolean, deletedAt: n
   row.name_lower = customer.name === null ? null : customer.name.toLowerCase();
   row.phone_lower = customer.phone === null ? null : customer.phone.toLowerCase();
   row.metadata_lower = JSON.stringify(Object.fromEntries(Object.entries(customer.metadata).map(([k, v]) => [k, v.toLowerCase()])));
+  row.fields_lower = JSON.stringify(
+    Object.fromEntries(FOLDED_FIELDS.flatMap((f) => (customer[f] === null ? [] : [[f, (customer[f] as string).toLowerCase()]]))),
+  );
   return PG_COLUMNS.map((c) => row[c]);
 }
 

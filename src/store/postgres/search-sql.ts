@@ -9,15 +9,13 @@ const FOLDED_COLUMNS: Readonly<Record<string, string>> = {
   name: 'name_lower',
   phone: 'phone_lower',
 };
-const STRING_COLUMNS: Readonly<Record<string, string>> = {
-  description: 'description',
-  external_id: 'external_id',
-  company_name: 'company_name',
-  billing_email: 'billing_email',
-  website: 'website',
-  status: 'status',
-  currency: 'currency',
-};
+/**
+ * The other string fields: their case-folded values live in the `fields_lower` jsonb column,
+ * folded by the application like everything else (PostgreSQL's lower() disagrees with
+ * JavaScript's on letters such as 'İ' and a final 'Σ', and depends on the database's locale).
+ */
+export const FOLDED_FIELDS = ['description', 'external_id', 'company_name', 'billing_email', 'website', 'status', 'currency'] as const;
+const STRING_FIELDS: ReadonlySet<string> = new Set(FOLDED_FIELDS);
 const NUMBER_COLUMNS: Readonly<Record<string, string>> = {
   created: 'created',
   updated: '(updated / 1000)',
@@ -69,12 +67,13 @@ function clauseExpression(clause: SearchClause, params: Params): string {
     return `strpos(metadata_lower ->> ${params.add(key)}, ${params.add(folded)}) > 0`;
   }
   const folded = FOLDED_COLUMNS[clause.field];
-  const column = folded ?? STRING_COLUMNS[clause.field];
-  if (!column) throw new Error(`unsupported string field ${clause.field}`);
-  if (clause.value === null) return `${folded ? clause.field : column} IS NULL`;
+  if (!folded && !STRING_FIELDS.has(clause.field)) throw new Error(`unsupported string field ${clause.field}`);
+  // Field names come from the fixed lists above, never from the request.
+  if (clause.value === null) return `${clause.field} IS NULL`;
   const value = clause.value.toLowerCase();
   if (folded) {
     return clause.op === 'eq' ? `${folded} = ${params.add(value)}` : `${folded} LIKE ${params.add(likeContaining(value))}`;
   }
-  return clause.op === 'eq' ? `lower(${column}) = ${params.add(value)}` : `strpos(lower(${column}), ${params.add(value)}) > 0`;
+  const target = `(fields_lower ->> '${clause.field}')`;
+  return clause.op === 'eq' ? `${target} = ${params.add(value)}` : `strpos(${target}, ${params.add(value)}) > 0`;
 }

@@ -68,6 +68,8 @@ CREATE TABLE customers (
   contacts              json NOT NULL,
   -- metadata with case-folded values, for indexed metadata["key"]:"value" search.
   metadata_lower        jsonb NOT NULL,
+  -- The other searchable text fields, case-folded the same way (matched within a tenant's rows).
+  fields_lower          jsonb NOT NULL,
   PRIMARY KEY (tenant_id, mode, id)
 );
 
