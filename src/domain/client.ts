@@ -57,9 +57,11 @@ export function isClientActive(client: ClientRecord, nowMs: number = Date.now())
 export function issueAccessToken(client: ClientRecord, ttlSeconds: number, nowMs: number = Date.now()): { token: string; record: AccessTokenRecord } {
   const token = TOKEN_PREFIX + toBase62(client.tenant_id) + randomBase62(SECRET_ENTROPY_BYTES);
   const created = Math.floor(nowMs / 1000);
+  // Rounded up: a token lives at least the seconds it was issued for, never a fraction less.
+  const expires_at = Math.ceil((nowMs + ttlSeconds * 1000) / 1000);
   return {
     token,
-    record: { tenant_id: client.tenant_id, hash: hashSecret(token), client_id: client.id, mode: client.mode, created, expires_at: created + ttlSeconds },
+    record: { tenant_id: client.tenant_id, hash: hashSecret(token), client_id: client.id, mode: client.mode, created, expires_at },
   };
 }
 

@@ -82,10 +82,27 @@ export async function buildApp(options: AppOptions): Promise<App> {
       components: {
         securitySchemes: {
           secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…; HTTP Basic with the key as user name also works.' },
+          assetOAuth: {
+            type: 'oauth2',
+            description: "Asset: the tenant's client credentials for an access token, then `Authorization: Bearer <access_token>`.",
+            flows: { clientCredentials: { tokenUrl: '/asset/v0/auth/token', scopes: {} } },
+          },
+          countSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-signature',
+            description: 'Count: x-client-id, x-timestamp and x-signature = hex HMAC-SHA256(client secret, METHOD:path:timestamp:bodyHash).',
+          },
         },
       },
       security: [{ secretKey: [] }],
-      tags: [{ name: 'Customers', description: 'Native, Stripe-compatible API at /v1' }],
+      tags: [
+        { name: 'Customers', description: 'Native, Stripe-compatible API at /v1' },
+        { name: 'Asset', description: "Asset's customer endpoints at /asset/v0" },
+        { name: 'CheckoutPage', description: "CheckoutPage's customer endpoints at /checkoutpage/v1" },
+        { name: 'Atlas', description: "Atlas's customer endpoints at /atlas/functions/v1" },
+        { name: 'Count', description: "Count's customer endpoints at /count/partners" },
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

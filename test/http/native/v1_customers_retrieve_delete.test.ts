@@ -32,6 +32,17 @@ describe('GET and DELETE /v1/customers/:id', () => {
     assert.equal(found.data.length, 0);
   });
 
+  it('deletes, and updates, with no body and no Content-Type at all, as curl -X DELETE sends', async () => {
+    const c = await ctx.stripe.customers.create({ name: 'Bodiless' });
+    const headers = { authorization: `Bearer ${ctx.server.tenant.keys.test}` };
+    const update = await fetch(`${ctx.server.url}/v1/customers/${c.id}`, { method: 'POST', headers });
+    assert.equal(update.status, 200, await update.clone().text());
+    assert.equal((await update.json()).name, 'Bodiless');
+    const del = await fetch(`${ctx.server.url}/v1/customers/${c.id}`, { method: 'DELETE', headers });
+    assert.equal(del.status, 200, await del.clone().text());
+    assert.deepEqual(await del.json(), { id: c.id, object: 'customer', deleted: true });
+  });
+
   it('is 404 when deleting twice or deleting an unknown id', async () => {
     const c = await ctx.stripe.customers.create({});
     await ctx.stripe.customers.del(c.id);
