@@ -1,7 +1,30 @@
 import type { App } from '../../http/types.ts';
-import { assetErrorHandler } from './errors.ts';
+import { assetErrorHandler, assetNotFoundHandler } from './errors.ts';
+import { jsonOnly } from './guards.ts';
+import { businessGate } from './scope.ts';
+import { assetAuthToken } from './routes/asset_auth_token.ts';
+import { assetBusinessCustomersCreate } from './routes/asset_business_customers_create.ts';
+import { assetBusinessCustomersList } from './routes/asset_business_customers_list.ts';
+import { assetBusinessCustomersRetrieve } from './routes/asset_business_customers_retrieve.ts';
+import { assetBusinessCustomersUpdate } from './routes/asset_business_customers_update.ts';
 
-/** Asset's customer endpoints, mounted under its prefix (see src/surfaces/index.ts). */
+/**
+ * Asset's customer endpoints (https://docs.getasset.com, API v0), mounted under its prefix (see
+ * src/surfaces/index.ts): a client swaps `https://api.sandbox.getasset.com/v0` for this prefix.
+ * POST /auth/token issues access tokens; every other route needs one. See ./README.md.
+ */
 export async function assetApi(app: App): Promise<void> {
   app.setErrorHandler(assetErrorHandler);
+  app.setNotFoundHandler(assetNotFoundHandler);
+
+  assetAuthToken(app);
+
+  await app.register(async (api: App) => {
+    api.addHook('onRequest', businessGate(api));
+    api.addHook('preValidation', jsonOnly);
+    assetBusinessCustomersCreate(api);
+    assetBusinessCustomersList(api);
+    assetBusinessCustomersRetrieve(api);
+    assetBusinessCustomersUpdate(api);
+  });
 }

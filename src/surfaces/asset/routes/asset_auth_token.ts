@@ -1,0 +1,118 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../../http/types.ts';
+import { clientSecret, isClientActive, issueAccessToken } from '../../../domain/client.ts';
+import { hashSecret, sameHash } from '../../../domain/tenant.ts';
+import { OAuthError } from '../errors.ts';
+import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, OAuthErrorBody, TokenRequest, TokenResponse } from '../schemas.ts';
+import { businessIdFromWire } from '../wire.ts';
+
+/**
+ * OAuth 2.0 client-credentials grant (RFC 6749 §4.4). The client authenticates with
+ * `client_id` and `client_secret` in the body (form-encoded, as Asset documents, or JSON) or with
+ * HTTP Basic (§2.3.1). Parameters the grant does not use (`scope`, say) are ignored, as §3.2
+ * requires; a parameter given twice is refused.
+ */
+
+const MAX_CLIENT_ID = 200;
+/** Compared against when the client is unknown, so that the answer takes as long either way. */
+const NO_SECRET_HASH = hashSecret('no client has this secret');
+
+const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
+
+/** One string parameter: absent or empty counts as not given (§3.2); numbers are taken as text. */
+function param(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw invalidRequest(`${name} must be given once, as a string.`);
+}
+
+/** Client credentials from `Authorization: Basic base64(urlencoded id ":" urlencoded secret)`. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  if (!header) return null;
+  const [scheme, value, ...rest] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'basic') return null;
+  const challenge = { 'WWW-Authenticate': 'Basic realm="Clientele"' };
+  if (!value || rest.length > 0) throw new OAuthError(401, 'invalid_client', 'Malformed Authorization header: use Basic with base64(client_id:client_secret).', challenge);
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new OAuthError(401, 'invalid_client', 'Malformed Authorization header: use Basic with base64(client_id:client_secret).', challenge);
+  try {
+    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError(401, 'invalid_client', 'Malformed Authorization header: client_id and client_secret must be form-encoded.', challenge);
+  }
+}
+
+function ttlOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TOKEN_TTL;
+  const n = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_TOKEN_TTL) {
+    throw invalidRequest(`expires_in must be a whole number of seconds from 1 to ${MAX_TOKEN_TTL}.`);
+  }
+  return n;
+}
+
+export function assetAuthToken(app: App): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const raw: unknown = request.body ?? {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw invalidRequest('The body must be form-encoded parameters (or a JSON object).');
+    }
+    const body = raw as Record<string, unknown>;
+    const grantType = param(body, 'grant_type') ?? 'client_credentials';
+    const bodyId = param(body, 'client_id');
+    const bodySecret = param(body, 'client_secret');
+    const businessId = param(body, 'business_id');
+    const ttl = ttlOf(param(body, 'expires_in'));
+    if (grantType !== 'client_credentials') {
+      throw new OAuthError(400, 'unsupported_grant_type', `grant_type '${grantType.slice(0, 40)}' is not supported: use client_credentials.`);
+    }
+
+    const basic = basicCredentials(request.headers.authorization);
+    if (basic && bodySecret !== undefined) {
+      throw invalidRequest('Use one client authentication method: HTTP Basic or client_secret in the body, not both.');
+    }
+    if (basic && bodyId !== undefined && bodyId !== basic.id) {
+      throw invalidRequest('client_id in the body differs from the one in the Authorization header.');
+    }
+    const challenge: Record<string, string> = basic ? { 'WWW-Authenticate': 'Basic realm="Clientele"' } : {};
+    const clientId = basic?.id ?? bodyId;
+    const secret = basic?.secret ?? bodySecret;
+    if (clientId === undefined) throw new OAuthError(401, 'invalid_client', 'client_id is required.', challenge);
+    if (secret === undefined) throw new OAuthError(401, 'invalid_client', 'client_secret is required.', challenge);
+
+    const found = clientId.length <= MAX_CLIENT_ID ? await app.store.findClient(clientId) : null;
+    const active = found && isClientActive(found.client) ? found : null;
+    const expected = active ? hashSecret(clientSecret(app.secrets, active.client)) : NO_SECRET_HASH;
+    // Compared as SHA-256 digests: equal lengths, constant time.
+    if (!sameHash(hashSecret(secret), expected) || !active) {
+      throw new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.', challenge);
+    }
+
+    if (businessId !== undefined && businessIdFromWire(businessId) !== active.tenant.id) {
+      throw new OAuthError(400, 'invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
+    }
+
+    const { token, record } = issueAccessToken(active.client, ttl);
+    await app.store.insertAccessToken(record);
+    void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+    return { access_token: token, token_type: 'Bearer' as const, expires_in: ttl };
+  };
+
+  app.post('/auth/token', {
+    schema: {
+      tags: ['Asset'],
+      summary: 'Get an access token (OAuth 2.0 client credentials)',
+      consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      security: [],
+      body: TokenRequest,
+      response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+    },
+    // The schema documents the request; the handler checks it, to answer in RFC 6749's terms.
+    validatorCompiler: () => () => true,
+    handler,
+  });
+}

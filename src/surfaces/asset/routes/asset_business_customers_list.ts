@@ -1,0 +1,63 @@
+import type { App } from '../../../http/types.ts';
+import type { Customer, CustomerScope } from '../../../domain/customer.ts';
+import type { ListQuery } from '../../../store/store.ts';
+import { AssetValidationError } from '../errors.ts';
+import { BusinessParams, CUSTOMER_ERRORS, CustomerListResponse, DEFAULT_PAGE_SIZE, ListCustomersQuery } from '../schemas.ts';
+import { customerToWire, decodePageToken, encodePageToken } from '../wire.ts';
+import { scopeOf } from '../scope.ts';
+
+/**
+ * Newest first, cursor-paged. A page token names the customer at a page's edge and a direction,
+ * so pages neither skip nor repeat customers while others are created. A null token: nothing
+ * more that way.
+ */
+export function assetBusinessCustomersList(app: App): void {
+  /** True when any customer lies beyond `id` in that direction. */
+  const anyBeyond = async (scope: CustomerScope, direction: 'next' | 'previous', id: string): Promise<boolean> => {
+    const probe: ListQuery = direction === 'next' ? { limit: 1, startingAfter: id } : { limit: 1, endingBefore: id };
+    return (await app.customers.list(scope, probe)).data.length > 0;
+  };
+
+  app.get('/business/:business_id/customers', {
+    schema: {
+      tags: ['Asset'],
+      summary: 'List customers for a business',
+      description: `Newest first; \`page_size\` defaults to ${DEFAULT_PAGE_SIZE}. Follow \`pagination.next_page_token\` or \`previous_page_token\` with \`page_token\`; null: no more pages that way.`,
+      params: BusinessParams,
+      querystring: ListCustomersQuery,
+      response: { 200: CustomerListResponse, ...CUSTOMER_ERRORS },
+    },
+    handler: async (request) => {
+      const scope = scopeOf(request);
+      const size = request.query.page_size ?? DEFAULT_PAGE_SIZE;
+      const text = request.query.page_token ?? '';
+      const token = text === '' ? null : decodePageToken(text);
+      if (text !== '' && token === null) {
+        throw new AssetValidationError([
+          { type: 'value_error', loc: ['query', 'page_token'], msg: 'Value error, not a page token from this API: pass next_page_token or previous_page_token as given' },
+        ]);
+      }
+      const query: ListQuery = { limit: size };
+      if (token?.direction === 'next') query.startingAfter = token.id;
+      if (token?.direction === 'previous') query.endingBefore = token.id;
+      const page = await app.customers.list(scope, query);
+
+      const first: Customer | undefined = page.data[0];
+      const last: Customer | undefined = page.data[page.data.length - 1];
+      let next: string | null = null;
+      let previous: string | null = null;
+      if (token === null) {
+        if (page.hasMore && last) next = encodePageToken('next', last.id);
+      } else if (token.direction === 'next') {
+        if (page.hasMore && last) next = encodePageToken('next', last.id);
+        const edge = first?.id ?? token.id;
+        if (await anyBeyond(scope, 'previous', edge)) previous = encodePageToken('previous', edge);
+      } else {
+        if (page.hasMore && first) previous = encodePageToken('previous', first.id);
+        const edge = last?.id ?? token.id;
+        if (await anyBeyond(scope, 'next', edge)) next = encodePageToken('next', edge);
+      }
+      return { data: page.data.map(customerToWire), pagination: { next_page_token: next, previous_page_token: previous } };
+    },
+  });
+}

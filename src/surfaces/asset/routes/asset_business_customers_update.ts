@@ -1,0 +1,35 @@
+import type { App } from '../../../http/types.ts';
+import type { Customer } from '../../../domain/customer.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
+import { CUSTOMER_ERRORS, CustomerParams, CustomerResponse, UpdateCustomerBody } from '../schemas.ts';
+import { customerToWire, updatePatchFromWire } from '../wire.ts';
+import { strictJsonTypes } from '../guards.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
+
+/** Partial update: only the fields given change; `null` removes a nullable field; addresses are replaced whole. */
+export function assetBusinessCustomersUpdate(app: App): void {
+  app.patch('/business/:business_id/customers/:customer_id', {
+    schema: {
+      tags: ['Asset'],
+      summary: 'Update a customer',
+      consumes: ['application/json'],
+      params: CustomerParams,
+      body: UpdateCustomerBody,
+      response: { 200: CustomerResponse, ...CUSTOMER_ERRORS },
+    },
+    preValidation: strictJsonTypes(),
+    handler: async (request) => {
+      const scope = scopeOf(request);
+      const id = customerIdParam(request.params.customer_id);
+      const body = request.body;
+      let current: Customer | null = null;
+      if (body.shipping_address) {
+        // The shipping recipient (name, phone) is kept from the customer as it is.
+        current = await app.customers.get(scope, id);
+        if (current.deleted) throw new NotFoundError('customer', id, ['customer_id']);
+      }
+      const customer = await app.customers.update(scope, id, updatePatchFromWire(body, current));
+      return { data: customerToWire(customer) };
+    },
+  });
+}

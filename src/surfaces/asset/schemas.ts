@@ -1,0 +1,214 @@
+import { Type, type TSchema } from 'typebox';
+import { LIMITS } from '../../domain/limits.ts';
+
+/**
+ * Asset's wire format (https://docs.getasset.com, API v0). One source for validation, for the
+ * types the routes see, and for the OpenAPI document. Field order follows Asset's pages.
+ *
+ * Nullable fields are JSON Schema type lists (`["string", "null"]`), not unions: with the app's
+ * scalar coercion a union's string branch would turn `null` into `""` before the null branch
+ * is tried.
+ */
+
+/** Asset's documented limits (the create and update pages). */
+export const ASSET_LIMITS = {
+  name: 255,
+  externalId: 255,
+  email: 255,
+  phoneNumber: 32,
+  /** Not on Asset's pages: address lines take what the store takes. */
+  addressField: LIMITS.text,
+  pageSize: 100,
+} as const;
+
+/** Asset's documented default page size (the list page: `default: 100`). */
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** Seconds an access token lives unless `expires_in` says otherwise (Asset's documented default). */
+export const DEFAULT_TOKEN_TTL = 3600;
+/** Asset documents `expires_in > 0`; Clientele caps a token's life at one day. */
+export const MAX_TOKEN_TTL = 86400;
+
+const nullableText = (maxLength: number, description: string, minLength?: number) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength, ...(minLength ? { minLength } : {}), description });
+
+export interface AddressInput {
+  street_1?: string | null;
+  city?: string | null;
+  state?: string | null;
+  postal_code?: string | null;
+  country?: string | null;
+  street_2?: string | null;
+}
+
+const addressLine = (description: string) => Type.Optional(nullableText(ASSET_LIMITS.addressField, description));
+
+const AddressObjectParam = Type.Object(
+  {
+    street_1: addressLine('First line of the street address.'),
+    city: addressLine('City.'),
+    state: addressLine('State, province or region.'),
+    postal_code: addressLine('Postal code.'),
+    country: addressLine('Two-letter ISO 3166-1 alpha-2 country code (any case; stored upper-case).'),
+    street_2: addressLine('Second line of the street address.'),
+  },
+  { additionalProperties: false },
+);
+
+/** An Address object, or `null` to remove the address. Replaced whole: absent fields become null. */
+const AddressParam = (description: string) =>
+  Type.Unsafe<AddressInput | null>({ ...AddressObjectParam, type: ['object', 'null'], description });
+
+const customerFields = {
+  external_id: Type.Optional(nullableText(ASSET_LIMITS.externalId, 'The external ID of the customer. `null` removes it.')),
+  email: Type.Optional(nullableText(ASSET_LIMITS.email, 'The email address of the customer. `null` removes it; unique within the business.')),
+  billing_address: Type.Optional(AddressParam('The billing address of the customer. Replaced whole; `null` removes it.')),
+  shipping_address: Type.Optional(AddressParam('The shipping address of the customer. Replaced whole; `null` removes it.')),
+  phone_number: Type.Optional(nullableText(ASSET_LIMITS.phoneNumber, 'The phone number of the customer. `null` removes it.')),
+};
+
+export const CreateCustomerBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: ASSET_LIMITS.name, description: 'The name of the customer' }),
+    ...customerFields,
+  },
+  { additionalProperties: false },
+);
+export interface CreateCustomerBody {
+  name: string;
+  external_id?: string | null;
+  email?: string | null;
+  billing_address?: AddressInput | null;
+  shipping_address?: AddressInput | null;
+  phone_number?: string | null;
+}
+
+export const UpdateCustomerBody = Type.Object(
+  {
+    name: Type.Optional(nullableText(ASSET_LIMITS.name, 'The name of the customer. A name is required on create, so `null` leaves it unchanged.', 1)),
+    email: customerFields.email,
+    billing_address: customerFields.billing_address,
+    shipping_address: customerFields.shipping_address,
+    phone_number: customerFields.phone_number,
+    external_id: Type.Optional(
+      nullableText(ASSET_LIMITS.externalId, "Clientele extension: not on Asset's update page, accepted with create's rules. `null` removes it."),
+    ),
+  },
+  { additionalProperties: false },
+);
+export interface UpdateCustomerBody {
+  name?: string | null;
+  email?: string | null;
+  billing_address?: AddressInput | null;
+  shipping_address?: AddressInput | null;
+  phone_number?: string | null;
+  external_id?: string | null;
+}
+
+export const BusinessParams = Type.Object({
+  business_id: Type.String({ description: 'The id of the business, `biz_…`.' }),
+});
+
+export const CustomerParams = Type.Object({
+  business_id: Type.String({ description: 'The id of the business, `biz_…`.' }),
+  customer_id: Type.String({ description: 'The id of the customer, `cus_…`.' }),
+});
+
+export const ListCustomersQuery = Type.Object(
+  {
+    page_token: Type.Optional(
+      Type.String({ maxLength: 200, description: 'The page token for the next or previous page, from a previous response. Empty: the first page.' }),
+    ),
+    page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: ASSET_LIMITS.pageSize, default: DEFAULT_PAGE_SIZE })),
+  },
+  { additionalProperties: false },
+);
+export interface ListCustomersQuery {
+  page_token?: string;
+  page_size?: number;
+}
+
+/** Retrieve takes no query parameters; any given are refused by name. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
+// ---- responses (documentation; the routes build plain objects) ----
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const AddressObject = Type.Object({
+  street_1: Nullable(Type.String()),
+  city: Nullable(Type.String()),
+  state: Nullable(Type.String()),
+  postal_code: Nullable(Type.String()),
+  country: Nullable(Type.String()),
+  street_2: Nullable(Type.String()),
+});
+
+export const CustomerObject = Type.Object({
+  name: Nullable(Type.String({ description: 'Null only for a customer created through another surface without a name.' })),
+  id: Type.String({ description: '`cus_…`, the same id the native API uses.' }),
+  external_id: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  billing_address: Nullable(AddressObject),
+  shipping_address: Nullable(AddressObject),
+  phone_number: Nullable(Type.String()),
+});
+
+export const CustomerResponse = Type.Object({ data: CustomerObject });
+
+export const CustomerListResponse = Type.Object({
+  data: Type.Array(CustomerObject, { description: 'List of customers, newest first.' }),
+  pagination: Type.Object({
+    next_page_token: Nullable(Type.String({ description: 'Null on the last page.' })),
+    previous_page_token: Nullable(Type.String({ description: 'Null on the first page.' })),
+  }),
+});
+
+/** FastAPI's validation error body. */
+export const ValidationErrorBody = Type.Object({
+  detail: Type.Array(
+    Type.Object({
+      type: Type.String(),
+      loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+      msg: Type.String(),
+      ctx: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  ),
+});
+
+/** FastAPI's body for every other error. */
+export const ErrorBody = Type.Object({ detail: Type.String() });
+
+export const CUSTOMER_ERRORS = {
+  401: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  415: ErrorBody,
+  422: ValidationErrorBody,
+};
+
+// ---- POST /auth/token ----
+
+export const TokenRequest = Type.Object({
+  client_id: Type.String({ description: 'The OAuth client id (`cli_test_…` or `cli_live_…`). HTTP Basic client authentication also works.' }),
+  client_secret: Type.String({ description: 'The OAuth client secret.' }),
+  grant_type: Type.Optional(Type.Literal('client_credentials', { description: 'The grant type. Defaults to client_credentials.' })),
+  business_id: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: "Scope the access token to a business: must be the client's own, `biz_…`." }),
+  ),
+  expires_in: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_TOKEN_TTL, default: DEFAULT_TOKEN_TTL, description: 'Access token expiration time in seconds.' }),
+  ),
+});
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String({ description: 'The access token.' }),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Seconds until the token expires.' }),
+});
+
+/** RFC 6749 §5.2. */
+export const OAuthErrorBody = Type.Object({
+  error: Type.String(),
+  error_description: Type.String(),
+});
