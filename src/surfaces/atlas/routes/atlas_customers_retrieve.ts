@@ -1,0 +1,20 @@
+import type { App } from '../../../http/types.ts';
+import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
+import { customerToAtlas } from '../wire.ts';
+import { customerIdParam, notFound, scopeOf } from '../scope.ts';
+
+export function atlasCustomersRetrieve(app: App): void {
+  app.get('/customers/:customer_id', {
+    schema: {
+      tags: TAGS,
+      summary: 'Atlas: retrieve a customer (a deleted one is not found)',
+      params: CustomerIdParams,
+      response: { 200: CustomerObject, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => {
+      const customer = await app.customers.get(scopeOf(request), customerIdParam(request.params.customer_id));
+      if (customer.deleted) throw notFound(customer.id);
+      return customerToAtlas(customer);
+    },
+  });
+}
