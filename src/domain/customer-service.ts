@@ -34,8 +34,19 @@ export class CustomerService {
     return customer;
   }
 
-  /** Only the fields in `patch` change; an empty patch writes nothing. */
-  async update(scope: CustomerScope, id: string, patch: CustomerPatch): Promise<Customer> {
+  /**
+   * Only the fields in `patch` change; an empty patch writes nothing. A surface whose patch
+   * depends on the current customer (keeping part of a sub-object, say) passes a function: it runs
+   * inside the store's atomic update, on the very version it replaces.
+   */
+  async update(scope: CustomerScope, id: string, patch: CustomerPatch | ((current: Customer) => CustomerPatch)): Promise<Customer> {
+    if (typeof patch === 'function') {
+      const now = Date.now();
+      return this.store.updateCustomer(scope, id, (current) => {
+        const computed = patch(current);
+        return isEmptyPatch(computed) ? current : applyPatch(current, computed, now);
+      });
+    }
     if (isEmptyPatch(patch)) {
       const current = await this.get(scope, id);
       if (current.deleted) throw new NotFoundError('customer', id);

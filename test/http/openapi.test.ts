@@ -50,6 +50,11 @@ describe('GET /openapi.json and /docs', () => {
     const res = await other.request('GET', '/healthz', { key: null });
     assert.equal(res.status, 503);
     assert.deepEqual(res.body, { status: 'unavailable' });
+    // A request that reaches a closed store is a 503 in the surface's format, never a 500.
+    const call = await other.request('GET', '/v1/customers');
+    assert.equal(call.status, 503, call.text);
+    assert.equal(call.body.error.type, 'api_error');
+    assert.equal(call.headers.get('stripe-should-retry'), 'true');
     await other.close();
   });
 });

@@ -19,7 +19,7 @@ export function isConnectionError(err: unknown): boolean {
   if (code.startsWith('08') || RETRYABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   // node-postgres reports a dropped socket and a pool connect timeout by message only.
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|after calling end on the pool/i.test(message);
 }
 
 /** Rethrows a connection failure as UnavailableError (a 503 on every surface); other errors unchanged. */

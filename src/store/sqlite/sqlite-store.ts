@@ -401,6 +401,10 @@ function guard<T>(fn: () => T): T {
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY')) {
       throw new UnavailableError('The store is busy; retry the request.', { cause: err });
     }
+    // Requests still arriving while the server shuts down.
+    if (err instanceof TypeError && /database connection is not open/i.test(err.message)) {
+      throw new UnavailableError('The store is closed; retry the request.', { cause: err });
+    }
     throw err;
   }
 }

@@ -1,6 +1,5 @@
 import type { App } from '../../../http/types.ts';
 import type { Customer } from '../../../domain/customer.ts';
-import { NotFoundError } from '../../../domain/errors.ts';
 import { CUSTOMER_ERRORS, CustomerParams, CustomerResponse, UpdateCustomerBody } from '../schemas.ts';
 import { customerToWire, updatePatchFromWire } from '../wire.ts';
 import { strictJsonTypes } from '../guards.ts';
@@ -22,13 +21,10 @@ export function assetBusinessCustomersUpdate(app: App): void {
       const scope = scopeOf(request);
       const id = customerIdParam(request.params.customer_id);
       const body = request.body;
-      let current: Customer | null = null;
-      if (body.shipping_address) {
-        // The shipping recipient (name, phone) is kept from the customer as it is.
-        current = await app.customers.get(scope, id);
-        if (current.deleted) throw new NotFoundError('customer', id, ['customer_id']);
-      }
-      const customer = await app.customers.update(scope, id, updatePatchFromWire(body, current));
+      // The shipping recipient (name, phone) is kept from the customer as it is: the patch is
+      // computed inside the store's atomic update, on the version it replaces.
+      const patch = body.shipping_address ? (current: Customer) => updatePatchFromWire(body, current) : updatePatchFromWire(body, null);
+      const customer = await app.customers.update(scope, id, patch);
       return { data: customerToWire(customer) };
     },
   });

@@ -1,7 +1,8 @@
 import type { App } from '../../../http/types.ts';
 import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, JSON_ONLY, TAGS, UpdateCustomerBody } from '../schemas.ts';
 import { customerToAtlas, needsCurrent, updatePatchFromAtlas } from '../wire.ts';
-import { customerIdParam, notFound, scopeOf } from '../scope.ts';
+import type { Customer } from '../../../domain/customer.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
 
 export function atlasCustomersUpdate(app: App): void {
   app.patch('/customers/:customer_id', {
@@ -17,14 +18,10 @@ export function atlasCustomersUpdate(app: App): void {
       const scope = scopeOf(request);
       const id = customerIdParam(request.params.customer_id);
       const body = request.body;
-      // The shipping name/phone and a 'reverse' tax status are kept: they are read first.
-      // (Between this read and the write, a concurrent change to exactly those would be lost.)
-      let current = null;
-      if (needsCurrent(body)) {
-        current = await app.customers.get(scope, id);
-        if (current.deleted) throw notFound(id);
-      }
-      const customer = await app.customers.update(scope, id, updatePatchFromAtlas(body, current));
+      // The shipping name/phone and a 'reverse' tax status are kept: the patch is computed from
+      // the current customer inside the store's atomic update, so no concurrent change is lost.
+      const patch = needsCurrent(body) ? (current: Customer) => updatePatchFromAtlas(body, current) : updatePatchFromAtlas(body, null);
+      const customer = await app.customers.update(scope, id, patch);
       return customerToAtlas(customer);
     },
   });
