@@ -242,7 +242,25 @@ export function applyPatch(current: Customer, patch: CustomerPatch, nowMs: numbe
 
   next.updated = Math.max(nowMs, current.updated);
   next.version = current.version + 1;
+  refuseNul(next, []);
   return next;
+}
+
+/**
+ * No text anywhere in a customer may hold U+0000: PostgreSQL cannot store it in text or jsonb,
+ * and both stores must accept exactly the same customers.
+ */
+function refuseNul(value: unknown, path: (string | number)[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new ValidationError(path, 'Text cannot contain the NUL character (U+0000).');
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => refuseNul(item, [...path, i]));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) throw new ValidationError(path, 'Keys cannot contain the NUL character (U+0000).');
+      refuseNul(item, [...path, key]);
+    }
+  }
 }
 
 /** Length in characters (code points), as JSON Schema's maxLength counts: an emoji is one. */

@@ -27,11 +27,15 @@ const OPTIONS: qs.IParseOptions = {
   // A malformed escape (`%ZZ`, a cut UTF-8 sequence) is an error, not text to store verbatim.
   decoder: (text, _defaultDecoder, _charset, type) => {
     const plus = text.replace(/\+/g, ' ');
+    let decoded: string;
     try {
-      return decodeURIComponent(plus);
+      decoded = decodeURIComponent(plus);
     } catch {
       throw new FormSyntaxError(`Invalid percent-encoding in the ${type}: '${text.slice(0, 60)}'`);
     }
+    // No store keeps U+0000 in text; refused here for every surface's query string and form.
+    if (decoded.includes('\u0000')) throw new FormSyntaxError(`The NUL character (%00) is not allowed in the ${type}: '${text.slice(0, 60)}'`);
+    return decoded;
   },
 };
 

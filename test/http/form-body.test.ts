@@ -197,6 +197,16 @@ describe('form bodies, JSON bodies and query strings', () => {
       assert.equal(ok(await form('POST', '/v1/customers', 'name=%C3%A9t%C3%A9+100%25')).name, 'été 100%');
     });
 
+    it('refuses the NUL character (U+0000) in forms, query strings and JSON, naming the field, on every store', async () => {
+      assert.match(stripeError(await form('POST', '/v1/customers', 'name=a%00b'), 400).message, /NUL/);
+      assert.match(stripeError(await get('/v1/customers?email=a%00b'), 400).message, /NUL/);
+      assert.match(stripeError(await get('/v1/customers/search?query=name%3A%22a%00b%22'), 400).message, /NUL/);
+      for (const body of [{ name: 'a\u0000b' }, { metadata: { k: 'v\u0000' } }, { address: { line1: '\u0000' } }, { metadata: { ['k\u0000']: 'v' } }]) {
+        assert.match(stripeError(await json('POST', '/v1/customers', body), 400).message, /NUL/, JSON.stringify(body));
+      }
+      assert.equal(stripeError(await json('POST', '/v1/customers', { address: { city: 'x\u0000' } }), 400).param, 'address[city]');
+    });
+
     it('refuses an unknown nested key with its bracketed name and parameter_unknown', async () => {
       const top = stripeError(await form('POST', '/v1/customers', 'address[foo]=1'), 400, 'address[foo]');
       assert.equal(top.code, 'parameter_unknown');

@@ -1,4 +1,4 @@
-import { UnavailableError } from '../../domain/errors.ts';
+import { UnavailableError, ValidationError } from '../../domain/errors.ts';
 
 /** SQLSTATEs after which the same request may well succeed on retry: the database is going or coming back. */
 const RETRYABLE_SQLSTATES = new Set([
@@ -22,10 +22,18 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|after calling end on the pool/i.test(message);
 }
 
-/** Rethrows a connection failure as UnavailableError (a 503 on every surface); other errors unchanged. */
+/**
+ * Rethrows a connection failure as UnavailableError (a 503 on every surface), and text PostgreSQL
+ * cannot hold (U+0000, which the domain and the parsers already refuse) as a ValidationError;
+ * other errors unchanged.
+ */
 export function unavailableIfDisconnected(err: unknown): never {
   if (isConnectionError(err)) {
     throw new UnavailableError('The database is unavailable; retry the request.', { cause: err });
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === '22021' || code === '22P05') {
+    throw new ValidationError([], 'Text cannot contain the NUL character (U+0000).');
   }
   throw err;
 }

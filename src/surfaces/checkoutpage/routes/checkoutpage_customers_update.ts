@@ -1,0 +1,61 @@
+import type { App } from '../../../http/types.ts';
+import { newCustomer, applyPatch, type CustomerPatch, type CustomerScope } from '../../../domain/customer.ts';
+import { ValidationError } from '../../../domain/errors.ts';
+import { CustomerParams, CustomerResponse, ERROR_RESPONSES, UpdateCustomerBody } from '../schemas.ts';
+import { ValidationErrors } from '../errors.ts';
+import { customerToWire, patchFromWire, touchesTaxId } from '../wire.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
+
+/**
+ * Every field the domain refuses, not only the first: each field of the patch is checked on its
+ * own by the domain's rules (the patch fields are independent of each other).
+ */
+function everyRefusal(scope: CustomerScope, patch: CustomerPatch, first: ValidationError): ValidationErrors {
+  const blank = newCustomer(scope, {});
+  const errors: ValidationError[] = [];
+  for (const [field, value] of Object.entries(patch)) {
+    try {
+      applyPatch(blank, { [field]: value });
+    } catch (err) {
+      if (err instanceof ValidationError) errors.push(err);
+    }
+  }
+  return new ValidationErrors(errors.length > 0 ? errors : [first]);
+}
+
+/**
+ * Only the top-level fields given change; address and shipping are replaced in full; null
+ * clears a field; an empty body is refused (400), and so are read-only and unknown fields.
+ */
+export function checkoutPageCustomersUpdate(app: App): void {
+  app.patch('/customers/:customerId', {
+    schema: {
+      tags: ['CheckoutPage'],
+      summary: 'Update a customer',
+      description:
+        'Updates the editable details of a customer. Only the top-level fields you supply are changed; omitted top-level fields are left as-is. ' +
+        'The address and shipping subdocuments are replaced in full when supplied. Requests with an empty body are rejected.',
+      consumes: ['application/json'],
+      params: CustomerParams,
+      body: UpdateCustomerBody,
+      response: { 200: CustomerResponse, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => {
+      const scope = scopeOf(request);
+      const id = customerIdParam(request.params.customerId);
+      const body = request.body;
+      let patch: CustomerPatch = {};
+      try {
+        // The tax id pair is merged with the customer's first tax id: computed inside the atomic
+        // update, on the very version it replaces, so a concurrent change is never lost.
+        const customer = touchesTaxId(body)
+          ? await app.customers.update(scope, id, (current) => (patch = patchFromWire(body, current)))
+          : await app.customers.update(scope, id, (patch = patchFromWire(body, null)));
+        return { data: customerToWire(customer) };
+      } catch (err) {
+        if (err instanceof ValidationError) throw everyRefusal(scope, patch, err);
+        throw err;
+      }
+    },
+  });
+}
