@@ -8,20 +8,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createTestDatabase, PG_SKIP_REASON, startEmbeddedPostgres, type TestDatabase } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import { cliHarness, ROOT } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'clientele.js');
 const PG_MIGRATIONS_DIR = join(ROOT, 'src', 'store', 'postgres', 'migrations');
 const ANY_KEY = /sk_(?:test|live)_[0-9A-Za-z]+/g;
 /** Generous: ten or more processes compiling TypeScript at once on a small machine. */
@@ -30,16 +27,7 @@ const CHILD_TIMEOUT_MS = 45_000;
 // ---------------------------------------------------------------------------------------------
 // Child processes and temp directories, always cleaned up
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-// Last resort: the test runner itself going away must not leave a server behind.
-process.once('exit', killAll);
+const { tempDir, spawnCli, cli } = cliHarness({ prefix: 'clientele-cluster-', timeoutMs: CHILD_TIMEOUT_MS });
 
 /**
  * Without CLIENTELE_TEST_DATABASE_URL, this file starts its own embedded PostgreSQL and stops it
@@ -58,68 +46,8 @@ before(async () => {
 });
 
 after(async () => {
-  const alive = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
-  killAll();
-  await Promise.all(alive.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(null) : c.once('exit', resolve)))));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   await stopEmbeddedPostgres?.();
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-cluster-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-function childEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Nothing from the developer's shell or the test runner may steer the child.
-  for (const name of ['DATABASE_URL', 'HOST', 'PORT', 'LOG_LEVEL', 'PGPOOL_MAX', 'CLIENTELE_DATA_DIR', 'CLIENTELE_TEST_DATABASE_URL', 'NODE_TEST_CONTEXT']) {
-    delete env[name];
-  }
-  return { ...env, CLIENTELE_DATA_DIR: dataDir, ...extra };
-}
-
-function spawnCli(dataDir: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: childEnv(dataDir, extraEnv),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one CLI command to completion. */
-function cli(dataDir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  const child = spawnCli(dataDir, args, extraEnv);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`clientele ${args.join(' ')} did not finish in ${CHILD_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, CHILD_TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;

@@ -4,16 +4,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliHarness } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'clientele.js');
 /** 32 random bytes in base62 are at least 43 characters. */
 const TEST_KEY = /^sk_test_[0-9A-Za-z]{43,}$/;
 const LIVE_KEY = /^sk_live_[0-9A-Za-z]{43,}$/;
@@ -24,77 +22,7 @@ const CHILD_TIMEOUT_MS = 20_000;
 // ---------------------------------------------------------------------------------------------
 // Child processes and temp directories, always cleaned up
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-// Last resort: the test runner itself going away must not leave a server behind.
-process.once('exit', killAll);
-
-after(async () => {
-  const alive = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
-  killAll();
-  await Promise.all(alive.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(null) : c.once('exit', resolve)))));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-cli-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-function childEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Nothing from the developer's shell or the test runner may steer the child.
-  for (const name of ['DATABASE_URL', 'HOST', 'PORT', 'LOG_LEVEL', 'CLIENTELE_DATA_DIR', 'NODE_TEST_CONTEXT']) delete env[name];
-  return { ...env, CLIENTELE_DATA_DIR: dataDir, ...extra };
-}
-
-function spawnCli(dataDir: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: childEnv(dataDir, extraEnv),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one CLI command to completion. */
-function cli(dataDir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  const child = spawnCli(dataDir, args, extraEnv);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`clientele ${args.join(' ')} did not finish in ${CHILD_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, CHILD_TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+const { tempDir, spawnCli, cli } = cliHarness({ prefix: 'clientele-cli-', timeoutMs: CHILD_TIMEOUT_MS });
 
 /** A command that must succeed and print exactly one JSON document on stdout. */
 async function cliJson(dataDir: string, args: string[]): Promise<any> {

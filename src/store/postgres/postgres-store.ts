@@ -84,6 +84,11 @@ export class PostgresStore implements Store {
     });
     // An idle connection the server drops (restart, failover) must not crash the process.
     pool.on('error', (err) => options.onPoolError?.(err));
+    // Nor one dropped at any other moment: between being handed out and its first query, the
+    // socket can deliver a FATAL (pg_terminate_backend, shutdown) in the same read as the
+    // connection's readiness, before anyone could listen. The failure still reaches the query
+    // that uses the connection next, and the connection is then discarded.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const store = new PostgresStore(pool);
     if (options.migrate ?? true) {
       try {

@@ -1,7 +1,34 @@
 import type { App } from '../../http/types.ts';
-import { countErrorHandler } from './errors.ts';
+import { countErrorHandler, countNotFoundHandler } from './errors.ts';
+import { authenticateAndParse, keepRawBodies } from './body.ts';
+import { countValidatorCompiler } from './validator.ts';
+import { countCustomersBulkCreate } from './routes/count_customers_bulk_create.ts';
+import { countCustomersBulkUpdate } from './routes/count_customers_bulk_update.ts';
+import { countCustomersCreate } from './routes/count_customers_create.ts';
+import { countCustomersDelete } from './routes/count_customers_delete.ts';
+import { countCustomersFindByEmail } from './routes/count_customers_find_by_email.ts';
+import { countCustomersList } from './routes/count_customers_list.ts';
+import { countCustomersRetrieve } from './routes/count_customers_retrieve.ts';
+import { countCustomersUpdate } from './routes/count_customers_update.ts';
 
-/** Count's customer endpoints, mounted under its prefix (see src/surfaces/index.ts). */
+/**
+ * Count's customer endpoints (https://developers.getcount.com, base `…/partners`), mounted under
+ * its prefix (see src/surfaces/index.ts): a client swaps its base URL for `…/count/partners` and
+ * keeps its signing code. Requests are signed with the tenant's client credentials (auth.ts); the
+ * wire mapping is in wire.ts, the error format in errors.ts, every choice in README.md.
+ */
 export async function countApi(app: App): Promise<void> {
   app.setErrorHandler(countErrorHandler);
+  app.setNotFoundHandler(countNotFoundHandler);
+  app.setValidatorCompiler(countValidatorCompiler);
+  keepRawBodies(app);
+  app.addHook('preValidation', authenticateAndParse(app));
+  countCustomersList(app);
+  countCustomersCreate(app);
+  countCustomersFindByEmail(app);
+  countCustomersBulkCreate(app);
+  countCustomersBulkUpdate(app);
+  countCustomersRetrieve(app);
+  countCustomersUpdate(app);
+  countCustomersDelete(app);
 }

@@ -1,0 +1,36 @@
+import type { Customer } from '../../../domain/customer.ts';
+import type { App } from '../../../http/types.ts';
+import { BulkResponse, BulkUpdateBody, BulkUpdateRow, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
+import { needsCurrent, updatePatchFromCount } from '../wire.ts';
+import { bulkMessage, runRows } from '../bulk.ts';
+import { rowChecker } from '../validator.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
+
+const checkRow = rowChecker(BulkUpdateRow);
+
+/**
+ * PATCH /customers/bulk `{"customers": [{"uuid": …, <update fields>}, …]}` (1 to 100 rows), each
+ * row applied as PUT /customers/{uuid} would apply it. Always 200 once the envelope is valid, with
+ * one result per row (`statusCode` 200, 400, 404 or 409).
+ */
+export function countCustomersBulkUpdate(app: App): void {
+  app.patch('/customers/bulk', {
+    schema: {
+      tags: TAGS,
+      security: SECURITY,
+      consumes: JSON_ONLY,
+      summary: 'Count: update up to 100 customers by uuid, each row on its own, with per-row results',
+      body: BulkUpdateBody,
+      response: { 200: BulkResponse, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => {
+      const scope = scopeOf(request);
+      const data = await runRows<BulkUpdateRow>(request.body.customers, checkRow, async (row) => {
+        const id = customerIdParam(row.uuid);
+        const patch = needsCurrent(row) ? (current: Customer) => updatePatchFromCount(row, current) : updatePatchFromCount(row, null);
+        return { statusCode: 200, customer: await app.customers.update(scope, id, patch) };
+      });
+      return { status: 'success' as const, message: bulkMessage('update', data), data };
+    },
+  });
+}

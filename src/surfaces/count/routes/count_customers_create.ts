@@ -1,0 +1,23 @@
+import type { App } from '../../../http/types.ts';
+import { CreateCustomerBody, CustomerResponse, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
+import { createPatchFromCount, customerToCount } from '../wire.ts';
+import { scopeOf } from '../scope.ts';
+
+/** One domain create: the customer with its contacts, atomically (a bad contact fails the whole create). */
+export function countCustomersCreate(app: App): void {
+  app.post('/customers', {
+    schema: {
+      tags: TAGS,
+      security: SECURITY,
+      consumes: JSON_ONLY,
+      summary: 'Count: create a customer (customer and email required), with its contacts',
+      body: CreateCustomerBody,
+      response: { 201: CustomerResponse, ...ERROR_RESPONSES },
+    },
+    handler: async (request, reply) => {
+      const customer = await app.customers.create(scopeOf(request), createPatchFromCount(request.body));
+      void reply.code(201);
+      return { status: 'success' as const, message: 'Customer created successfully', data: customerToCount(customer) };
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import type { Customer } from '../../../domain/customer.ts';
+import type { App } from '../../../http/types.ts';
+import { CustomerResponse, CustomerUuidParams, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS, UpdateCustomerBody } from '../schemas.ts';
+import { customerToCount, needsCurrent, updatePatchFromCount } from '../wire.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
+
+/**
+ * Partial update, as the page's prose says ("only send the fields you want to update"), although
+ * its parameter list marks `customer` and `email` required: each field given is checked, none is
+ * required, and `customer` / `email` can be changed but never removed. Addresses are replaced
+ * whole; `null` removes one. `contacts` is ignored ("Contacts cannot be updated via this endpoint"),
+ * as are the read-only `uuid`, `createdAt` and `updatedAt`. An update with nothing to change
+ * answers the customer as it is, `updatedAt` untouched.
+ */
+export function countCustomersUpdate(app: App): void {
+  app.put('/customers/:uuid', {
+    schema: {
+      tags: TAGS,
+      security: SECURITY,
+      consumes: JSON_ONLY,
+      summary: 'Count: update a customer; only the fields given change (contacts are not changed here)',
+      params: CustomerUuidParams,
+      body: UpdateCustomerBody,
+      response: { 200: CustomerResponse, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => {
+      const body = request.body;
+      // The shipping name and phone (set natively) are kept under a new shipping address: the patch
+      // is computed from the current customer inside the store's atomic update.
+      const patch = needsCurrent(body) ? (current: Customer) => updatePatchFromCount(body, current) : updatePatchFromCount(body, null);
+      const customer = await app.customers.update(scopeOf(request), customerIdParam(request.params.uuid), patch);
+      return { status: 'success' as const, message: 'Customer updated successfully', data: customerToCount(customer) };
+    },
+  });
+}

@@ -1,0 +1,202 @@
+import type { FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { Settings } from 'typebox/system';
+import { validationError, type ErrorItem } from './errors.ts';
+import { joinField } from './wire.ts';
+
+/**
+ * The routes' schemas, checked the way a JSON API checks them. The app's shared validator coerces
+ * scalars (right for Stripe's form bodies) and stops at the first error; Count takes JSON, so here
+ * `5` is not a string and `null` is not `""`, and every bad field is listed. Query strings carry
+ * text: an empty value counts as not given, and a plain integer is read as one where the schema
+ * wants one; nothing else is converted (`limit=1.5`, `limit=0x10` are refused).
+ */
+
+interface TypeBoxError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+}
+
+type Location = 'body' | 'query' | 'params';
+
+interface Candidate {
+  path: (string | number)[];
+  error: TypeBoxError;
+}
+
+/** Fields Count's clients may reach for under another API's name. */
+const HINTS: Readonly<Record<string, string>> = {
+  name: 'Count calls it "customer".',
+  phone: 'Count calls it "mainPhone".',
+  address: 'Count calls it "billingAddress".',
+  shipping: 'Count calls it "shippingAddress".',
+  id: 'The customer is named by its uuid, in the path.',
+  line1: 'Count calls it "street".',
+  postalCode: 'Count calls it "zipCode".',
+  postal_code: 'Count calls it "zipCode".',
+  zip: 'Count calls it "zipCode".',
+  primary: 'Count calls it "isPrimary".',
+  first_name: 'Count calls it "firstName".',
+  last_name: 'Count calls it "lastName".',
+};
+
+const ARTICLE: Readonly<Record<string, string>> = {
+  string: 'a string',
+  null: 'null',
+  object: 'an object',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  array: 'an array',
+};
+
+function segments(instancePath: string): (string | number)[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^(0|[1-9][0-9]{0,8})$/.test(p) ? Number(p) : p));
+}
+
+function describe(location: Location, prefix: readonly (string | number)[], path: readonly (string | number)[]): string {
+  const field = joinField([...prefix, ...path]);
+  if (field !== '') return field;
+  return location === 'query' ? 'query' : location;
+}
+
+function messageFor(location: Location, field: string, c: Candidate, group: readonly Candidate[]): string {
+  const { error } = c;
+  const limit = String(error.params.limit ?? '');
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = String(c.path[c.path.length - 1] ?? '');
+      if (location === 'query') return `Unknown query parameter: ${name}.`;
+      const hint = HINTS[name];
+      return `Unknown field: ${field}.${hint ? ' ' + hint : ''}`;
+    }
+    case 'required':
+      return `${field} is required.`;
+    case 'maxLength':
+      return `${field} must be at most ${limit} characters.`;
+    case 'minLength':
+      return limit === '1' ? `${field} must not be empty.` : `${field} must be at least ${limit} characters.`;
+    case 'pattern':
+      return `${field} must not be blank.`;
+    case 'minimum':
+      return `${field} must be at least ${limit}.`;
+    case 'maximum':
+      return `${field} must be at most ${limit}.`;
+    case 'minItems':
+      return `${field} must hold at least ${limit} item${limit === '1' ? '' : 's'}.`;
+    case 'maxItems':
+      return `${field} must hold at most ${limit} items.`;
+    case 'const': {
+      const allowed = group.filter((g) => g.error.keyword === 'const').map((g) => JSON.stringify(g.error.params.allowedValue));
+      return `${field} must be one of ${[...new Set(allowed)].join(', ')}.`;
+    }
+    case 'type': {
+      if (field === 'body') return 'The request body must be a JSON object.';
+      const types = [...new Set(group.filter((g) => g.error.keyword === 'type').map((g) => String(g.error.params.type)))];
+      if (types.includes('integer') && location === 'query') return `${field} must be a whole number.`;
+      return `${field} must be ${types.map((t) => ARTICLE[t] ?? t).join(' or ')}.`;
+    }
+    default:
+      return `${field} is invalid.`;
+  }
+}
+
+/** The most telling complaint about one field: an unknown name or a bound before "wrong type". */
+function rank(c: Candidate): number {
+  if (c.error.keyword === 'additionalProperties' || c.error.keyword === 'required') return 0;
+  return c.error.keyword === 'type' || c.error.keyword === 'const' ? 2 : 1;
+}
+
+/** One entry per bad field, in the order found; fields prefixed by `prefix` (a bulk row's place). */
+export function itemsFromErrors(location: Location, errors: readonly TypeBoxError[], prefix: readonly (string | number)[] = []): ErrorItem[] {
+  const candidates: Candidate[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
+    const path = segments(error.instancePath);
+    if (error.keyword === 'boolean') {
+      // `additionalProperties: false` matched this property (the only false schema here).
+      candidates.push({ path, error: { ...error, keyword: 'additionalProperties' } });
+    } else if (error.keyword === 'additionalProperties') {
+      const names = error.params.additionalProperties;
+      for (const name of Array.isArray(names) ? names : []) candidates.push({ path: [...path, String(name)], error });
+    } else if (error.keyword === 'required') {
+      const names = error.params.requiredProperties;
+      for (const name of Array.isArray(names) ? names : []) candidates.push({ path: [...path, String(name)], error });
+    } else {
+      candidates.push({ path, error });
+    }
+  }
+  // Within a nullable object, the branch meant is the one that failed deeper: drop "must be null" above it.
+  const key = (p: readonly (string | number)[]) => p.join('\u0000');
+  const kept = candidates.filter(
+    (c) => !candidates.some((d) => d.path.length > c.path.length && key(d.path.slice(0, c.path.length)) === key(c.path)),
+  );
+  const groups = new Map<string, Candidate[]>();
+  for (const c of kept) groups.set(key(c.path), [...(groups.get(key(c.path)) ?? []), c]);
+  const items: ErrorItem[] = [];
+  for (const group of groups.values()) {
+    const best = [...group].sort((a, b) => rank(a) - rank(b))[0]!;
+    const field = describe(location, prefix, best.path);
+    items.push({ field, message: messageFor(location, field, best, group) });
+  }
+  return items;
+}
+
+/** TypeBox stops at 8 errors (a process-wide setting); a body can hold more bad fields than that. */
+const MAX_ERRORS = 200;
+
+/** Every error, up to MAX_ERRORS; the setting is raised for this synchronous call only. */
+function allErrors(check: { Errors(value: unknown): unknown[] }, data: unknown): TypeBoxError[] {
+  const previous = Settings.Get().maxErrors;
+  Settings.Set({ maxErrors: Math.max(previous, MAX_ERRORS) });
+  try {
+    return check.Errors(data) as TypeBoxError[];
+  } finally {
+    Settings.Set({ maxErrors: previous });
+  }
+}
+
+const INTEGER = /^[+-]?\d{1,15}$/;
+
+/** Query values are text: empty counts as not given; a plain integer is read as one where wanted. */
+function convertQuery(schema: TSchema, query: unknown): unknown {
+  if (query === null || typeof query !== 'object') return query;
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  const out: Record<string, unknown> = { ...(query as Record<string, unknown>) };
+  for (const [name, value] of Object.entries(out)) {
+    if (value === '' && Object.hasOwn(properties, name)) delete out[name];
+    else if (properties[name]?.type === 'integer' && typeof value === 'string' && INTEGER.test(value)) out[name] = Number(value);
+  }
+  return out;
+}
+
+/** A compiled schema for checking one value (a bulk row) outside Fastify's validation step. */
+export function rowChecker(schema: TSchema) {
+  const check = Compile(schema);
+  return (value: unknown, prefix: readonly (string | number)[]): ErrorItem[] | null =>
+    check.Check(value) ? null : itemsFromErrors('body', allErrors(check, value), prefix);
+}
+
+/** Fastify's validator compiler for the Count routes. */
+export const countValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+  const location: Location = httpPart === 'querystring' ? 'query' : httpPart === 'params' ? 'params' : 'body';
+  const check = Compile(schema);
+  if (location === 'query') {
+    return (data: unknown) => {
+      const converted = convertQuery(schema, data ?? {});
+      if (check.Check(converted)) return { value: converted };
+      return { error: validationError(itemsFromErrors(location, allErrors(check, converted)), location) };
+    };
+  }
+  return (data: unknown) => {
+    if (check.Check(data)) return true;
+    return { error: validationError(itemsFromErrors(location, allErrors(check, data)), location) };
+  };
+};
