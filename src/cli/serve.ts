@@ -26,6 +26,13 @@ export async function serve(): Promise<void> {
   });
   logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
   const drain = trackInFlight(app);
+  // Listen for signals from the start: one that arrives while the server is still starting is
+  // acted on as soon as it listens, rather than killing it mid-start by the default action.
+  let shutdown: ((signal: string) => Promise<void>) | undefined;
+  let pendingSignal: string | undefined;
+  const onSignal = (signal: string) => (shutdown ? void shutdown(signal) : (pendingSignal ??= signal));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
 
   if (store.kind === 'postgres' && !config.masterKey) {
     app.log.warn({ file: keySource }, 'CLIENTELE_MASTER_KEY is not set: client secrets are encrypted with a key file; every server on this database needs the same key');
@@ -68,7 +75,7 @@ export async function serve(): Promise<void> {
   sweep.unref();
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     try {
@@ -82,8 +89,7 @@ export async function serve(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (pendingSignal) void shutdown(pendingSignal);
 }
 
 /**
