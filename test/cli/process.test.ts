@@ -281,7 +281,7 @@ describe('clientele serve + tenants/keys commands on one data dir', () => {
   /** The default tenant's keys, from serve's banner. */
   let defaultKeys: { test: string; live: string };
   let defaultTenantId: string;
-  let acme: { id: string; keys: { test: string; live: string } };
+  let acme: { id: string; keys: { test: string; live: string }; clients: Record<'test' | 'live', { client_id: string; client_secret: string }> };
   /** The default tenant's second test key (the first one still works for an hour). */
   let gracedKey: string;
   /** Every secret key any command printed. */
@@ -383,7 +383,7 @@ describe('clientele serve + tenants/keys commands on one data dir', () => {
     assert.match(out.keys.test, TEST_KEY);
     assert.match(out.keys.live, LIVE_KEY);
     assert.equal(new Set([...printedKeys, out.keys.test, out.keys.live]).size, printedKeys.length + 2, 'keys are all distinct');
-    acme = { id: out.tenant.id, keys: { test: out.keys.test, live: out.keys.live } };
+    acme = { id: out.tenant.id, keys: { test: out.keys.test, live: out.keys.live }, clients: out.clients };
     printedKeys.push(acme.keys.test, acme.keys.live);
 
     // No restart: the running server knows the new tenant.
@@ -419,6 +419,27 @@ describe('clientele serve + tenants/keys commands on one data dir', () => {
     assert.equal(dup.status, 409, dup.text);
     assert.equal(dup.body.error.code, 'resource_already_exists');
     assert.equal(dup.body.error.param, 'email');
+  });
+
+  it('clients roll: the old client gets no more tokens, the new one does, the other mode is untouched', async () => {
+    const grant = async (c: { client_id: string; client_secret: string }) =>
+      (
+        await fetch(`${server.url}/asset/v0/auth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ ...c, grant_type: 'client_credentials', business_id: acme.id }).toString(),
+        })
+      ).status;
+    assert.equal(await grant(acme.clients.test), 200);
+    const out = await cliJson(dir, ['clients', 'roll', '--tenant', acme.id, '--mode', 'test', '--json']);
+    assert.deepEqual(Object.keys(out), ['tenant', 'mode', 'client_id', 'client_secret']);
+    assert.match(out.client_id, /^cli_test_/);
+    assert.notEqual(out.client_id, acme.clients.test.client_id);
+    assert.equal(await grant(acme.clients.test), 401, 'the rolled client stops at once');
+    assert.equal(await grant({ client_id: out.client_id, client_secret: out.client_secret }), 200);
+    assert.equal(await grant(acme.clients.live), 200, 'live is untouched');
+    acme.clients.test = { client_id: out.client_id, client_secret: out.client_secret };
+    printedKeys.push(out.client_secret);
   });
 
   it('keys roll: the old key fails at once (401), the new one works, the other mode is untouched; --expire-in keeps the old key', async () => {
