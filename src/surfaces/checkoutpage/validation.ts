@@ -1,7 +1,7 @@
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { Settings } from 'typebox/system';
+import { allErrors, convertQuery, type TypeBoxError } from '../shared/strict-check.ts';
 import { CheckoutPageError, EMPTY_BODY_MESSAGE, item, type ErrorItem } from './errors.ts';
 import { EDITABLE_FIELDS, READ_ONLY_FIELDS } from './schemas.ts';
 
@@ -12,12 +12,6 @@ import { EDITABLE_FIELDS, READ_ONLY_FIELDS } from './schemas.ts';
  * value sent. Query strings arrive as text: only a plain integer is read as one (`limit=1.5` is
  * refused, not truncated).
  */
-
-interface TypeBoxError {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-}
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -134,40 +128,6 @@ function rootItem(part: Part, data: unknown): ErrorItem {
   if (part !== 'body') return item(part === 'querystring' ? 'query' : part, 'Invalid parameters.', data);
   const empty = data === null || data === undefined || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0);
   return empty ? item('body', EMPTY_BODY_MESSAGE, data) : item('body', 'The request body must be a JSON object of the fields to update.', data);
-}
-
-/** TypeBox stops at 8 errors (a process-wide setting); a body can hold more bad fields than that. */
-const MAX_ERRORS = 200;
-
-/**
- * Every error, up to MAX_ERRORS. The setting is raised only for this synchronous call and then
- * restored, so no other code can observe it.
- */
-function allErrors(check: { Errors(value: unknown): unknown[] }, data: unknown): TypeBoxError[] {
-  const previous = Settings.Get().maxErrors;
-  Settings.Set({ maxErrors: Math.max(previous, MAX_ERRORS) });
-  try {
-    return check.Errors(data) as TypeBoxError[];
-  } finally {
-    Settings.Set({ maxErrors: previous });
-  }
-}
-
-const INTEGER = /^[+-]?\d{1,15}$/;
-
-/**
- * Query values are text: an empty one counts as not given (`?search=&limit=`), and a plain
- * integer is read as one where the schema wants one; nothing else is converted.
- */
-function convertQuery(schema: TSchema, query: unknown): unknown {
-  if (query === null || typeof query !== 'object') return query;
-  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
-  const out: Record<string, unknown> = { ...(query as Record<string, unknown>) };
-  for (const [name, value] of Object.entries(out)) {
-    if (value === '' && Object.hasOwn(properties, name)) delete out[name];
-    else if (properties[name]?.type === 'integer' && typeof value === 'string' && INTEGER.test(value)) out[name] = Number(value);
-  }
-  return out;
 }
 
 /** Fastify's validator compiler for the CheckoutPage routes. */

@@ -1,7 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { Settings } from 'typebox/system';
+import { allErrors, convertQuery, type TypeBoxError } from '../shared/strict-check.ts';
 import { validationError, type ErrorItem } from './errors.ts';
 import { joinField } from './wire.ts';
 
@@ -12,12 +12,6 @@ import { joinField } from './wire.ts';
  * text: an empty value counts as not given, and a plain integer is read as one where the schema
  * wants one; nothing else is converted (`limit=1.5`, `limit=0x10` are refused).
  */
-
-interface TypeBoxError {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-}
 
 type Location = 'body' | 'query' | 'params';
 
@@ -147,34 +141,6 @@ export function itemsFromErrors(location: Location, errors: readonly TypeBoxErro
     items.push({ field, message: messageFor(location, field, best, group) });
   }
   return items;
-}
-
-/** TypeBox stops at 8 errors (a process-wide setting); a body can hold more bad fields than that. */
-const MAX_ERRORS = 200;
-
-/** Every error, up to MAX_ERRORS; the setting is raised for this synchronous call only. */
-function allErrors(check: { Errors(value: unknown): unknown[] }, data: unknown): TypeBoxError[] {
-  const previous = Settings.Get().maxErrors;
-  Settings.Set({ maxErrors: Math.max(previous, MAX_ERRORS) });
-  try {
-    return check.Errors(data) as TypeBoxError[];
-  } finally {
-    Settings.Set({ maxErrors: previous });
-  }
-}
-
-const INTEGER = /^[+-]?\d{1,15}$/;
-
-/** Query values are text: empty counts as not given; a plain integer is read as one where wanted. */
-function convertQuery(schema: TSchema, query: unknown): unknown {
-  if (query === null || typeof query !== 'object') return query;
-  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
-  const out: Record<string, unknown> = { ...(query as Record<string, unknown>) };
-  for (const [name, value] of Object.entries(out)) {
-    if (value === '' && Object.hasOwn(properties, name)) delete out[name];
-    else if (properties[name]?.type === 'integer' && typeof value === 'string' && INTEGER.test(value)) out[name] = Number(value);
-  }
-  return out;
 }
 
 /** A compiled schema for checking one value (a bulk row) outside Fastify's validation step. */
