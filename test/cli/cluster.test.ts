@@ -8,7 +8,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createTestDatabase, PG_SKIP_REASON, startEmbeddedPostgres, type TestDatabase } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
-import { cliHarness, ROOT } from '../helpers/cli.ts';
+import { cliHarness, ROOT, type Served } from '../helpers/cli.ts';
 
 const PG_MIGRATIONS_DIR = join(ROOT, 'src', 'store', 'postgres', 'migrations');
 const ANY_KEY = /sk_(?:test|live)_[0-9A-Za-z]+/g;
@@ -27,7 +26,7 @@ const CHILD_TIMEOUT_MS = 45_000;
 // ---------------------------------------------------------------------------------------------
 // Child processes and temp directories, always cleaned up
 
-const { tempDir, spawnCli, cli } = cliHarness({ prefix: 'clientele-cluster-', timeoutMs: CHILD_TIMEOUT_MS });
+const { tempDir, cli, startServe } = cliHarness({ prefix: 'clientele-cluster-', timeoutMs: CHILD_TIMEOUT_MS, stopTimeoutMs: 10_000 });
 
 /**
  * Without CLIENTELE_TEST_DATABASE_URL, this file starts its own embedded PostgreSQL and stops it
@@ -49,102 +48,7 @@ after(async () => {
   await stopEmbeddedPostgres?.();
 });
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms))),
-  ]);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---------------------------------------------------------------------------------------------
-// `clientele serve` as a child process
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  /** Everything printed on stdout before the "listening" line: where the key banner goes. */
-  banner: string;
-  stdout(): string;
-  stderr(): string;
-  alive(): boolean;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM and wait; SIGKILL if it does not go. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function logMsg(line: string): string | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { msg?: unknown };
-    return typeof parsed.msg === 'string' ? parsed.msg : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function startServe(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Served> {
-  const child = spawnCli(dataDir, ['serve'], { PORT: '0', LOG_LEVEL: 'info', ...extraEnv });
-  let stdout = '';
-  let stderr = '';
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  let onListening!: (line: string) => void;
-  let onFailed!: (err: Error) => void;
-  const listening = new Promise<string>((resolve, reject) => {
-    onListening = resolve;
-    onFailed = reject;
-  });
-  let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    partial += chunk;
-    let nl: number;
-    while ((nl = partial.indexOf('\n')) >= 0) {
-      const line = partial.slice(0, nl);
-      partial = partial.slice(nl + 1);
-      if (logMsg(line)?.startsWith('Server listening at ')) onListening(line);
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code, signal) => {
-      exitInfo = { code, signal };
-      onFailed(new Error(`serve exited (${code ?? signal}) before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
-      resolve(exitInfo);
-    });
-  });
-
-  let line: string;
-  try {
-    line = await withTimeout(listening, CHILD_TIMEOUT_MS, `serve's listening line (stdout so far: ${stdout.slice(0, 500)})`);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  const m = /^Server listening at (http:\/\/.+:\d+)$/.exec(logMsg(line)!);
-  assert.ok(m, `unexpected listening line: ${line}`);
-  return {
-    child,
-    url: m[1]!,
-    banner: stdout.slice(0, stdout.indexOf(line)),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    alive: () => exitInfo === null,
-    exited,
-    async stop() {
-      if (!exitInfo) child.kill('SIGTERM');
-      try {
-        return await withTimeout(exited, 10_000, 'serve stopping on SIGTERM');
-      } catch (err) {
-        child.kill('SIGKILL');
-        await exited;
-        throw err;
-      }
-    },
-  };
-}
 
 /** The test and live keys of the one server (of `servers`) that provisioned tenant "default". */
 function provisionedKeys(servers: Served[]): { test: string; live: string; printedBy: number[] } {

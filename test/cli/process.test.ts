@@ -4,13 +4,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { cliHarness } from '../helpers/cli.ts';
+import { cliHarness, logMsg, withTimeout, type Served } from '../helpers/cli.ts';
 
 /** 32 random bytes in base62 are at least 43 characters. */
 const TEST_KEY = /^sk_test_[0-9A-Za-z]{43,}$/;
@@ -22,7 +21,7 @@ const CHILD_TIMEOUT_MS = 20_000;
 // ---------------------------------------------------------------------------------------------
 // Child processes and temp directories, always cleaned up
 
-const { tempDir, spawnCli, cli } = cliHarness({ prefix: 'clientele-cli-', timeoutMs: CHILD_TIMEOUT_MS });
+const { tempDir, cli, startServe } = cliHarness({ prefix: 'clientele-cli-', timeoutMs: CHILD_TIMEOUT_MS });
 
 /** A command that must succeed and print exactly one JSON document on stdout. */
 async function cliJson(dataDir: string, args: string[]): Promise<any> {
@@ -31,138 +30,6 @@ async function cliJson(dataDir: string, args: string[]): Promise<any> {
   const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
   assert.equal(lines.length, 1, `clientele ${args.join(' ')} printed ${lines.length} lines, expected one JSON line:\n${r.stdout}`);
   return JSON.parse(lines[0]!);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms))),
-  ]);
-}
-
-// ---------------------------------------------------------------------------------------------
-// `clientele serve` as a child process
-
-interface Served {
-  child: ChildProcess;
-  host: string;
-  port: number;
-  url: string;
-  /** Everything printed on stdout before the "listening" line: where the key banner goes. */
-  banner: string;
-  stdout(): string;
-  stderr(): string;
-  /** The first stdout line (so far or to come) for which `match` holds. */
-  waitForLine(match: (line: string) => boolean, ms: number, what: string): Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM and wait; SIGKILL if it does not go. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function logMsg(line: string): string | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { msg?: unknown };
-    return typeof parsed.msg === 'string' ? parsed.msg : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function startServe(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Served> {
-  const child = spawnCli(dataDir, ['serve'], { PORT: '0', LOG_LEVEL: 'info', ...extraEnv });
-  let stdout = '';
-  let stderr = '';
-  let partial = '';
-  const lines: string[] = [];
-  const waiters = new Set<{ match: (line: string) => boolean; resolve: (line: string) => void; reject: (err: Error) => void }>();
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    partial += chunk;
-    let nl: number;
-    while ((nl = partial.indexOf('\n')) >= 0) {
-      const line = partial.slice(0, nl);
-      partial = partial.slice(nl + 1);
-      lines.push(line);
-      for (const w of waiters) {
-        if (w.match(line)) {
-          waiters.delete(w);
-          w.resolve(line);
-        }
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code, signal) => {
-      exitInfo = { code, signal };
-      for (const w of waiters) w.reject(new Error(`serve exited (${code ?? signal}) first\nstdout: ${stdout}\nstderr: ${stderr}`));
-      waiters.clear();
-      resolve(exitInfo);
-    });
-  });
-
-  const waitForLine = (match: (line: string) => boolean, ms: number, what: string): Promise<string> => {
-    const seen = lines.find(match);
-    if (seen !== undefined) return Promise.resolve(seen);
-    if (exitInfo) return Promise.reject(new Error(`serve has exited (${exitInfo.code ?? exitInfo.signal}); never saw ${what}\nstderr: ${stderr}`));
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(new Error(`no ${what} on serve's stdout within ${ms} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-      }, ms);
-      const waiter = {
-        match,
-        resolve: (line: string) => {
-          clearTimeout(timer);
-          resolve(line);
-        },
-        reject: (err: Error) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      waiters.add(waiter);
-    });
-  };
-
-  let listening: string;
-  try {
-    listening = await waitForLine((l) => logMsg(l)?.startsWith('Server listening at ') ?? false, CHILD_TIMEOUT_MS, 'listening line');
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  const m = /^Server listening at http:\/\/(.+):(\d+)$/.exec(logMsg(listening)!);
-  assert.ok(m, `unexpected listening line: ${listening}`);
-  const host = m[1]!;
-  const port = Number(m[2]);
-  const bannerEnd = stdout.indexOf(listening);
-
-  return {
-    child,
-    host,
-    port,
-    url: `http://${host}:${port}`,
-    banner: stdout.slice(0, bannerEnd),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    waitForLine,
-    exited,
-    async stop() {
-      if (!exitInfo) child.kill('SIGTERM');
-      try {
-        return await withTimeout(exited, 5000, 'serve stopping on SIGTERM');
-      } catch (err) {
-        child.kill('SIGKILL');
-        await exited;
-        throw err;
-      }
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
