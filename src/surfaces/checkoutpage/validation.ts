@@ -1,7 +1,7 @@
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { allErrors, convertQuery, type TypeBoxError } from '../shared/strict-check.ts';
+import { allErrors, convertQuery, errorsByField, type Candidate as SharedCandidate, type TypeBoxError } from '../shared/strict-check.ts';
 import { CheckoutPageError, EMPTY_BODY_MESSAGE, item, type ErrorItem } from './errors.ts';
 import { EDITABLE_FIELDS, READ_ONLY_FIELDS } from './schemas.ts';
 
@@ -43,12 +43,7 @@ const ARTICLE: Readonly<Record<string, string>> = {
   array: 'an array',
 };
 
-interface Candidate {
-  path: string[];
-  error: TypeBoxError;
-  /** For additionalProperties: the property refused. */
-  extra?: string;
-}
+type Candidate = SharedCandidate<string>;
 
 function unknownMessage(part: Part, path: readonly string[]): string {
   const name = path[path.length - 1] ?? '';
@@ -90,31 +85,8 @@ function rank(c: Candidate): number {
 
 /** One entry per bad field, in the order found. */
 export function itemsFromErrors(part: Part, data: unknown, errors: readonly TypeBoxError[]): ErrorItem[] {
-  const candidates: Candidate[] = [];
-  for (const error of errors) {
-    if (error.keyword === 'anyOf') continue;
-    const path = segments(error.instancePath);
-    if (error.keyword === 'boolean') {
-      // `additionalProperties: false` matched this property (the only false schema here).
-      candidates.push({ path, error: { ...error, keyword: 'additionalProperties' } });
-    } else if (error.keyword === 'additionalProperties') {
-      const names = error.params.additionalProperties;
-      for (const name of Array.isArray(names) ? names : []) candidates.push({ path: [...path, String(name)], error, extra: String(name) });
-    } else {
-      candidates.push({ path, error });
-    }
-  }
-  // Within a nullable object, the branch meant is the one that failed deeper: drop "must be null" above it.
-  const key = (p: readonly string[]) => p.join('\u0000');
-  const kept = candidates.filter((c) => !candidates.some((d) => d.path.length > c.path.length && key(d.path.slice(0, c.path.length)) === key(c.path)));
-  const groups = new Map<string, Candidate[]>();
-  for (const c of kept) {
-    const k = key(c.path);
-    groups.set(k, [...(groups.get(k) ?? []), c]);
-  }
   const items: ErrorItem[] = [];
-  for (const group of groups.values()) {
-    const best = [...group].sort((a, b) => rank(a) - rank(b))[0]!;
+  for (const { best, group } of errorsByField(errors, segments, rank)) {
     if (best.path.length === 0) {
       items.push(rootItem(part, data));
       continue;

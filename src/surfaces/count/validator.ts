@@ -1,7 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { allErrors, convertQuery, type TypeBoxError } from '../shared/strict-check.ts';
+import { allErrors, convertQuery, errorsByField, type Candidate as SharedCandidate, type TypeBoxError } from '../shared/strict-check.ts';
 import { validationError, type ErrorItem } from './errors.ts';
 import { joinField } from './wire.ts';
 
@@ -15,10 +15,7 @@ import { joinField } from './wire.ts';
 
 type Location = 'body' | 'query' | 'params';
 
-interface Candidate {
-  path: (string | number)[];
-  error: TypeBoxError;
-}
+type Candidate = SharedCandidate<string | number>;
 
 /** Fields Count's clients may reach for under another API's name. */
 const HINTS: Readonly<Record<string, string>> = {
@@ -110,33 +107,8 @@ function rank(c: Candidate): number {
 
 /** One entry per bad field, in the order found; fields prefixed by `prefix` (a bulk row's place). */
 export function itemsFromErrors(location: Location, errors: readonly TypeBoxError[], prefix: readonly (string | number)[] = []): ErrorItem[] {
-  const candidates: Candidate[] = [];
-  for (const error of errors) {
-    if (error.keyword === 'anyOf') continue;
-    const path = segments(error.instancePath);
-    if (error.keyword === 'boolean') {
-      // `additionalProperties: false` matched this property (the only false schema here).
-      candidates.push({ path, error: { ...error, keyword: 'additionalProperties' } });
-    } else if (error.keyword === 'additionalProperties') {
-      const names = error.params.additionalProperties;
-      for (const name of Array.isArray(names) ? names : []) candidates.push({ path: [...path, String(name)], error });
-    } else if (error.keyword === 'required') {
-      const names = error.params.requiredProperties;
-      for (const name of Array.isArray(names) ? names : []) candidates.push({ path: [...path, String(name)], error });
-    } else {
-      candidates.push({ path, error });
-    }
-  }
-  // Within a nullable object, the branch meant is the one that failed deeper: drop "must be null" above it.
-  const key = (p: readonly (string | number)[]) => p.join('\u0000');
-  const kept = candidates.filter(
-    (c) => !candidates.some((d) => d.path.length > c.path.length && key(d.path.slice(0, c.path.length)) === key(c.path)),
-  );
-  const groups = new Map<string, Candidate[]>();
-  for (const c of kept) groups.set(key(c.path), [...(groups.get(key(c.path)) ?? []), c]);
   const items: ErrorItem[] = [];
-  for (const group of groups.values()) {
-    const best = [...group].sort((a, b) => rank(a) - rank(b))[0]!;
+  for (const { best, group } of errorsByField(errors, segments, rank)) {
     const field = describe(location, prefix, best.path);
     items.push({ field, message: messageFor(location, field, best, group) });
   }

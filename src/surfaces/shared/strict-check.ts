@@ -45,3 +45,41 @@ export function convertQuery(schema: TSchema, query: unknown): unknown {
   }
   return out;
 }
+
+/** One schema complaint, placed at the field it concerns. */
+export interface Candidate<P extends string | number = string | number> {
+  path: P[];
+  error: TypeBoxError;
+}
+
+/**
+ * Groups TypeBox errors by the field they concern, one group per bad field in the order found,
+ * each with its most telling complaint (`rank`: lowest first). Unknown and missing properties are
+ * placed at the property itself; within a nullable object, the branch meant is the one that
+ * failed deeper, so a "must be null" above a deeper complaint is dropped.
+ */
+export function errorsByField<P extends string | number>(
+  errors: readonly TypeBoxError[],
+  segments: (instancePath: string) => P[],
+  rank: (c: Candidate<P>) => number,
+): { best: Candidate<P>; group: Candidate<P>[] }[] {
+  const candidates: Candidate<P>[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
+    const path = segments(error.instancePath);
+    if (error.keyword === 'boolean') {
+      // `additionalProperties: false` matched this property (the only false schema in use).
+      candidates.push({ path, error: { ...error, keyword: 'additionalProperties' } });
+    } else if (error.keyword === 'additionalProperties' || error.keyword === 'required') {
+      const names = error.params[error.keyword === 'required' ? 'requiredProperties' : 'additionalProperties'];
+      for (const name of Array.isArray(names) ? names : []) candidates.push({ path: [...path, String(name) as P], error });
+    } else {
+      candidates.push({ path, error });
+    }
+  }
+  const key = (p: readonly P[]) => p.join('\u0000');
+  const kept = candidates.filter((c) => !candidates.some((d) => d.path.length > c.path.length && key(d.path.slice(0, c.path.length)) === key(c.path)));
+  const groups = new Map<string, Candidate<P>[]>();
+  for (const c of kept) groups.set(key(c.path), [...(groups.get(key(c.path)) ?? []), c]);
+  return [...groups.values()].map((group) => ({ best: [...group].sort((a, b) => rank(a) - rank(b))[0]!, group }));
+}
