@@ -5,7 +5,7 @@
 export type FieldPath = readonly (string | number)[];
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unavailable';
+  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unavailable' | 'idempotency' | 'precondition_failed' | 'rate_limited';
 }
 
 export class ValidationError extends DomainError {
@@ -58,5 +58,62 @@ export class EmailTakenError extends ConflictError {
   constructor(email: string) {
     super(['email'], `A customer with the email '${email}' already exists.`);
     this.name = 'EmailTakenError';
+  }
+}
+
+/**
+ * An Idempotency-Key that cannot be honoured: reused with other parameters (400), still held by a
+ * request that has not finished (409), or not a usable key (400).
+ */
+export class IdempotencyError extends DomainError {
+  readonly kind = 'idempotency';
+  constructor(
+    readonly reason: 'parameters_mismatch' | 'in_progress' | 'invalid_key',
+    readonly key: string,
+  ) {
+    super(IdempotencyError.messageFor(reason, key));
+    this.name = 'IdempotencyError';
+  }
+
+  get status(): 400 | 409 {
+    return this.reason === 'in_progress' ? 409 : 400;
+  }
+
+  private static messageFor(reason: IdempotencyError['reason'], key: string): string {
+    const shown = key.length > 40 ? key.slice(0, 37) + '...' : key;
+    switch (reason) {
+      case 'parameters_mismatch':
+        return `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${shown}' if you meant to execute a different request.`;
+      case 'in_progress':
+        return `There is currently another in-progress request using this idempotency key ('${shown}'). Retry after it has finished.`;
+      case 'invalid_key':
+        return 'Invalid Idempotency-Key: it must be 1 to 255 printable characters.';
+    }
+  }
+}
+
+/** `If-Match` named a version the customer no longer has; nothing was written. */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = 'precondition_failed';
+  constructor(
+    /** The customer's current ETag, for the client to re-read or retry with. */
+    readonly currentEtag: string,
+  ) {
+    super(`The customer has changed since the version given in If-Match; its current ETag is ${currentEtag}. Re-read it and retry.`);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** Too many requests for a limit; the surface renders it with Retry-After. */
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited';
+  constructor(
+    /** Seconds until a request would be allowed again. */
+    readonly retryAfterSeconds: number,
+    /** What is limited, for the message: "100 requests per minute per client id". */
+    readonly limit: string,
+  ) {
+    super(`Too many requests: the limit is ${limit}. Retry after ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`);
+    this.name = 'RateLimitedError';
   }
 }

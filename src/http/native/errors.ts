@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError } from '../../domain/errors.ts';
+import { DomainError, NotFoundError, type IdempotencyError, type PreconditionFailedError, type RateLimitedError } from '../../domain/errors.ts';
 import { AuthError } from '../auth.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
 import { customerIdToWire, pathToParam } from './customer-wire.ts';
@@ -24,6 +24,12 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   test_clock: 'Test clocks are not supported.',
   coupon: 'Discounts are not supported.',
   promotion_code: 'Discounts are not supported.',
+};
+
+const IDEMPOTENCY_CODES: Record<IdempotencyError['reason'], { code?: string }> = {
+  parameters_mismatch: {},
+  in_progress: { code: 'idempotency_key_in_use' },
+  invalid_key: { code: 'idempotency_key_invalid' },
 };
 
 function error(status: number, type: string, message: string, extra: { code?: string; param?: string } = {}): Mapped {
@@ -186,6 +192,16 @@ function fromDomain(err: DomainError): Mapped {
     }
     case 'unavailable':
       return { ...error(503, 'api_error', err.message), headers: { 'Stripe-Should-Retry': 'true', 'Retry-After': '1' } };
+    case 'idempotency': {
+      const e = err as IdempotencyError;
+      const mapped = error(e.status, 'idempotency_error', err.message, IDEMPOTENCY_CODES[e.reason]);
+      // In progress: the same request will succeed once the first has finished.
+      return e.reason === 'in_progress' ? { ...mapped, headers: { 'Stripe-Should-Retry': 'true', 'Retry-After': '1' } } : mapped;
+    }
+    case 'precondition_failed':
+      return { ...error(412, 'invalid_request_error', err.message, { code: 'precondition_failed' }), headers: { ETag: (err as PreconditionFailedError).currentEtag } };
+    case 'rate_limited':
+      return { ...error(429, 'invalid_request_error', err.message, { code: 'rate_limit' }), headers: { 'Retry-After': String((err as RateLimitedError).retryAfterSeconds) } };
   }
 }
 

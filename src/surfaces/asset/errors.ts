@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError, type FieldPath } from '../../domain/errors.ts';
+import { DomainError, NotFoundError, type FieldPath, type IdempotencyError, type PreconditionFailedError, type RateLimitedError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { pathToWire, shownCustomerId } from './wire.ts';
 
@@ -175,6 +175,14 @@ function fromDomain(err: DomainError): Mapped {
     }
     case 'unavailable':
       return detail(503, 'Service temporarily unavailable; retry shortly.', { 'Retry-After': '1' });
+    case 'idempotency': {
+      const e = err as IdempotencyError;
+      return detail(e.status, err.message, e.reason === 'in_progress' ? { 'retry-after': '1' } : undefined);
+    }
+    case 'precondition_failed':
+      return detail(412, err.message, { etag: (err as PreconditionFailedError).currentEtag });
+    case 'rate_limited':
+      return detail(429, err.message, { 'retry-after': String((err as RateLimitedError).retryAfterSeconds) });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ConflictError, type NotFoundError, type ValidationError } from '../../domain/errors.ts';
+import { DomainError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type RateLimitedError, type ValidationError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { FormSyntaxError } from '../../http/form-body.ts';
 import { atlasParam, shownCustomerId } from './wire.ts';
@@ -189,6 +189,16 @@ function fromDomain(err: DomainError): Mapped {
         ...error(503, 'api_error', 'The service is temporarily unavailable; retry shortly.', { code: 'service_unavailable' }),
         headers: { 'Retry-After': '1' },
       };
+    case 'idempotency': {
+      const e = err as IdempotencyError;
+      const codes = { parameters_mismatch: 'idempotency_key_reused', in_progress: 'idempotency_key_in_use', invalid_key: 'idempotency_key_invalid' } as const;
+      const mapped = error(e.status, 'idempotency_error', err.message, { code: codes[e.reason] });
+      return e.reason === 'in_progress' ? { ...mapped, headers: { 'Retry-After': '1' } } : mapped;
+    }
+    case 'precondition_failed':
+      return { ...error(412, 'invalid_request_error', err.message, { code: 'precondition_failed' }), headers: { ETag: (err as PreconditionFailedError).currentEtag } };
+    case 'rate_limited':
+      return { ...error(429, 'rate_limit_error', err.message, { code: 'rate_limit_exceeded' }), headers: { 'Retry-After': String((err as RateLimitedError).retryAfterSeconds) } };
   }
 }
 

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError, ValidationError, type FieldPath } from '../../domain/errors.ts';
+import { DomainError, NotFoundError, ValidationError, type FieldPath, type IdempotencyError, type PreconditionFailedError, type RateLimitedError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { pathToWire } from './wire.ts';
 
@@ -118,6 +118,16 @@ function fromDomain(err: DomainError, request: FastifyRequest): Mapped {
     }
     case 'unavailable':
       return mapped(503, [item('request', 'The service is briefly unavailable; retry the request.')], { 'Retry-After': '1' });
+    case 'idempotency': {
+      const e = err as IdempotencyError;
+      return mapped(e.status, [item('Idempotency-Key', err.message, e.key)], e.reason === 'in_progress' ? { 'Retry-After': '1' } : undefined);
+    }
+    case 'precondition_failed': {
+      const e = err as PreconditionFailedError;
+      return mapped(412, [item('If-Match', err.message, request.headers['if-match'])], { ETag: e.currentEtag });
+    }
+    case 'rate_limited':
+      return mapped(429, [item('request', err.message)], { 'Retry-After': String((err as RateLimitedError).retryAfterSeconds) });
   }
 }
 

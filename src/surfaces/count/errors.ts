@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, EmailTakenError, type ConflictError, type NotFoundError, type ValidationError } from '../../domain/errors.ts';
+import { DomainError, EmailTakenError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type RateLimitedError, type ValidationError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { FormSyntaxError } from '../../http/form-body.ts';
 import { countField, shownCustomerId } from './wire.ts';
@@ -124,6 +124,20 @@ function fromDomain(err: DomainError): Mapped {
     }
     case 'unavailable':
       return { ...body(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly.'), headers: { 'Retry-After': '1' } };
+    case 'idempotency': {
+      const e = err as IdempotencyError;
+      const codes = { parameters_mismatch: 'IDEMPOTENCY_KEY_REUSED', in_progress: 'IDEMPOTENCY_KEY_IN_USE', invalid_key: 'INVALID_IDEMPOTENCY_KEY' } as const;
+      const mapped = body(e.status, codes[e.reason], err.message, { type: 'idempotency_error' });
+      return e.reason === 'in_progress' ? { ...mapped, headers: { 'Retry-After': '1' } } : mapped;
+    }
+    case 'precondition_failed': {
+      const e = err as PreconditionFailedError;
+      return { ...body(412, 'PRECONDITION_FAILED', err.message, { etag: e.currentEtag }), headers: { ETag: e.currentEtag } };
+    }
+    case 'rate_limited': {
+      const e = err as RateLimitedError;
+      return { ...body(429, 'RATE_LIMIT_EXCEEDED', err.message, { retryAfter: e.retryAfterSeconds }), headers: { 'Retry-After': String(e.retryAfterSeconds) } };
+    }
   }
 }
 
