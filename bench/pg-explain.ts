@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CUSTOMER_SEARCH_FIELDS } from '../src/domain/customer-search.ts';
+import { SYSTEM_WRITE } from '../src/domain/write-context.ts';
 import { newCustomer, type CustomerScope } from '../src/domain/customer.ts';
 import { parseSearchQuery } from '../src/domain/search-query.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
@@ -103,8 +104,8 @@ try {
     ['search name:"…" (exact)', () => store.searchCustomers(big, search('name:"customer c4ca4238a0b923820dcc509a6f75849b"'), { limit: 10 })],
     ['search, next page (after cursor) with total_count', () =>
       store.searchCustomers(big, search('metadata["plan"]:"p7"'), { limit: 10, withTotal: true, after: { created: 1700000000 + Math.floor(rows / 6), id: lpadHex(rows / 2) } })],
-    ['update (row lock, then write)', () => store.updateCustomer(big, some, (c) => ({ ...c, name: 'Renamed', version: c.version + 1 }))],
-    ['create (unique e-mail index)', () => store.insertCustomer(newCustomer(big, { email: 'new@example.com', name: 'New' }))],
+    ['update (row lock, then write)', () => store.updateCustomer(big, some, (c) => ({ ...c, name: 'Renamed', version: c.version + 1 }), SYSTEM_WRITE)],
+    ['create (unique e-mail index)', () => store.insertCustomer(newCustomer(big, { email: 'new@example.com', name: 'New' }), SYSTEM_WRITE)],
   ];
   for (const [shape, run] of shapes) {
     title = shape;

@@ -3,7 +3,10 @@ import { applyPatch, isEmptyPatch, newCustomer, type Customer, type CustomerPatc
 import { CUSTOMER_SEARCH_FIELDS } from './customer-search.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { parseSearchQuery } from './search-query.ts';
-import type { ListQuery, Page, Store } from '../store/store.ts';
+import type { HistoryPageQuery, ListQuery, Page, Store } from '../store/store.ts';
+import type { HistoryEntry } from './history.ts';
+import { checkPrecondition, type Precondition } from './precondition.ts';
+import type { WriteContext } from './write-context.ts';
 
 export interface SearchRequest {
   query: string;
@@ -23,8 +26,8 @@ export interface SearchResult extends Page<Customer> {
 export class CustomerService {
   constructor(private readonly store: Store) {}
 
-  async create(scope: CustomerScope, patch: CustomerPatch): Promise<Customer> {
-    return this.store.insertCustomer(newCustomer(scope, patch));
+  async create(scope: CustomerScope, patch: CustomerPatch, context: WriteContext): Promise<Customer> {
+    return this.store.insertCustomer(newCustomer(scope, patch), context);
   }
 
   /** The customer, or its deleted stub; NotFoundError when there never was one. */
@@ -39,25 +42,41 @@ export class CustomerService {
    * depends on the current customer (keeping part of a sub-object, say) passes a function: it runs
    * inside the store's atomic update, on the very version it replaces.
    */
-  async update(scope: CustomerScope, id: string, patch: CustomerPatch | ((current: Customer) => CustomerPatch)): Promise<Customer> {
-    if (typeof patch === 'function') {
-      const now = Date.now();
-      return this.store.updateCustomer(scope, id, (current) => {
-        const computed = patch(current);
-        return isEmptyPatch(computed) ? current : applyPatch(current, computed, now);
-      });
-    }
-    if (isEmptyPatch(patch)) {
+  async update(
+    scope: CustomerScope,
+    id: string,
+    patch: CustomerPatch | ((current: Customer) => CustomerPatch),
+    context: WriteContext,
+    precondition?: Precondition,
+  ): Promise<Customer> {
+    if (typeof patch !== 'function' && isEmptyPatch(patch)) {
       const current = await this.get(scope, id);
       if (current.deleted) throw new NotFoundError('customer', id);
+      checkPrecondition(current, precondition);
       return current;
     }
     const now = Date.now();
-    return this.store.updateCustomer(scope, id, (current) => applyPatch(current, patch, now));
+    return this.store.updateCustomer(
+      scope,
+      id,
+      (current) => {
+        // Checked on the very version the write replaces, inside its transaction.
+        checkPrecondition(current, precondition);
+        const computed = typeof patch === 'function' ? patch(current) : patch;
+        return isEmptyPatch(computed) ? current : applyPatch(current, computed, now);
+      },
+      context,
+    );
   }
 
-  async delete(scope: CustomerScope, id: string): Promise<Customer> {
-    return this.store.deleteCustomer(scope, id, Date.now());
+  async delete(scope: CustomerScope, id: string, context: WriteContext, precondition?: Precondition): Promise<Customer> {
+    return this.store.deleteCustomer(scope, id, Date.now(), context, (current) => checkPrecondition(current, precondition));
+  }
+
+  /** The customer's writes, newest first; NotFoundError when there never was such a customer. */
+  async history(scope: CustomerScope, id: string, query: HistoryPageQuery): Promise<Page<HistoryEntry>> {
+    await this.get(scope, id);
+    return this.store.listCustomerHistory(scope, id, query);
   }
 
   async list(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {

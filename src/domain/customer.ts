@@ -246,6 +246,11 @@ export function applyPatch(current: Customer, patch: CustomerPatch, nowMs: numbe
   return next;
 }
 
+/** The customer as a delete leaves it: a stub that keeps its id, history and data, marked deleted. */
+export function deletedCustomer(current: Customer, nowMs: number): Customer {
+  return { ...current, deleted: true, version: current.version + 1, updated: Math.max(nowMs, current.updated) };
+}
+
 /**
  * No text anywhere in a customer may hold U+0000: PostgreSQL cannot store it in text or jsonb,
  * and both stores must accept exactly the same customers.

@@ -9,6 +9,7 @@ import { SecretBox } from '../domain/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts';
 import { nativeApi } from './native/plugin.ts';
+import { registerIdempotency, type IdempotencyOptions } from './idempotency.ts';
 import { VENDOR_SURFACES } from '../surfaces/index.ts';
 import { frameworkErrorHandler } from './surfaces.ts';
 import type { App } from './types.ts';
@@ -18,6 +19,7 @@ export interface AppOptions {
   /** Opens client secrets (Count's HMAC, Asset's OAuth). Default: a key of this process only, for tests. */
   secretBox?: SecretBox;
   logger?: FastifyServerOptions['logger'];
+  idempotency?: IdempotencyOptions;
   return503OnClosing?: boolean;
 }
 
@@ -118,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
   });
 
+  registerIdempotency(app, options.idempotency);
   await app.register(nativeApi, { prefix: '/v1' });
   for (const surface of VENDOR_SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
   return app;

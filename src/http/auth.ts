@@ -6,8 +6,10 @@ import type { Store } from '../store/store.ts';
 export interface AuthContext {
   tenant: Tenant;
   mode: Mode;
-  /** The id of the key used: safe to log and record; the secret never is. */
+  /** The id of the key or client used: safe to log and record; the secret never is. */
   keyId: string;
+  /** What `keyId` names: a secret key, or client credentials (directly or through an access token). */
+  keyKind: 'api_key' | 'client';
 }
 
 export type AuthFailure = 'missing' | 'malformed' | 'invalid' | 'expired';
@@ -54,7 +56,7 @@ export async function authenticateSecretKey(store: Store, header: string | undef
   // The lookup is by hash; compare again in constant time so that no code path compares secrets naively.
   if (!found || !sameHash(found.key.hash, hash) || found.key.mode !== mode) throw new AuthError('invalid', maskKey(secret));
   if (!isKeyActive(found.key)) throw new AuthError('expired', maskKey(secret));
-  return { tenant: found.tenant, mode, keyId: found.key.id };
+  return { tenant: found.tenant, mode, keyId: found.key.id, keyKind: 'api_key' };
 }
 
 /**
@@ -73,5 +75,5 @@ export async function authenticateAccessToken(store: Store, token: string): Prom
   const found = await store.findClient(record.client_id);
   if (!found || found.tenant.id !== tenantId) throw new AuthError('invalid', masked);
   if (!isClientActive(found.client)) throw new AuthError('expired', masked);
-  return { tenant: found.tenant, mode: record.mode, keyId: record.client_id };
+  return { tenant: found.tenant, mode: record.mode, keyId: record.client_id, keyKind: 'client' };
 }

@@ -1,5 +1,6 @@
 import type { AccessTokenRecord, ClientRecord } from '../domain/client.ts';
-import type { ApiKeyRecord, Tenant } from '../domain/tenant.ts';
+import type { HistoryEntry } from '../domain/history.ts';
+import { DEFAULT_TENANT_SETTINGS, type ApiKeyRecord, type ExtraTenantSettings, type Tenant } from '../domain/tenant.ts';
 
 /** Rows of the small tables (tenants, keys, clients, tokens) as both SQL backends return them. */
 type Row = Record<string, unknown>;
@@ -9,7 +10,11 @@ export function rowToTenant(row: Row): Tenant {
     id: row.id as string,
     name: row.name as string,
     created: Number(row.created),
-    settings: { email_uniqueness: row.email_uniqueness === 'off' ? 'off' : 'enforced' },
+    settings: {
+      ...DEFAULT_TENANT_SETTINGS,
+      ...parseSettings(row.settings),
+      email_uniqueness: row.email_uniqueness === 'off' ? 'off' : 'enforced',
+    },
   };
 }
 
@@ -45,4 +50,34 @@ export function rowToKey(row: Row): ApiKeyRecord {
     created: Number(row.created),
     expires_at: row.expires_at === null ? null : Number(row.expires_at),
   };
+}
+
+function parseSettings(raw: unknown): Partial<ExtraTenantSettings> {
+  if (typeof raw !== 'string' || raw === '') return {};
+  return JSON.parse(raw) as Partial<ExtraTenantSettings>;
+}
+
+export function rowToHistoryEntry(row: Row): HistoryEntry {
+  return {
+    tenantId: row.tenant_id as string,
+    mode: row.mode as HistoryEntry['mode'],
+    customerId: row.customer_id as string,
+    version: Number(row.version),
+    created: Number(row.created),
+    action: row.action as HistoryEntry['action'],
+    actor: row.actor as string,
+    surface: row.surface as string,
+    requestId: (row.request_id as string | null) ?? null,
+    changes: JSON.parse(row.changes as string) as HistoryEntry['changes'],
+  };
+}
+
+export const HISTORY_COLUMNS = 'tenant_id, mode, customer_id, version, created, action, actor, surface, request_id, changes';
+
+/** The columns of a history row, in the order both stores insert them (HISTORY_COLUMNS). */
+export function historyRow(entry: HistoryEntry): unknown[] {
+  return [
+    entry.tenantId, entry.mode, entry.customerId, entry.version, entry.created, entry.action,
+    entry.actor, entry.surface, entry.requestId, JSON.stringify(entry.changes),
+  ];
 }

@@ -2,6 +2,8 @@ import type { Customer, CustomerScope } from '../domain/customer.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { AccessTokenRecord, ClientRecord } from '../domain/client.ts';
 import type { ApiKeyRecord, Tenant, TenantSettings } from '../domain/tenant.ts';
+import type { HistoryEntry } from '../domain/history.ts';
+import type { IdempotencyRef, StoredResponse, WriteContext } from '../domain/write-context.ts';
 
 /** A position in the (created, id) order of customers. */
 export interface Cursor {
@@ -54,8 +56,36 @@ export interface Page<T> {
   total?: number;
 }
 
-/** Transforms the current customer into the next one, or throws to abort without writing. */
+/** Transforms the current customer into the next one (the same object: nothing to write), or throws to abort without writing. */
 export type CustomerUpdater = (current: Customer) => Customer;
+
+export interface IdempotencyClaimRequest {
+  ref: IdempotencyRef;
+  /** Hash of the request's method, path and parameters. */
+  fingerprint: string;
+  /** A random token naming the request that would hold the key. */
+  owner: string;
+  nowMs: number;
+  /** How long the holder keeps the key before a retry may take it over (the holder died). */
+  leaseMs: number;
+  /** How long the key and its response are kept. */
+  ttlMs: number;
+}
+
+/** `claimed`: the caller holds the key and runs the request. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'mismatch' }
+  | { state: 'in_progress' }
+  | { state: 'done'; response: StoredResponse };
+
+export interface HistoryPageQuery {
+  limit: number;
+  /** Entries older than this version (the next page). */
+  beforeVersion?: number;
+  /** Entries newer than this version (the previous page), still returned newest first. */
+  afterVersion?: number;
+}
 
 /**
  * The one storage interface every backend implements. Asynchronous and backend-neutral:
@@ -93,19 +123,36 @@ export interface Store {
   /** Deletes tokens that expired before `nowSeconds`; returns how many. */
   deleteExpiredAccessTokens(nowSeconds: number): Promise<number>;
 
-  /** Inserts a new customer; EmailTakenError when the tenant enforces unique e-mails and it is taken. */
-  insertCustomer(customer: Customer): Promise<Customer>;
+  /**
+   * Inserts a new customer; EmailTakenError when the tenant enforces unique e-mails and it is taken.
+   * Every write records a history entry, and completes `context.idempotency`, in its own transaction.
+   */
+  insertCustomer(customer: Customer, context: WriteContext): Promise<Customer>;
   /** The customer, deleted or not; null when there never was one. */
   getCustomer(scope: CustomerScope, id: string): Promise<Customer | null>;
   /**
    * Reads, transforms and writes one customer atomically: concurrent updates never lose each other.
    * NotFoundError when missing or deleted.
    */
-  updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer>;
-  /** Marks the customer deleted; NotFoundError when missing or already deleted. */
-  deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer>;
+  updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer>;
+  /** Marks the customer deleted; NotFoundError when missing or already deleted. `check` runs on the current customer first. */
+  deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer>;
   /** Non-deleted customers, newest first unless `order` says otherwise. NotFoundError (path = the cursor field) for an unknown cursor id. */
   listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>>;
   /** Non-deleted customers matching `query`, newest first, strongly consistent. */
   searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>>;
+
+  /** The customer's history, newest first; deleted customers keep theirs. */
+  listCustomerHistory(scope: CustomerScope, customerId: string, query: HistoryPageQuery): Promise<Page<HistoryEntry>>;
+  /** Deletes the tenant's history entries older than `cutoffMs`; returns how many. */
+  deleteHistoryBefore(tenantId: string, cutoffMs: number): Promise<number>;
+
+  /** Takes an idempotency key for a request, or says why not (see IdempotencyClaim). */
+  claimIdempotencyKey(request: IdempotencyClaimRequest): Promise<IdempotencyClaim>;
+  /** Stores the response of the request holding the key; false when `owner` no longer holds it. */
+  completeIdempotencyKey(ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean>;
+  /** Gives the key up without a response (the request is not to be remembered), if `owner` holds it. */
+  releaseIdempotencyKey(ref: IdempotencyRef, owner: string): Promise<void>;
+  /** Deletes keys that expired before `nowMs`; returns how many. */
+  deleteExpiredIdempotencyKeys(nowMs: number): Promise<number>;
 }

@@ -12,6 +12,8 @@ import { countErrorHandler } from './count/errors.ts';
 export type ErrorHandler = (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
 
 export interface VendorSurface {
+  /** Lower-case vendor name: recorded in history, used in settings and limit names. */
+  name: string;
   /** Where the vendor's base URL is mounted; a client swaps its base URL for this one. */
   prefix: string;
   plugin: (app: App) => Promise<void>;
@@ -21,8 +23,8 @@ export interface VendorSurface {
 
 /** The vendor surfaces, each serving its vendor's documented customer endpoints over the one store. */
 export const VENDOR_SURFACES: readonly VendorSurface[] = [
-  { prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler },
-  { prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler },
-  { prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler },
-  { prefix: '/count/partners', plugin: countApi, onError: countErrorHandler },
+  { name: 'asset', prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler },
+  { name: 'checkoutpage', prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler },
+  { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler },
+  { name: 'count', prefix: '/count/partners', plugin: countApi, onError: countErrorHandler },
 ];

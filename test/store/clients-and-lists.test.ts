@@ -9,15 +9,16 @@ import { clientSecret, issueAccessToken, issueClient } from '../../src/domain/cl
 import { newCustomer, type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customer.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { SecretBox } from '../../src/domain/secret-box.ts';
-import { issueSecretKey, type Tenant } from '../../src/domain/tenant.ts';
+import { DEFAULT_TENANT_SETTINGS, issueSecretKey, type Tenant } from '../../src/domain/tenant.ts';
 import type { ListQuery } from '../../src/store/store.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
+import { SYSTEM_WRITE } from '../../src/domain/write-context.ts';
 
 const box = new SecretBox(randomBytes(32));
 
 function tenantRecord(name: string): Tenant {
-  return { id: newId(), name, created: Math.floor(Date.now() / 1000), settings: { email_uniqueness: 'enforced' } };
+  return { id: newId(), name, created: Math.floor(Date.now() / 1000), settings: { ...DEFAULT_TENANT_SETTINGS } };
 }
 
 for (const kind of STORE_KINDS) {
@@ -92,7 +93,7 @@ for (const kind of STORE_KINDS) {
       let scope: CustomerScope;
       const made: Customer[] = [];
       const add = async (patch: CustomerPatch, nowMs: number) => {
-        const c = await t.store.insertCustomer(newCustomer(scope, patch, nowMs));
+        const c = await t.store.insertCustomer(newCustomer(scope, patch, nowMs), SYSTEM_WRITE);
         made.push(c);
         return c;
       };
@@ -107,7 +108,7 @@ for (const kind of STORE_KINDS) {
         await add({ name: 'Élodie 100%_off', email: 'elodie@example.org' }, base + 3_000);
         await add({ name: null, email: 'nameless@example.com' }, base + 4_000);
         await add({ name: 'charlie', email: null, phone: '+44 20 7946 0000' }, base + 5_000);
-        await t.store.insertCustomer(newCustomer({ ...scope, mode: 'live' }, { name: 'Alpha live', email: 'alpha@example.com' }, base));
+        await t.store.insertCustomer(newCustomer({ ...scope, mode: 'live' }, { name: 'Alpha live', email: 'alpha@example.com' }, base), SYSTEM_WRITE);
       });
 
       it('emailFolded matches the e-mail case-insensitively; email stays exact', async () => {

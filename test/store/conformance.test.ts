@@ -17,11 +17,12 @@ import { ConflictError, EmailTakenError, NotFoundError } from '../../src/domain/
 import { newId } from '../../src/domain/ids.ts';
 import { parseSearchQuery } from '../../src/domain/search-query.ts';
 import { SecretBox } from '../../src/domain/secret-box.ts';
-import { issueSecretKey, type ApiKeyRecord, type EmailUniqueness, type Tenant } from '../../src/domain/tenant.ts';
+import { DEFAULT_TENANT_SETTINGS, issueSecretKey, type ApiKeyRecord, type EmailUniqueness, type Tenant } from '../../src/domain/tenant.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { Cursor, ListQuery, Store } from '../../src/store/store.ts';
 import { createTestDatabase, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from '../helpers/stores.ts';
+import { SYSTEM_WRITE } from '../../src/domain/write-context.ts';
 
 // ---- helpers ----
 
@@ -37,7 +38,7 @@ function tenantRecord(name: string, options: { id?: string; created?: number; un
     id: options.id ?? newId(),
     name,
     created: options.created ?? Math.floor(Date.now() / 1000),
-    settings: { email_uniqueness: options.uniqueness ?? 'enforced' },
+    settings: { ...DEFAULT_TENANT_SETTINGS, email_uniqueness: options.uniqueness ?? 'enforced' },
   };
 }
 
@@ -56,7 +57,7 @@ async function addTenant(store: Store, name: string, uniqueness: EmailUniqueness
 const scopeOf = (tenant: Tenant, mode: Mode = 'test'): CustomerScope => ({ tenantId: tenant.id, mode });
 
 function addCustomer(store: Store, scope: CustomerScope, patch: CustomerPatch = {}, nowMs = Date.now()): Promise<Customer> {
-  return store.insertCustomer(newCustomer(scope, patch, nowMs));
+  return store.insertCustomer(newCustomer(scope, patch, nowMs), SYSTEM_WRITE);
 }
 
 /** Newest first: the order of lists and searches. Ids are fixed-width hex, so text order is numeric order. */
@@ -234,7 +235,7 @@ function storeConformance(kind: StoreKind): void {
 
       const quiet = await addTenant(store(), 'Has a deleted customer');
       const gone = await addCustomer(store(), scopeOf(quiet.tenant, 'live'));
-      await store().deleteCustomer(scopeOf(quiet.tenant, 'live'), gone.id, Date.now());
+      await store().deleteCustomer(scopeOf(quiet.tenant, 'live'), gone.id, Date.now(), SYSTEM_WRITE);
       await rejectsWith(store().deleteEmptyTenant(quiet.tenant.id), ConflictError);
       assert.deepEqual(await store().getTenant(quiet.tenant.id), quiet.tenant);
       assert.deepEqual(await store().findApiKey(quiet.keys.test.hash), { key: quiet.keys.test, tenant: quiet.tenant });
@@ -267,7 +268,7 @@ function storeConformance(kind: StoreKind): void {
       const { tenant } = await addTenant(store(), 'Uniqueness');
       const scope = scopeOf(tenant);
       const off = await store().updateTenantSettings(tenant.id, { email_uniqueness: 'off' });
-      assert.deepEqual(off, { ...tenant, settings: { email_uniqueness: 'off' } });
+      assert.deepEqual(off, { ...tenant, settings: { ...tenant.settings, email_uniqueness: 'off' } });
       assert.deepEqual(await store().getTenant(tenant.id), off);
 
       await addCustomer(store(), scope, { email: 'dup@example.com' });
@@ -280,8 +281,8 @@ function storeConformance(kind: StoreKind): void {
       assert.equal(c.email, 'Dup@Example.com', 'still off in effect: another duplicate is accepted');
 
       // Deleted duplicates do not count.
-      await store().deleteCustomer(scope, b.id, Date.now());
-      await store().deleteCustomer(scope, c.id, Date.now());
+      await store().deleteCustomer(scope, b.id, Date.now(), SYSTEM_WRITE);
+      await store().deleteCustomer(scope, c.id, Date.now(), SYSTEM_WRITE);
       const on = await store().updateTenantSettings(tenant.id, { email_uniqueness: 'enforced' });
       assert.deepEqual(on, tenant);
       assert.deepEqual(await store().getTenant(tenant.id), tenant);
@@ -379,7 +380,7 @@ function storeConformance(kind: StoreKind): void {
     it('a customer with every field set comes back equal, with every key order kept', async () => {
       const input = everyFieldCustomer(a, at(1, 234));
       assert.doesNotMatch(JSON.stringify(input), /null|\[\]|\{\}/, 'every field, nested ones too, is set');
-      assert.deepEqual(await store().insertCustomer(input), input);
+      assert.deepEqual(await store().insertCustomer(input, SYSTEM_WRITE), input);
       const got = await store().getCustomer(a, input.id);
       assert.ok(got);
       assert.deepEqual(got, input);
@@ -401,7 +402,7 @@ function storeConformance(kind: StoreKind): void {
     it('EmailTakenError for a taken e-mail in the same tenant and mode, case-insensitively; nothing is written', async () => {
       await addCustomer(store(), a, { email: 'taken@example.com' });
       const dup = newCustomer(a, { email: 'TAKEN@Example.COM' });
-      const err = await rejectsWith(store().insertCustomer(dup), EmailTakenError);
+      const err = await rejectsWith(store().insertCustomer(dup, SYSTEM_WRITE), EmailTakenError);
       assert.deepEqual(err.path, ['email']);
       assert.equal(err.kind, 'conflict');
       assert.equal(await store().getCustomer(a, dup.id), null);
@@ -432,7 +433,7 @@ function storeConformance(kind: StoreKind): void {
       const updated = await store().updateCustomer(a, c.id, (current) => {
         seen = current;
         return applyPatch(current, { name: 'After', metadata: { set: { k2: 'v2' } } }, at(20));
-      });
+      }, SYSTEM_WRITE);
       assert.deepEqual(seen, c);
       assert.equal(updated.name, 'After');
       assert.deepEqual(updated.metadata, { k: 'v', k2: 'v2' });
@@ -444,10 +445,10 @@ function storeConformance(kind: StoreKind): void {
     it('updateCustomer: NotFoundError when missing, out of scope or deleted, without calling the updater', async () => {
       const c = await addCustomer(store(), a);
       const gone = await addCustomer(store(), a);
-      await store().deleteCustomer(a, gone.id, Date.now());
+      await store().deleteCustomer(a, gone.id, Date.now(), SYSTEM_WRITE);
       const never = () => assert.fail('the updater must not run');
       for (const [scope, id] of [[a, newId()], [b, c.id], [aLive, c.id], [a, gone.id]] as const) {
-        const err = await rejectsWith(store().updateCustomer(scope, id, never), NotFoundError);
+        const err = await rejectsWith(store().updateCustomer(scope, id, never, SYSTEM_WRITE), NotFoundError);
         assert.equal(err.id, id);
       }
     });
@@ -458,12 +459,12 @@ function storeConformance(kind: StoreKind): void {
       await assert.rejects(
         store().updateCustomer(a, c.id, () => {
           throw boom;
-        }),
+        }, SYSTEM_WRITE),
         (err) => err === boom,
       );
       assert.deepEqual(await store().getCustomer(a, c.id), c);
       // The store still works for the same customer afterwards.
-      const next = await store().updateCustomer(a, c.id, (cur) => applyPatch(cur, { name: 'Touched' }));
+      const next = await store().updateCustomer(a, c.id, (cur) => applyPatch(cur, { name: 'Touched' }), SYSTEM_WRITE);
       assert.equal(next.name, 'Touched');
     });
 
@@ -471,11 +472,11 @@ function storeConformance(kind: StoreKind): void {
       await addCustomer(store(), a, { email: 'owner@example.com' });
       const c = await addCustomer(store(), a, { email: 'mover@example.com', name: 'Mover' });
       await rejectsWith(
-        store().updateCustomer(a, c.id, (cur) => applyPatch(cur, { email: 'OWNER@example.com', name: 'Moved' })),
+        store().updateCustomer(a, c.id, (cur) => applyPatch(cur, { email: 'OWNER@example.com', name: 'Moved' }), SYSTEM_WRITE),
         EmailTakenError,
       );
       assert.deepEqual(await store().getCustomer(a, c.id), c);
-      const recased = await store().updateCustomer(a, c.id, (cur) => applyPatch(cur, { email: 'Mover@Example.com' }));
+      const recased = await store().updateCustomer(a, c.id, (cur) => applyPatch(cur, { email: 'Mover@Example.com' }), SYSTEM_WRITE);
       assert.deepEqual(await store().getCustomer(a, c.id), recased);
     });
 
@@ -483,7 +484,7 @@ function storeConformance(kind: StoreKind): void {
       const c = await addCustomer(store(), a, { metadata: { set: { counter: '0' } } });
       const increment = (cur: Customer) =>
         applyPatch(cur, { metadata: { set: { counter: String(Number(cur.metadata.counter) + 1) } } });
-      await Promise.all(Array.from({ length: 40 }, () => store().updateCustomer(a, c.id, increment)));
+      await Promise.all(Array.from({ length: 40 }, () => store().updateCustomer(a, c.id, increment, SYSTEM_WRITE)));
       const final = await store().getCustomer(a, c.id);
       assert.equal(final?.metadata.counter, '40');
       assert.equal(final?.version, c.version + 40);
@@ -491,18 +492,18 @@ function storeConformance(kind: StoreKind): void {
 
     it('deleteCustomer returns it deleted with version+1; it stays readable; deleting again is NotFoundError', async () => {
       const c = await addCustomer(store(), a, { email: 'leaving@example.com' }, at(30));
-      const deleted = await store().deleteCustomer(a, c.id, at(40));
+      const deleted = await store().deleteCustomer(a, c.id, at(40), SYSTEM_WRITE);
       assert.deepEqual(deleted, { ...c, deleted: true, version: c.version + 1, updated: at(40) });
       assert.deepEqual(await store().getCustomer(a, c.id), deleted);
-      await rejectsWith(store().deleteCustomer(a, c.id, at(50)), NotFoundError);
+      await rejectsWith(store().deleteCustomer(a, c.id, at(50), SYSTEM_WRITE), NotFoundError);
       assert.deepEqual(await store().getCustomer(a, c.id), deleted, 'the failed delete wrote nothing');
-      await rejectsWith(store().deleteCustomer(a, newId(), at(50)), NotFoundError);
-      await rejectsWith(store().deleteCustomer(aLive, (await addCustomer(store(), a)).id, at(50)), NotFoundError);
+      await rejectsWith(store().deleteCustomer(a, newId(), at(50), SYSTEM_WRITE), NotFoundError);
+      await rejectsWith(store().deleteCustomer(aLive, (await addCustomer(store(), a)).id, at(50), SYSTEM_WRITE), NotFoundError);
     });
 
     it('deleteCustomer never moves `updated` back, and frees the e-mail', async () => {
       const c = await addCustomer(store(), a, { email: 'recycled@example.com' }, at(60));
-      const deleted = await store().deleteCustomer(a, c.id, at(59));
+      const deleted = await store().deleteCustomer(a, c.id, at(59), SYSTEM_WRITE);
       assert.equal(deleted.updated, at(60));
       const again = await addCustomer(store(), a, { email: 'RECYCLED@example.com' });
       assert.deepEqual(await store().getCustomer(a, again.id), again);
@@ -533,7 +534,7 @@ function storeConformance(kind: StoreKind): void {
       }
       expected = [...made].sort(newestFirst);
       deletedCustomer = await addCustomer(store(), scope, { name: 'deleted' }, at(3, 999));
-      await store().deleteCustomer(scope, deletedCustomer.id, Date.now());
+      await store().deleteCustomer(scope, deletedCustomer.id, Date.now(), SYSTEM_WRITE);
       await addCustomer(store(), scopeOf(tenant, 'live'), { name: 'live' }, at(3));
       otherTenantCustomer = await addCustomer(store(), scopeOf(other.tenant), { name: 'other' }, at(3));
     });
@@ -661,7 +662,7 @@ function storeConformance(kind: StoreKind): void {
       }
       const decoy = { name: 'ÉLODIE Martin', email: 'Elodie.Martin@Example.com', metadata: { set: { plan: 'gold' } } };
       const deleted = await addCustomer(store(), scope, { ...decoy, email: 'gone@example.com', external_id: 'deleted' }, at(100));
-      await store().deleteCustomer(scope, deleted.id, Date.now());
+      await store().deleteCustomer(scope, deleted.id, Date.now(), SYSTEM_WRITE);
       await addCustomer(store(), scopeOf(tenant, 'live'), { ...decoy, external_id: 'live' }, at(100));
       await addCustomer(store(), scopeOf(other.tenant), { ...decoy, external_id: 'other' }, at(100));
     });
@@ -850,7 +851,7 @@ describe('Store conformance: SQLite and PostgreSQL answer alike', { skip: PG_SKI
       const t = await openTestStore(kind);
       opened[kind] = t;
       assert.equal(await t.store.createTenant(tenant, []), true);
-      for (const c of customers) await t.store.insertCustomer(c);
+      for (const c of customers) await t.store.insertCustomer(c, SYSTEM_WRITE);
     }
   });
   after(async () => {

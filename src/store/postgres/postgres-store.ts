@@ -1,14 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { AccessTokenRecord, ClientRecord } from '../../domain/client.ts';
-import type { Customer, CustomerScope } from '../../domain/customer.ts';
-import { ConflictError, EmailTakenError, NotFoundError } from '../../domain/errors.ts';
+import { deletedCustomer, type Customer, type CustomerScope } from '../../domain/customer.ts';
+import { ConflictError, EmailTakenError, IdempotencyError, NotFoundError } from '../../domain/errors.ts';
+import { historyEntry, type HistoryEntry } from '../../domain/history.ts';
+import type { IdempotencyRef, StoredResponse, WriteContext } from '../../domain/write-context.ts';
+import { decideClaim } from '../idempotency-rows.ts';
 import type { SearchQuery } from '../../domain/search-query.ts';
-import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
+import { extraSettings, type ApiKeyRecord, type Tenant, type TenantSettings } from '../../domain/tenant.ts';
 import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer, type CustomerRow } from '../customer-row.ts';
-import { rowToAccessToken, rowToClient, rowToKey, rowToTenant } from '../record-rows.ts';
+import { HISTORY_COLUMNS, historyRow, rowToAccessToken, rowToClient, rowToHistoryEntry, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
-import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
+import type {
+  Cursor,
+  CustomerUpdater,
+  HistoryPageQuery,
+  IdempotencyClaim,
+  IdempotencyClaimRequest,
+  ListQuery,
+  ListTextField,
+  Page,
+  SearchPageQuery,
+  Store,
+} from '../store.ts';
 import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
 import { compileSearch, FOLDED_FIELDS, likeContaining, Params } from './search-sql.ts';
 
@@ -148,8 +162,8 @@ export class PostgresStore implements Store {
         await this.query(c, 'SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, FIRST_TENANT_LOCK]);
         if ((await this.query(c, 'SELECT 1 FROM tenants LIMIT 1')).length > 0) return false;
       }
-      await this.query(c, 'INSERT INTO tenants (id, name, created, email_uniqueness) VALUES ($1, $2, $3, $4)', [
-        tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness,
+      await this.query(c, 'INSERT INTO tenants (id, name, created, email_uniqueness, settings) VALUES ($1, $2, $3, $4, $5)', [
+        tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness, JSON.stringify(extraSettings(tenant.settings)),
       ]);
       for (const key of keys) await this.insertKey(c, key);
       for (const client of clients) await this.insertClient(c, client);
@@ -202,6 +216,11 @@ export class PostgresStore implements Store {
           throw err;
         }
       }
+      const { email_uniqueness: _, ...extra } = settings;
+      if (Object.keys(extra).length > 0) {
+        const merged = { ...extraSettings(rowToTenant(current).settings), ...extra };
+        await this.query(c, 'UPDATE tenants SET settings = $1 WHERE id = $2', [JSON.stringify(merged), id]);
+      }
       const [row] = await this.query(c, 'SELECT * FROM tenants WHERE id = $1', [id]);
       return rowToTenant(row!);
     });
@@ -210,14 +229,14 @@ export class PostgresStore implements Store {
   async findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null> {
     const [row] = await this.query(
       this.pool,
-      `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+      `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness, t.settings AS tenant_settings
          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`,
       [hash],
     );
     if (!row) return null;
     return {
       key: rowToKey(row),
-      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings }),
     };
   }
 
@@ -235,14 +254,14 @@ export class PostgresStore implements Store {
   async findClient(id: string): Promise<{ client: ClientRecord; tenant: Tenant } | null> {
     const [row] = await this.query(
       this.pool,
-      `SELECT c.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+      `SELECT c.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness, t.settings AS tenant_settings
          FROM api_clients c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1`,
       [id],
     );
     if (!row) return null;
     return {
       client: rowToClient(row),
-      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings }),
     };
   }
 
@@ -285,10 +304,11 @@ export class PostgresStore implements Store {
     ]);
   }
 
-  async insertCustomer(customer: Customer): Promise<Customer> {
+  async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.transaction(async (c) => {
       const enforce = await this.enforcesUniqueEmail(c, customer.tenant_id);
       await this.writeCustomer(c, INSERT_SQL, customer, enforce);
+      await this.recordWrite(c, null, customer, context);
       return customer;
     });
   }
@@ -300,24 +320,125 @@ export class PostgresStore implements Store {
     return row ? rowToCustomer(row) : null;
   }
 
-  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer> {
+  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer> {
     return this.transaction(async (c) => {
       // The row lock makes concurrent updates of one customer take turns, across all servers:
       // each one transforms the version the previous one committed.
       const current = await this.lockLiveCustomer(c, scope, id);
       const next = update(current);
+      if (next === current) return current;
       await this.writeCustomer(c, UPDATE_SQL, next, await this.enforcesUniqueEmail(c, scope.tenantId));
+      await this.recordWrite(c, current, next, context);
       return next;
     });
   }
 
-  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer> {
+  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer> {
     return this.transaction(async (c) => {
       const current = await this.lockLiveCustomer(c, scope, id);
-      const next: Customer = { ...current, deleted: true, version: current.version + 1, updated: Math.max(nowMs, current.updated) };
+      check?.(current);
+      const next = deletedCustomer(current, nowMs);
       await this.query(c, UPDATE_SQL, rowValues(next, false, nowMs));
+      await this.recordWrite(c, current, next, context);
       return next;
     });
+  }
+
+  async listCustomerHistory(scope: CustomerScope, customerId: string, query: HistoryPageQuery): Promise<Page<HistoryEntry>> {
+    const p = new Params();
+    const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, `customer_id = ${p.add(customerId)}`];
+    if (query.beforeVersion !== undefined) where.push(`version < ${p.add(query.beforeVersion)}`);
+    if (query.afterVersion !== undefined) where.push(`version > ${p.add(query.afterVersion)}`);
+    const backwards = query.beforeVersion === undefined && query.afterVersion !== undefined;
+    const rows = await this.query(
+      this.pool,
+      `SELECT * FROM customer_history WHERE ${where.join(' AND ')} ORDER BY version ${backwards ? 'ASC' : 'DESC'} LIMIT ${p.add(query.limit + 1)}`,
+      p.values,
+    );
+    const data = rows.slice(0, query.limit).map(rowToHistoryEntry);
+    if (backwards) data.reverse();
+    return { data, hasMore: rows.length > query.limit };
+  }
+
+  async deleteHistoryBefore(tenantId: string, cutoffMs: number): Promise<number> {
+    const result = await this.pool.query('DELETE FROM customer_history WHERE tenant_id = $1 AND created < $2', [tenantId, cutoffMs]).catch(unavailableIfDisconnected);
+    return result.rowCount ?? 0;
+  }
+
+  async claimIdempotencyKey(request: IdempotencyClaimRequest): Promise<IdempotencyClaim> {
+    const { ref } = request;
+    const lockedUntil = request.nowMs + request.leaseMs;
+    return this.transaction(async (c) => {
+      // Insert first: of requests racing for a new key, exactly one inserts; the others wait on
+      // its row and then read it.
+      const inserted = await this.query(
+        c,
+        `INSERT INTO idempotency_keys (tenant_id, mode, key, fingerprint, owner, locked_until, created, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1`,
+        [ref.tenantId, ref.mode, ref.key, request.fingerprint, request.owner, lockedUntil, request.nowMs, request.nowMs + request.ttlMs],
+      );
+      if (inserted.length === 1) return { state: 'claimed' } as const;
+      const [row] = await this.query(c, 'SELECT * FROM idempotency_keys WHERE tenant_id = $1 AND mode = $2 AND key = $3 FOR UPDATE', [
+        ref.tenantId, ref.mode, ref.key,
+      ]);
+      const decision = decideClaim(row, request);
+      if (decision === 'insert') {
+        // The row there has expired: the key starts afresh.
+        await this.query(
+          c,
+          `UPDATE idempotency_keys SET fingerprint = $4, owner = $5, locked_until = $6, created = $7, expires_at = $8,
+                  response_status = NULL, response_headers = NULL, response_body = NULL
+            WHERE tenant_id = $1 AND mode = $2 AND key = $3`,
+          [ref.tenantId, ref.mode, ref.key, request.fingerprint, request.owner, lockedUntil, request.nowMs, request.nowMs + request.ttlMs],
+        );
+        return { state: 'claimed' } as const;
+      }
+      if (decision === 'take_over') {
+        await this.query(c, 'UPDATE idempotency_keys SET owner = $4, locked_until = $5 WHERE tenant_id = $1 AND mode = $2 AND key = $3', [
+          ref.tenantId, ref.mode, ref.key, request.owner, lockedUntil,
+        ]);
+        return { state: 'claimed' } as const;
+      }
+      return decision;
+    });
+  }
+
+  async completeIdempotencyKey(ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean> {
+    return this.completeKey(this.pool, ref, owner, response);
+  }
+
+  async releaseIdempotencyKey(ref: IdempotencyRef, owner: string): Promise<void> {
+    await this.query(
+      this.pool,
+      'DELETE FROM idempotency_keys WHERE tenant_id = $1 AND mode = $2 AND key = $3 AND owner = $4 AND response_status IS NULL',
+      [ref.tenantId, ref.mode, ref.key, owner],
+    );
+  }
+
+  async deleteExpiredIdempotencyKeys(nowMs: number): Promise<number> {
+    const result = await this.pool.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [nowMs]).catch(unavailableIfDisconnected);
+    return result.rowCount ?? 0;
+  }
+
+  private async completeKey(c: Queryable, ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean> {
+    const rows = await this.query(
+      c,
+      `UPDATE idempotency_keys SET response_status = $5, response_headers = $6, response_body = $7, owner = NULL, locked_until = NULL
+        WHERE tenant_id = $1 AND mode = $2 AND key = $3 AND owner = $4 RETURNING 1`,
+      [ref.tenantId, ref.mode, ref.key, owner, response.status, JSON.stringify(response.headers), response.body],
+    );
+    return rows.length === 1;
+  }
+
+  /** The history entry of a write and its idempotency key's response, in the write's transaction. */
+  private async recordWrite(c: Queryable, before: Customer | null, after: Customer, context: WriteContext): Promise<void> {
+    const row = historyRow(historyEntry(before, after, context));
+    await this.query(c, `INSERT INTO customer_history (${HISTORY_COLUMNS}) VALUES (${row.map((_, i) => '$' + (i + 1)).join(', ')})`, row);
+    const idempotency = context.idempotency;
+    if (idempotency && !(await this.completeKey(c, idempotency.ref, idempotency.owner, idempotency.response(after)))) {
+      // Another request took the key over (this one outlived its lease): it must not write twice.
+      throw new IdempotencyError('in_progress', idempotency.ref.key);
+    }
   }
 
   async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {

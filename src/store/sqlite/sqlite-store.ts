@@ -2,14 +2,28 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccessTokenRecord, ClientRecord } from '../../domain/client.ts';
-import type { Customer, CustomerScope } from '../../domain/customer.ts';
-import { ConflictError, EmailTakenError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
+import { deletedCustomer, type Customer, type CustomerScope } from '../../domain/customer.ts';
+import { ConflictError, EmailTakenError, IdempotencyError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
+import { historyEntry, type HistoryEntry } from '../../domain/history.ts';
+import type { IdempotencyRef, StoredResponse, WriteContext } from '../../domain/write-context.ts';
+import { decideClaim } from '../idempotency-rows.ts';
 import type { SearchQuery } from '../../domain/search-query.ts';
-import type { ApiKeyRecord, Tenant, TenantSettings } from '../../domain/tenant.ts';
+import { extraSettings, type ApiKeyRecord, type Tenant, type TenantSettings } from '../../domain/tenant.ts';
 import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer } from '../customer-row.ts';
-import { rowToAccessToken, rowToClient, rowToKey, rowToTenant } from '../record-rows.ts';
+import { HISTORY_COLUMNS, historyRow, rowToAccessToken, rowToClient, rowToHistoryEntry, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
-import type { Cursor, CustomerUpdater, ListQuery, ListTextField, Page, SearchPageQuery, Store } from '../store.ts';
+import type {
+  Cursor,
+  CustomerUpdater,
+  HistoryPageQuery,
+  IdempotencyClaim,
+  IdempotencyClaimRequest,
+  ListQuery,
+  ListTextField,
+  Page,
+  SearchPageQuery,
+  Store,
+} from '../store.ts';
 import { compileSearch } from './search-sql.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -69,8 +83,8 @@ export class SqliteStore implements Store {
       this.db.transaction(() => {
         if (onlyIfNone && this.stmt('SELECT 1 FROM tenants LIMIT 1').get()) return false;
         this
-          .stmt('INSERT INTO tenants (id, name, created, email_uniqueness) VALUES (?, ?, ?, ?)')
-          .run(tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness);
+          .stmt('INSERT INTO tenants (id, name, created, email_uniqueness, settings) VALUES (?, ?, ?, ?, ?)')
+          .run(tenant.id, tenant.name, tenant.created, tenant.settings.email_uniqueness, JSON.stringify(extraSettings(tenant.settings)));
         for (const key of keys) this.insertKey(key);
         for (const client of clients) this.insertClient(client);
         return true;
@@ -126,6 +140,11 @@ export class SqliteStore implements Store {
             throw err;
           }
         }
+        const { email_uniqueness: _, ...extra } = settings;
+        if (Object.keys(extra).length > 0) {
+          const merged = { ...extraSettings(rowToTenant(current).settings), ...extra };
+          this.stmt('UPDATE tenants SET settings = ? WHERE id = ?').run(JSON.stringify(merged), id);
+        }
         return rowToTenant(this.stmt('SELECT * FROM tenants WHERE id = ?').get(id) as Row);
       }).immediate(),
     );
@@ -135,7 +154,7 @@ export class SqliteStore implements Store {
     const row = guard(() =>
       this
         .stmt(
-          `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+          `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness, t.settings AS tenant_settings
              FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?`,
         )
         .get(hash),
@@ -143,7 +162,7 @@ export class SqliteStore implements Store {
     if (!row) return null;
     return {
       key: rowToKey(row),
-      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings }),
     };
   }
 
@@ -164,7 +183,7 @@ export class SqliteStore implements Store {
     const row = guard(() =>
       this
         .stmt(
-          `SELECT c.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness
+          `SELECT c.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness, t.settings AS tenant_settings
              FROM api_clients c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?`,
         )
         .get(id),
@@ -172,7 +191,7 @@ export class SqliteStore implements Store {
     if (!row) return null;
     return {
       client: rowToClient(row),
-      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness }),
+      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings }),
     };
   }
 
@@ -216,11 +235,12 @@ export class SqliteStore implements Store {
       .run(key.tenant_id, key.id, key.mode, key.hash, key.last4, key.created, key.expires_at);
   }
 
-  async insertCustomer(customer: Customer): Promise<Customer> {
+  async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return guard(() =>
       this.db.transaction(() => {
         const enforce = this.enforcesUniqueEmail(customer.tenant_id);
         this.writeCustomer(this.insertSql, customer, enforce);
+        this.recordWrite(null, customer, context);
         return customer;
       }).immediate(),
     );
@@ -231,31 +251,129 @@ export class SqliteStore implements Store {
     return row ? rowToCustomer(row) : null;
   }
 
-  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater): Promise<Customer> {
+  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer> {
     // BEGIN IMMEDIATE takes the write lock before the read: no other writer, in this
     // process or another, can slip in between the read and the write.
     return guard(() =>
       this.db.transaction(() => {
         const row = this.selectCustomer(scope, id);
         if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
-        const next = update(rowToCustomer(row));
+        const current = rowToCustomer(row);
+        const next = update(current);
+        if (next === current) return current;
         this.writeCustomer(this.updateSql, next, this.enforcesUniqueEmail(scope.tenantId));
+        this.recordWrite(current, next, context);
         return next;
       }).immediate(),
     );
   }
 
-  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number): Promise<Customer> {
+  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer> {
     return guard(() =>
       this.db.transaction(() => {
         const row = this.selectCustomer(scope, id);
         if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
         const current = rowToCustomer(row);
-        const next: Customer = { ...current, deleted: true, version: current.version + 1, updated: Math.max(nowMs, current.updated) };
+        check?.(current);
+        const next = deletedCustomer(current, nowMs);
         this.updateSql.run(customerToRow(next, false, nowMs));
+        this.recordWrite(current, next, context);
         return next;
       }).immediate(),
     );
+  }
+
+  async listCustomerHistory(scope: CustomerScope, customerId: string, query: HistoryPageQuery): Promise<Page<HistoryEntry>> {
+    return guard(() => {
+      const where = ['tenant_id = ?', 'mode = ?', 'customer_id = ?'];
+      const params: unknown[] = [scope.tenantId, scope.mode, customerId];
+      if (query.beforeVersion !== undefined) {
+        where.push('version < ?');
+        params.push(query.beforeVersion);
+      }
+      if (query.afterVersion !== undefined) {
+        where.push('version > ?');
+        params.push(query.afterVersion);
+      }
+      const backwards = query.beforeVersion === undefined && query.afterVersion !== undefined;
+      const rows = this
+        .stmt(`SELECT * FROM customer_history WHERE ${where.join(' AND ')} ORDER BY version ${backwards ? 'ASC' : 'DESC'} LIMIT ?`)
+        .all(...params, query.limit + 1) as Row[];
+      const data = rows.slice(0, query.limit).map(rowToHistoryEntry);
+      if (backwards) data.reverse();
+      return { data, hasMore: rows.length > query.limit };
+    });
+  }
+
+  async deleteHistoryBefore(tenantId: string, cutoffMs: number): Promise<number> {
+    return guard(() => this.stmt('DELETE FROM customer_history WHERE tenant_id = ? AND created < ?').run(tenantId, cutoffMs).changes);
+  }
+
+  async claimIdempotencyKey(request: IdempotencyClaimRequest): Promise<IdempotencyClaim> {
+    const { ref } = request;
+    return guard(() =>
+      this.db.transaction((): IdempotencyClaim => {
+        const row = this
+          .stmt('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND mode = ? AND key = ?')
+          .get(ref.tenantId, ref.mode, ref.key) as Row | undefined;
+        const decision = decideClaim(row, request);
+        const lockedUntil = request.nowMs + request.leaseMs;
+        if (decision === 'insert') {
+          this
+            .stmt(
+              `INSERT OR REPLACE INTO idempotency_keys (tenant_id, mode, key, fingerprint, owner, locked_until, created, expires_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(ref.tenantId, ref.mode, ref.key, request.fingerprint, request.owner, lockedUntil, request.nowMs, request.nowMs + request.ttlMs);
+          return { state: 'claimed' };
+        }
+        if (decision === 'take_over') {
+          this
+            .stmt('UPDATE idempotency_keys SET owner = ?, locked_until = ? WHERE tenant_id = ? AND mode = ? AND key = ?')
+            .run(request.owner, lockedUntil, ref.tenantId, ref.mode, ref.key);
+          return { state: 'claimed' };
+        }
+        return decision;
+      }).immediate(),
+    );
+  }
+
+  async completeIdempotencyKey(ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean> {
+    return guard(() => this.completeKey(ref, owner, response));
+  }
+
+  async releaseIdempotencyKey(ref: IdempotencyRef, owner: string): Promise<void> {
+    guard(() =>
+      this
+        .stmt('DELETE FROM idempotency_keys WHERE tenant_id = ? AND mode = ? AND key = ? AND owner = ? AND response_status IS NULL')
+        .run(ref.tenantId, ref.mode, ref.key, owner),
+    );
+  }
+
+  async deleteExpiredIdempotencyKeys(nowMs: number): Promise<number> {
+    return guard(() => this.stmt('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(nowMs).changes);
+  }
+
+  private completeKey(ref: IdempotencyRef, owner: string, response: StoredResponse): boolean {
+    return (
+      this
+        .stmt(
+          `UPDATE idempotency_keys SET response_status = ?, response_headers = ?, response_body = ?, owner = NULL, locked_until = NULL
+            WHERE tenant_id = ? AND mode = ? AND key = ? AND owner = ?`,
+        )
+        .run(response.status, JSON.stringify(response.headers), response.body, ref.tenantId, ref.mode, ref.key, owner).changes === 1
+    );
+  }
+
+  /** The history entry of a write and its idempotency key's response, in the write's transaction. */
+  private recordWrite(before: Customer | null, after: Customer, context: WriteContext): void {
+    const row = historyRow(historyEntry(before, after, context));
+    this.stmt(`INSERT INTO customer_history (${HISTORY_COLUMNS}) VALUES (${row.map(() => '?').join(', ')})`).run(...row);
+    const idempotency = context.idempotency;
+    if (idempotency && !this.completeKey(idempotency.ref, idempotency.owner, idempotency.response(after))) {
+      // Another request took the key over (this one outlived its lease): it must not write twice.
+      throw new IdempotencyError('in_progress', idempotency.ref.key);
+    }
   }
 
   async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {

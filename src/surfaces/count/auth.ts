@@ -105,7 +105,7 @@ async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): 
   if (!isClientActive(found.client, now)) {
     throw new CountAuthError('credentials_expired', 'These client credentials have expired: use the ones that replaced them.');
   }
-  return { tenant: found.tenant, mode: found.client.mode, keyId: found.client.id };
+  return { tenant: found.tenant, mode: found.client.mode, keyId: found.client.id, keyKind: 'client' };
 }
 
 async function bearer(app: App, authorization: string): Promise<AuthContext> {

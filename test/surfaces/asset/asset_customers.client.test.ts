@@ -2,6 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromPrefixed } from '../../../src/domain/ids.ts';
 import { suiteServer, type TestServer, type TestTenant } from '../../helpers/server.ts';
+import { SYSTEM_WRITE } from '../../../src/domain/write-context.ts';
 
 /**
  * A client written the way Asset's users write one: a base URL (Asset's
@@ -208,7 +209,7 @@ describe('Asset surface: a client as Asset users write it', () => {
 
     // Forwards: the first page's customers go away; the second page has nothing before it.
     const first = await client.listCustomers({ page_size: 2 });
-    for (const c of first.data) await server.app.customers.delete(scope, canonical(c.id));
+    for (const c of first.data) await server.app.customers.delete(scope, canonical(c.id), SYSTEM_WRITE);
     const second = await client.listCustomers({ page_size: 2, page_token: first.pagination.next_page_token });
     assert.deepEqual(second.data.map((c) => c.id), [ids[3], ids[2]]);
     assert.equal(second.pagination.previous_page_token, null, 'nothing newer is left');
@@ -218,7 +219,7 @@ describe('Asset surface: a client as Asset users write it', () => {
     const last = await client.listCustomers({ page_size: 2, page_token: second.pagination.next_page_token });
     assert.deepEqual(last.data.map((c) => c.id), [ids[1], ids[0]]);
     assert.equal(last.pagination.next_page_token, null);
-    for (const c of last.data) await server.app.customers.delete(scope, canonical(c.id));
+    for (const c of last.data) await server.app.customers.delete(scope, canonical(c.id), SYSTEM_WRITE);
     const back = await client.listCustomers({ page_size: 2, page_token: last.pagination.previous_page_token });
     assert.deepEqual(back.data.map((c) => c.id), [ids[3], ids[2]]);
     assert.equal(back.pagination.next_page_token, null, 'nothing older is left');

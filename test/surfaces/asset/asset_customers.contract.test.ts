@@ -2,6 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { suiteServer, type TestServer } from '../../helpers/server.ts';
 import { ADDRESS_FIELDS, ASSET, CUSTOMER_FIELDS, customersPath, emailOfLength, fullAddress, tokenFor } from './helpers.ts';
+import { SYSTEM_WRITE } from '../../../src/domain/write-context.ts';
 
 /**
  * Asset's create and update pages (docs.getasset.com, API v0), line by line, and the list page's
@@ -273,7 +274,7 @@ describe('Asset surface: the pages, line by line', () => {
     it('"page_size integer, default: 100, Required range: 1 <= x <= 100"', async () => {
       const tenant = await server.newTenant('Hundred and one');
       const scope = { tenantId: tenant.id, mode: 'test' as const };
-      for (let i = 0; i < 101; i++) await server.app.customers.create(scope, { name: `c${i}` });
+      for (let i = 0; i < 101; i++) await server.app.customers.create(scope, { name: `c${i}` }, SYSTEM_WRITE);
       const t = await tokenFor(server, tenant);
       const path = customersPath(tenant);
       const byDefault = await server.request('GET', path, { key: t });

@@ -3,6 +3,7 @@ import { CreateCustomerBody, CustomerObject, StripeError, FORM_AND_JSON } from '
 import { customerToWire, patchFromWire } from '../customer-wire.ts';
 import { checkExpand } from '../expand.ts';
 import { scopeOf } from '../scope.ts';
+import { customerWrite } from '../../writes.ts';
 
 export function v1CustomersCreate(app: App): void {
   app.post('/customers', {
@@ -13,11 +14,11 @@ export function v1CustomersCreate(app: App): void {
       body: CreateCustomerBody,
       response: { 200: CustomerObject, '4xx': StripeError },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const body = request.body ?? {};
       checkExpand(body.expand, '');
-      const customer = await app.customers.create(scopeOf(request), patchFromWire(body));
-      return customerToWire(customer);
+      const write = customerWrite(request, reply, customerToWire);
+      return write.send(await app.customers.create(scopeOf(request), patchFromWire(body), write.context));
     },
   });
 }

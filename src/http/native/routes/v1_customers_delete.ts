@@ -2,6 +2,7 @@ import type { App } from '../../types.ts';
 import { CustomerIdParams, DeleteCustomerBody, DeletedCustomerObject, StripeError } from '../schemas.ts';
 import { deletedCustomerToWire } from '../customer-wire.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../writes.ts';
 
 export function v1CustomersDelete(app: App): void {
   app.delete('/customers/:id', {
@@ -12,9 +13,10 @@ export function v1CustomersDelete(app: App): void {
       body: DeleteCustomerBody,
       response: { 200: DeletedCustomerObject, '4xx': StripeError },
     },
-    handler: async (request) => {
-      const customer = await app.customers.delete(scopeOf(request), customerIdParam(request.params.id));
-      return deletedCustomerToWire(customer);
+    handler: async (request, reply) => {
+      const write = customerWrite(request, reply, deletedCustomerToWire);
+      const id = customerIdParam(request.params.id);
+      return write.send(await app.customers.delete(scopeOf(request), id, write.context, preconditionOf(request)));
     },
   });
 }

@@ -4,6 +4,7 @@ import { CustomerIdParams, CustomerObject, DeletedCustomerObject, ExpandQuery, S
 import { anyCustomerToWire } from '../customer-wire.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { withEtag } from '../../writes.ts';
 
 export function v1CustomersRetrieve(app: App): void {
   app.get('/customers/:id', {
@@ -14,10 +15,10 @@ export function v1CustomersRetrieve(app: App): void {
       querystring: ExpandQuery,
       response: { 200: Type.Union([CustomerObject, DeletedCustomerObject]), '4xx': StripeError },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       checkExpand(request.query.expand, '');
       const customer = await app.customers.get(scopeOf(request), customerIdParam(request.params.id));
-      return anyCustomerToWire(customer);
+      return withEtag(reply, customer, anyCustomerToWire(customer));
     },
   });
 }

@@ -1,17 +1,19 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../types.ts';
 import { CustomerIdParams, CustomerObject, StripeError, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
 import { customerToWire, patchFromWire } from '../customer-wire.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../writes.ts';
 
 /** Stripe updates with POST; PATCH is accepted too, with the same partial-update rules. */
 export function v1CustomersUpdate(app: App): void {
-  const handler = async (request: FastifyRequest<{ Params: { id: string }; Body: UpdateCustomerBody | undefined }>) => {
+  const handler = async (request: FastifyRequest<{ Params: { id: string }; Body: UpdateCustomerBody | undefined }>, reply: FastifyReply) => {
     const body = request.body ?? {};
     checkExpand(body.expand, '');
-    const customer = await app.customers.update(scopeOf(request), customerIdParam(request.params.id), patchFromWire(body));
-    return customerToWire(customer);
+    const write = customerWrite(request, reply, customerToWire);
+    const id = customerIdParam(request.params.id);
+    return write.send(await app.customers.update(scopeOf(request), id, patchFromWire(body), write.context, preconditionOf(request)));
   };
   const schema = {
     tags: ['Customers'],

@@ -103,6 +103,8 @@ export function assetAuthToken(app: App): void {
   };
 
   app.post('/auth/token', {
+    // Its response holds a fresh access token, which must never be stored for replay.
+    config: { idempotent: false },
     schema: {
       tags: ['Asset'],
       summary: 'Get an access token (OAuth 2.0 client credentials)',

@@ -3,6 +3,7 @@ import { BusinessParams, CreateCustomerBody, CUSTOMER_ERRORS, CustomerResponse }
 import { createPatchFromWire, customerToWire } from '../wire.ts';
 import { strictJsonTypes } from '../guards.ts';
 import { scopeOf } from '../scope.ts';
+import { customerWrite } from '../../../http/writes.ts';
 
 export function assetBusinessCustomersCreate(app: App): void {
   app.post('/business/:business_id/customers', {
@@ -15,9 +16,9 @@ export function assetBusinessCustomersCreate(app: App): void {
       response: { 200: CustomerResponse, ...CUSTOMER_ERRORS },
     },
     preValidation: strictJsonTypes(['name']),
-    handler: async (request) => {
-      const customer = await app.customers.create(scopeOf(request), createPatchFromWire(request.body));
-      return { data: customerToWire(customer) };
+    handler: async (request, reply) => {
+      const write = customerWrite(request, reply, (customer) => ({ data: customerToWire(customer) }));
+      return write.send(await app.customers.create(scopeOf(request), createPatchFromWire(request.body), write.context));
     },
   });
 }

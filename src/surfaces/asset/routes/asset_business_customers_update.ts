@@ -4,6 +4,7 @@ import { CUSTOMER_ERRORS, CustomerParams, CustomerResponse, UpdateCustomerBody }
 import { customerToWire, updatePatchFromWire } from '../wire.ts';
 import { strictJsonTypes } from '../guards.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 
 /** Partial update: only the fields given change; `null` removes a nullable field; addresses are replaced whole. */
 export function assetBusinessCustomersUpdate(app: App): void {
@@ -17,15 +18,15 @@ export function assetBusinessCustomersUpdate(app: App): void {
       response: { 200: CustomerResponse, ...CUSTOMER_ERRORS },
     },
     preValidation: strictJsonTypes(),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const scope = scopeOf(request);
       const id = customerIdParam(request.params.customer_id);
       const body = request.body;
       // The shipping recipient (name, phone) is kept from the customer as it is: the patch is
       // computed inside the store's atomic update, on the version it replaces.
       const patch = body.shipping_address ? (current: Customer) => updatePatchFromWire(body, current) : updatePatchFromWire(body, null);
-      const customer = await app.customers.update(scope, id, patch);
-      return { data: customerToWire(customer) };
+      const write = customerWrite(request, reply, (customer) => ({ data: customerToWire(customer) }));
+      return write.send(await app.customers.update(scope, id, patch, write.context, preconditionOf(request)));
     },
   });
 }

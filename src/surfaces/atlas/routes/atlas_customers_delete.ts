@@ -2,6 +2,7 @@ import type { App } from '../../../http/types.ts';
 import { CustomerIdParams, DeleteCustomerBody, DeletedCustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
 import { deletedCustomerToAtlas } from '../wire.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 
 export function atlasCustomersDelete(app: App): void {
   app.delete('/customers/:customer_id', {
@@ -12,9 +13,10 @@ export function atlasCustomersDelete(app: App): void {
       body: DeleteCustomerBody,
       response: { 200: DeletedCustomerObject, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
-      const customer = await app.customers.delete(scopeOf(request), customerIdParam(request.params.customer_id));
-      return deletedCustomerToAtlas(customer);
+    handler: async (request, reply) => {
+      const write = customerWrite(request, reply, deletedCustomerToAtlas);
+      const id = customerIdParam(request.params.customer_id);
+      return write.send(await app.customers.delete(scopeOf(request), id, write.context, preconditionOf(request)));
     },
   });
 }

@@ -2,6 +2,7 @@ import type { App } from '../../../http/types.ts';
 import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
 import { customerToAtlas } from '../wire.ts';
 import { customerIdParam, notFound, scopeOf } from '../scope.ts';
+import { withEtag } from '../../../http/writes.ts';
 
 export function atlasCustomersRetrieve(app: App): void {
   app.get('/customers/:customer_id', {
@@ -11,10 +12,10 @@ export function atlasCustomersRetrieve(app: App): void {
       params: CustomerIdParams,
       response: { 200: CustomerObject, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const customer = await app.customers.get(scopeOf(request), customerIdParam(request.params.customer_id));
       if (customer.deleted) throw notFound(customer.id);
-      return customerToAtlas(customer);
+      return withEtag(reply, customer, customerToAtlas(customer));
     },
   });
 }

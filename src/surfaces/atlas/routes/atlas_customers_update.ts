@@ -3,6 +3,7 @@ import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, JSON_ONLY, TAGS, Upd
 import { customerToAtlas, needsCurrent, updatePatchFromAtlas } from '../wire.ts';
 import type { Customer } from '../../../domain/customer.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 
 export function atlasCustomersUpdate(app: App): void {
   app.patch('/customers/:customer_id', {
@@ -14,15 +15,15 @@ export function atlasCustomersUpdate(app: App): void {
       body: UpdateCustomerBody,
       response: { 200: CustomerObject, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const scope = scopeOf(request);
       const id = customerIdParam(request.params.customer_id);
       const body = request.body;
       // The shipping name/phone and a 'reverse' tax status are kept: the patch is computed from
       // the current customer inside the store's atomic update, so no concurrent change is lost.
       const patch = needsCurrent(body) ? (current: Customer) => updatePatchFromAtlas(body, current) : updatePatchFromAtlas(body, null);
-      const customer = await app.customers.update(scope, id, patch);
-      return customerToAtlas(customer);
+      const write = customerWrite(request, reply, customerToAtlas);
+      return write.send(await app.customers.update(scope, id, patch, write.context, preconditionOf(request)));
     },
   });
 }

@@ -5,6 +5,7 @@ import { CustomerParams, CustomerResponse, ERROR_RESPONSES, UpdateCustomerBody }
 import { ValidationErrors } from '../errors.ts';
 import { customerToWire, patchFromWire, touchesTaxId } from '../wire.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 
 /**
  * Every field the domain refuses, not only the first: each field of the patch is checked on its
@@ -40,7 +41,7 @@ export function checkoutPageCustomersUpdate(app: App): void {
       body: UpdateCustomerBody,
       response: { 200: CustomerResponse, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const scope = scopeOf(request);
       const id = customerIdParam(request.params.customerId);
       const body = request.body;
@@ -48,10 +49,12 @@ export function checkoutPageCustomersUpdate(app: App): void {
       try {
         // The tax id pair is merged with the customer's first tax id: computed inside the atomic
         // update, on the very version it replaces, so a concurrent change is never lost.
+        const write = customerWrite(request, reply, (customer) => ({ data: customerToWire(customer) }));
+        const ifMatch = preconditionOf(request);
         const customer = touchesTaxId(body)
-          ? await app.customers.update(scope, id, (current) => (patch = patchFromWire(body, current)))
-          : await app.customers.update(scope, id, (patch = patchFromWire(body, null)));
-        return { data: customerToWire(customer) };
+          ? await app.customers.update(scope, id, (current) => (patch = patchFromWire(body, current)), write.context, ifMatch)
+          : await app.customers.update(scope, id, (patch = patchFromWire(body, null)), write.context, ifMatch);
+        return write.send(customer);
       } catch (err) {
         if (err instanceof ValidationError) throw everyRefusal(scope, patch, err);
         throw err;

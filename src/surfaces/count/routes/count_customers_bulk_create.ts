@@ -4,6 +4,7 @@ import { createPatchFromCount } from '../wire.ts';
 import { bulkMessage, runRows } from '../bulk.ts';
 import { rowChecker } from '../validator.ts';
 import { scopeOf } from '../scope.ts';
+import { writeContext } from '../../../http/writes.ts';
 
 const checkRow = rowChecker(CreateCustomerBody);
 
@@ -24,9 +25,10 @@ export function countCustomersBulkCreate(app: App): void {
     },
     handler: async (request) => {
       const scope = scopeOf(request);
+      const context = writeContext(request);
       const data = await runRows<CreateCustomerBody>(request.body.customers, checkRow, async (row) => ({
         statusCode: 201,
-        customer: await app.customers.create(scope, createPatchFromCount(row)),
+        customer: await app.customers.create(scope, createPatchFromCount(row), context),
       }));
       return { status: 'success' as const, message: bulkMessage('create', data), data };
     },

@@ -5,6 +5,7 @@ import { needsCurrent, updatePatchFromCount } from '../wire.ts';
 import { bulkMessage, runRows } from '../bulk.ts';
 import { rowChecker } from '../validator.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { writeContext } from '../../../http/writes.ts';
 
 const checkRow = rowChecker(BulkUpdateRow);
 
@@ -25,10 +26,11 @@ export function countCustomersBulkUpdate(app: App): void {
     },
     handler: async (request) => {
       const scope = scopeOf(request);
+      const context = writeContext(request);
       const data = await runRows<BulkUpdateRow>(request.body.customers, checkRow, async (row) => {
         const id = customerIdParam(row.uuid);
         const patch = needsCurrent(row) ? (current: Customer) => updatePatchFromCount(row, current) : updatePatchFromCount(row, null);
-        return { statusCode: 200, customer: await app.customers.update(scope, id, patch) };
+        return { statusCode: 200, customer: await app.customers.update(scope, id, patch, context) };
       });
       return { status: 'success' as const, message: bulkMessage('update', data), data };
     },

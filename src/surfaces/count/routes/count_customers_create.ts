@@ -2,6 +2,7 @@ import type { App } from '../../../http/types.ts';
 import { CreateCustomerBody, CustomerResponse, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
 import { createPatchFromCount, customerToCount } from '../wire.ts';
 import { scopeOf } from '../scope.ts';
+import { customerWrite } from '../../../http/writes.ts';
 
 /** One domain create: the customer with its contacts, atomically (a bad contact fails the whole create). */
 export function countCustomersCreate(app: App): void {
@@ -15,9 +16,8 @@ export function countCustomersCreate(app: App): void {
       response: { 201: CustomerResponse, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      const customer = await app.customers.create(scopeOf(request), createPatchFromCount(request.body));
-      void reply.code(201);
-      return { status: 'success' as const, message: 'Customer created successfully', data: customerToCount(customer) };
+      const write = customerWrite(request, reply, (customer) => ({ status: 'success' as const, message: 'Customer created successfully', data: customerToCount(customer) }), 201);
+      return write.send(await app.customers.create(scopeOf(request), createPatchFromCount(request.body), write.context));
     },
   });
 }

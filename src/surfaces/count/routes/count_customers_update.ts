@@ -3,6 +3,7 @@ import type { App } from '../../../http/types.ts';
 import { CustomerResponse, CustomerUuidParams, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS, UpdateCustomerBody } from '../schemas.ts';
 import { customerToCount, needsCurrent, updatePatchFromCount } from '../wire.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 
 /**
  * Partial update, as the page's prose says ("only send the fields you want to update"), although
@@ -23,13 +24,14 @@ export function countCustomersUpdate(app: App): void {
       body: UpdateCustomerBody,
       response: { 200: CustomerResponse, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const body = request.body;
       // The shipping name and phone (set natively) are kept under a new shipping address: the patch
       // is computed from the current customer inside the store's atomic update.
       const patch = needsCurrent(body) ? (current: Customer) => updatePatchFromCount(body, current) : updatePatchFromCount(body, null);
-      const customer = await app.customers.update(scopeOf(request), customerIdParam(request.params.uuid), patch);
-      return { status: 'success' as const, message: 'Customer updated successfully', data: customerToCount(customer) };
+      const write = customerWrite(request, reply, (customer) => ({ status: 'success' as const, message: 'Customer updated successfully', data: customerToCount(customer) }));
+      const id = customerIdParam(request.params.uuid);
+      return write.send(await app.customers.update(scopeOf(request), id, patch, write.context, preconditionOf(request)));
     },
   });
 }

@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Customer } from '../domain/customer.ts';
+import { customerEtag, type Precondition } from '../domain/precondition.ts';
+import type { WriteContext } from '../domain/write-context.ts';
+import { keyIdToWire } from '../domain/tenant-service.ts';
+import { storedByWrite } from './idempotency.ts';
+import { surfaceOf } from './surfaces.ts';
+
+/** Who is writing, for the history: the key or client, the surface, the request. */
+export function writeContext(request: FastifyRequest): WriteContext {
+  const auth = request.auth;
+  const actor = auth === null ? 'system' : auth.keyKind === 'api_key' ? `api_key:${keyIdToWire(auth.keyId)}` : `client:${auth.keyId}`;
+  return { actor, surface: surfaceOf(request), requestId: String(request.id) };
+}
+
+/**
+ * One customer written by one request: the context for the service, and `send` for the handler's
+ * answer. The two render the customer the same way, so the response a retry replays (stored by the
+ * write's own transaction) is byte for byte the one sent.
+ */
+export function customerWrite<T>(request: FastifyRequest, reply: FastifyReply, render: (customer: Customer) => T, status = 200) {
+  const context = writeContext(request);
+  const held = request.idempotencyKey;
+  if (held) {
+    context.idempotency = {
+      ref: held.ref,
+      owner: held.owner,
+      response: (customer) =>
+        storedByWrite(request, {
+          status,
+          headers: { 'original-request': String(request.id), 'content-type': 'application/json; charset=utf-8', etag: customerEtag(customer) },
+          body: JSON.stringify(render(customer)),
+        }),
+    };
+  }
+  return {
+    context,
+    send(customer: Customer): T {
+      void reply.code(status).header('ETag', customerEtag(customer));
+      return render(customer);
+    },
+  };
+}
+
+/** ETag on a response that shows one customer. */
+export function withEtag<T>(reply: FastifyReply, customer: Customer, body: T): T {
+  void reply.header('ETag', customerEtag(customer));
+  return body;
+}
+
+/**
+ * `If-Match`: `*`, or a list of entity tags. Weak tags never match (If-Match compares strongly),
+ * and a header that is not a list of tags matches nothing: the write is refused, not guessed at.
+ */
+export function preconditionOf(request: FastifyRequest): Precondition | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const value = (Array.isArray(header) ? header.join(',') : header).trim();
+  if (value === '*') return '*';
+  const tags: string[] = [];
+  for (const part of value.split(',')) {
+    const tag = part.trim();
+    if (/^"[\x21\x23-\x7e]*"$/.test(tag)) tags.push(tag);
+  }
+  return tags;
+}
