@@ -3,6 +3,7 @@ import { authenticateSecretKey } from '../auth.ts';
 import { nativeErrorHandler, nativeNotFoundHandler } from './errors.ts';
 import { v1CustomersCreate } from './routes/v1_customers_create.ts';
 import { v1CustomersDelete } from './routes/v1_customers_delete.ts';
+import { v1CustomersHistory } from './routes/v1_customers_history.ts';
 import { v1CustomersList } from './routes/v1_customers_list.ts';
 import { v1CustomersRetrieve } from './routes/v1_customers_retrieve.ts';
 import { v1CustomersSearch } from './routes/v1_customers_search.ts';
@@ -26,4 +27,5 @@ export async function nativeApi(app: App): Promise<void> {
   v1CustomersDelete(app);
   v1CustomersList(app);
   v1CustomersSearch(app);
+  v1CustomersHistory(app);
 }

@@ -299,3 +299,47 @@ export const StripeError = Type.Object(
   },
   { $id: 'StripeError' },
 );
+
+export const HistoryQuery = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    starting_after: Type.Optional(Type.String({ maxLength: 100, description: 'An entry id: the page after it (older entries).' })),
+    ending_before: Type.Optional(Type.String({ maxLength: 100, description: 'An entry id: the page before it (newer entries).' })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
+
+export const HistoryEntryObject = Type.Object(
+  {
+    id: Type.String({ description: '`hist_…`: unique, and names the customer and the version.' }),
+    object: Type.Literal('customer_history_entry'),
+    customer: Type.String(),
+    version: Type.Integer({ description: "The customer's version after this write; the ETag of that version is `\"v<version>\"`." }),
+    created: Type.Integer({ description: 'Unix seconds.' }),
+    created_ms: Type.Integer({ description: 'Unix milliseconds.' }),
+    action: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
+    actor: Type.Object({
+      type: Type.Union([Type.Literal('api_key'), Type.Literal('client'), Type.Literal('system')]),
+      id: Nullable(Type.String({ description: 'The key id (`key_…`) or client id (`cli_…`); never a secret.' })),
+    }),
+    surface: Type.String({ description: 'The API the write came through: native, asset, checkoutpage, atlas, count, or system.' }),
+    request_id: Nullable(Type.String()),
+    changes: Type.Array(
+      Type.Object({
+        field: Type.String({ description: 'In bracket notation: `email`, `address`, `metadata[plan]`.' }),
+        before: Type.Unknown(),
+        after: Type.Unknown(),
+      }),
+    ),
+    livemode: Type.Boolean(),
+  },
+  { $id: 'CustomerHistoryEntry' },
+);
+
+export const HistoryList = Type.Object({
+  object: Type.Literal('list'),
+  data: Type.Array(HistoryEntryObject),
+  has_more: Type.Boolean(),
+  url: Type.String(),
+});
