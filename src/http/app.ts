@@ -8,10 +8,11 @@ import { randomBase62 } from '../domain/ids.ts';
 import { SecretBox } from '../domain/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts';
+import { boundedJsonParser } from './json-body.ts';
 import { nativeApi } from './native/plugin.ts';
 import { registerIdempotency, type IdempotencyOptions } from './idempotency.ts';
 import { VENDOR_SURFACES } from '../surfaces/index.ts';
-import { frameworkErrorHandler } from './surfaces.ts';
+import { clientErrorHandler, frameworkErrorHandler } from './surfaces.ts';
 import type { App } from './types.ts';
 
 export interface AppOptions {
@@ -36,6 +37,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
     // Errors raised while routing, before any surface sees the request, still leave in its format.
     frameworkErrors: (err, request, reply) => frameworkErrorHandler(err, request, reply),
+    clientErrorHandler,
     ajv: {
       customOptions: {
         // Scalars only: 'array' coercion unwraps one-element lists inside unions (ajv mutates the data).
@@ -54,6 +56,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('secrets', options.secretBox ?? new SecretBox(randomBytes(32)));
   app.decorateRequest('auth', null);
 
+  const parseJson = boundedJsonParser(app);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => parseJson(request, body as string, done));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseBracketForm(body as string));

@@ -1,13 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../http/types.ts';
 import { assetApi } from './asset/plugin.ts';
-import { assetErrorHandler } from './asset/errors.ts';
+import { assetBareError, assetErrorHandler } from './asset/errors.ts';
 import { atlasApi } from './atlas/plugin.ts';
-import { atlasErrorHandler } from './atlas/errors.ts';
+import { atlasBareError, atlasErrorHandler } from './atlas/errors.ts';
 import { checkoutPageApi } from './checkoutpage/plugin.ts';
-import { checkoutPageErrorHandler } from './checkoutpage/errors.ts';
+import { checkoutPageBareError, checkoutPageErrorHandler } from './checkoutpage/errors.ts';
 import { countApi } from './count/plugin.ts';
-import { countErrorHandler } from './count/errors.ts';
+import { countBareError, countErrorHandler } from './count/errors.ts';
+
+export type BareError = (status: number, message: string) => unknown;
 
 export type ErrorHandler = (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -19,12 +21,14 @@ export interface VendorSurface {
   plugin: (app: App) => Promise<void>;
   /** Renders errors raised before routing (a malformed URL, say) in the vendor's format. */
   onError: ErrorHandler;
+  /** The vendor's error body for a request Node refused before Fastify saw it (headers too large). */
+  bareError: BareError;
 }
 
 /** The vendor surfaces, each serving its vendor's documented customer endpoints over the one store. */
 export const VENDOR_SURFACES: readonly VendorSurface[] = [
-  { name: 'asset', prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler },
-  { name: 'checkoutpage', prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler },
-  { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler },
-  { name: 'count', prefix: '/count/partners', plugin: countApi, onError: countErrorHandler },
+  { name: 'asset', prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler, bareError: assetBareError },
+  { name: 'checkoutpage', prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler, bareError: checkoutPageBareError },
+  { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler, bareError: atlasBareError },
+  { name: 'count', prefix: '/count/partners', plugin: countApi, onError: countErrorHandler, bareError: countBareError },
 ];

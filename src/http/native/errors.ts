@@ -239,3 +239,8 @@ export function nativeNotFoundHandler(request: FastifyRequest, reply: FastifyRep
     error(404, 'invalid_request_error', `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}).`).body,
   );
 }
+
+/** Stripe's envelope for a request refused before it could be parsed (headers too large, say). */
+export function nativeBareError(_status: number, message: string): StripeErrorBody {
+  return { error: { type: 'invalid_request_error', message } };
+}

@@ -286,3 +286,8 @@ export function assetErrorHandler(err: unknown, request: FastifyRequest, reply: 
 export function assetNotFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
   void reply.code(404).send({ detail: `Not Found: no route for ${request.method} ${request.url.split('?')[0]}.` });
 }
+
+/** Asset's body for a request refused before it could be parsed (headers too large, say). */
+export function assetBareError(_status: number, message: string): { detail: string } {
+  return { detail: message };
+}

@@ -253,3 +253,8 @@ export function atlasNotFoundHandler(request: FastifyRequest, reply: FastifyRepl
     .code(404)
     .send(error(404, 'invalid_request_error', `Unrecognized request URL (${request.method} ${path}).`, { code: 'route_not_found' }).body);
 }
+
+/** Atlas's envelope for a request refused before it could be parsed (headers too large, say). */
+export function atlasBareError(_status: number, message: string): AtlasErrorBody {
+  return { error: { type: 'invalid_request_error', message } };
+}

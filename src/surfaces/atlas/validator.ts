@@ -2,6 +2,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { App } from '../../http/types.ts';
+import { boundedJsonParser } from '../../http/json-body.ts';
 
 /**
  * Atlas speaks JSON, so its bodies are validated strictly: a JSON value of the wrong type is
@@ -50,7 +51,7 @@ export class BodyNotObjectError extends Error {
  * all. Fastify's own parser does the parsing, so prototype-poisoning keys stay refused.
  */
 export function useJsonBodies(app: App): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const parseJson = boundedJsonParser(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;

@@ -178,3 +178,8 @@ export function checkoutPageNotFoundHandler(request: FastifyRequest, reply: Fast
   const path = (request.raw.url ?? '').split('?')[0] ?? '';
   void reply.code(404).send(errorBody(404, [item('url', `No endpoint ${request.method} ${path}.`, path)]));
 }
+
+/** CheckoutPage's body for a request refused before it could be parsed (headers too large, say). */
+export function checkoutPageBareError(status: number, message: string): CheckoutPageErrorBody {
+  return errorBody(status, [item('headers', message)]);
+}

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.ts';
 import { authenticate } from './auth.ts';
 import { CountError } from './errors.ts';
+import { boundedJsonParser, JsonTooDeepError, MAX_JSON_DEPTH } from '../../http/json-body.ts';
 
 /**
  * The signature covers the raw body bytes, so bodies are read raw: the surface's one content-type
@@ -29,7 +30,7 @@ export function keepRawBodies(app: App): void {
  * A write with no body (or only whitespace) is a write of `{}`; GET and DELETE bodies are ignored.
  */
 export function authenticateAndParse(app: App) {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const parseJson = boundedJsonParser(app);
   return async (request: FastifyRequest): Promise<void> => {
     const raw = RAW.get(request) ?? EMPTY;
     request.auth = await authenticate(app, request, raw);
@@ -50,7 +51,9 @@ export function authenticateAndParse(app: App) {
     }
     request.body = await new Promise<unknown>((resolve, reject) => {
       parseJson(request, text, (err: Error | null, parsed?: unknown) => {
-        if (err) {
+        if (err instanceof JsonTooDeepError) {
+          reject(new CountError(400, 'INVALID_JSON', err.message, { maxDepth: MAX_JSON_DEPTH }));
+        } else if (err) {
           reject(
             new CountError(400, 'INVALID_JSON', 'The request body is not valid JSON (or it names __proto__ or constructor.prototype, which are refused).'),
           );

@@ -193,3 +193,10 @@ export function countNotFoundHandler(request: FastifyRequest, reply: FastifyRepl
   const mapped = body(404, 'ROUTE_NOT_FOUND', `Unrecognized request URL (${request.method} ${path}).`, { method: request.method, path });
   void reply.code(404).send(mapped.body);
 }
+
+const BARE_CODES: Readonly<Record<number, string>> = { 408: 'REQUEST_TIMEOUT', 431: 'REQUEST_HEADERS_TOO_LARGE' };
+
+/** Count's envelope for a request refused before it could be parsed (headers too large, say). */
+export function countBareError(status: number, message: string): CountErrorBody {
+  return body(status, BARE_CODES[status] ?? 'BAD_REQUEST', message).body;
+}

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import type { App } from './types.ts';
+
+/** Deeper than any customer of any surface nests (contacts[0].address.city is 4). */
+export const MAX_JSON_DEPTH = 20;
+
+/** A JSON body nested deeper than MAX_JSON_DEPTH: refused before parsing, as a 400. */
+export class JsonTooDeepError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'CLIENTELE_JSON_TOO_DEEP';
+  constructor() {
+    super(`The JSON body is nested too deeply: at most ${MAX_JSON_DEPTH} levels of objects and arrays.`);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
+/** The deepest nesting of objects and arrays in `text`, stopping once past `limit`; one pass, no recursion. */
+export function jsonDepthExceeds(text: string, limit: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+type Done = (err: Error | null, body?: unknown) => void;
+
+/**
+ * Fastify's own JSON parser (prototype-poisoning keys refused), behind a nesting limit: every
+ * validator and error renderer after it walks the body recursively, and a deep enough body would
+ * exhaust the stack.
+ */
+export function boundedJsonParser(app: App): (request: FastifyRequest, text: string, done: Done) => void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  return (request, text, done) => {
+    if (jsonDepthExceeds(text)) return done(new JsonTooDeepError(), undefined);
+    parse(request, text, done);
+  };
+}
