@@ -12,7 +12,7 @@ import { boundedJsonParser } from './json-body.ts';
 import { nativeApi } from './native/plugin.ts';
 import { registerIdempotency, type IdempotencyOptions } from './idempotency.ts';
 import { VENDOR_SURFACES } from '../surfaces/index.ts';
-import { clientErrorHandler, frameworkErrorHandler } from './surfaces.ts';
+import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './surfaces.ts';
 import type { App } from './types.ts';
 
 export interface AppOptions {
@@ -55,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('customers', new CustomerService(options.store));
   app.decorate('secrets', options.secretBox ?? new SecretBox(randomBytes(32)));
   app.decorateRequest('auth', null);
+  app.decorateRequest('surface', 'other');
 
   const parseJson = boundedJsonParser(app);
   app.removeContentTypeParser('application/json');
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.addHook('onRequest', async (request, reply) => {
+    request.surface = surfaceOf(request);
     void reply.header('Request-Id', request.id);
   });
   app.addHook('preValidation', async (request) => {

@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by a surface's authentication hook; absent on public routes. */
     auth: AuthContext | null;
+    /** The surface the URL names (`native`, `asset`, …; `other` outside them), set on arrival. */
+    surface: string;
   }
 }
 

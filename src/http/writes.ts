@@ -4,13 +4,12 @@ import { customerEtag, type Precondition } from '../domain/precondition.ts';
 import type { WriteContext } from '../domain/write-context.ts';
 import { keyIdToWire } from '../domain/tenant-service.ts';
 import { storedByWrite } from './idempotency.ts';
-import { surfaceOf } from './surfaces.ts';
 
 /** Who is writing, for the history: the key or client, the surface, the request. */
 export function writeContext(request: FastifyRequest): WriteContext {
   const auth = request.auth;
   const actor = auth === null ? 'system' : auth.keyKind === 'api_key' ? `api_key:${keyIdToWire(auth.keyId)}` : `client:${auth.keyId}`;
-  return { actor, surface: surfaceOf(request), requestId: String(request.id) };
+  return { actor, surface: request.surface, requestId: String(request.id) };
 }
 
 /**
