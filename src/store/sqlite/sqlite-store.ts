@@ -25,6 +25,7 @@ import type {
   Store,
 } from '../store.ts';
 import { compileSearch } from './search-sql.ts';
+import { GroupCommit } from './group-commit.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const BUSY_TIMEOUT_MS = 5000;
@@ -42,9 +43,12 @@ export class SqliteStore implements Store {
   private readonly updateSql: Database.Statement;
 
   private readonly statements = new Map<string, Database.Statement>();
+  /** Exposed for tests and benchmarks: how many writes shared how many commits. */
+  readonly group: GroupCommit;
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.group = new GroupCommit(db);
     const cols = CUSTOMER_COLUMNS.join(', ');
     const values = CUSTOMER_COLUMNS.map((c) => '@' + c).join(', ');
     this.insertSql = db.prepare(`INSERT INTO customers (${cols}) VALUES (${values})`);
@@ -236,7 +240,7 @@ export class SqliteStore implements Store {
   }
 
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
-    return guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const enforce = this.enforcesUniqueEmail(customer.tenant_id);
         this.writeCustomer(this.insertSql, customer, enforce);
@@ -254,7 +258,7 @@ export class SqliteStore implements Store {
   async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer> {
     // BEGIN IMMEDIATE takes the write lock before the read: no other writer, in this
     // process or another, can slip in between the read and the write.
-    return guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const row = this.selectCustomer(scope, id);
         if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
@@ -269,7 +273,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer> {
-    return guard(() =>
+    return this.write(() =>
       this.db.transaction(() => {
         const row = this.selectCustomer(scope, id);
         if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
@@ -311,7 +315,7 @@ export class SqliteStore implements Store {
 
   async claimIdempotencyKey(request: IdempotencyClaimRequest): Promise<IdempotencyClaim> {
     const { ref } = request;
-    return guard(() =>
+    return this.write(() =>
       this.db.transaction((): IdempotencyClaim => {
         const row = this
           .stmt('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND mode = ? AND key = ?')
@@ -339,7 +343,7 @@ export class SqliteStore implements Store {
   }
 
   async completeIdempotencyKey(ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean> {
-    return guard(() => this.completeKey(ref, owner, response));
+    return this.write(() => this.db.transaction(() => this.completeKey(ref, owner, response))());
   }
 
   async releaseIdempotencyKey(ref: IdempotencyRef, owner: string): Promise<void> {
@@ -433,6 +437,16 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * A customer or key write, through group commit: it shares one transaction (and one fsync) with
+   * the writes arriving alongside it, and resolves once that transaction is durable.
+   */
+  private write<T>(fn: () => T): Promise<T> {
+    return this.group.run(fn).catch((err: unknown) => {
+      throw storeError(err);
+    });
+  }
+
   /** A prepared statement, prepared once per distinct SQL text. */
   private stmt(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
@@ -515,14 +529,19 @@ function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    const code = (err as { code?: string })?.code ?? '';
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY')) {
-      throw new UnavailableError('The store is busy; retry the request.', { cause: err });
-    }
-    // Requests still arriving while the server shuts down.
-    if (err instanceof TypeError && /database connection is not open/i.test(err.message)) {
-      throw new UnavailableError('The store is closed; retry the request.', { cause: err });
-    }
-    throw err;
+    throw storeError(err);
   }
+}
+
+/** A database that stays locked, fails to write or is closed is unavailable; other errors are themselves. */
+function storeError(err: unknown): unknown {
+  const code = (err as { code?: string })?.code ?? '';
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_BUSY')) {
+    return new UnavailableError('The store is busy; retry the request.', { cause: err });
+  }
+  // Requests still arriving while the server shuts down.
+  if (err instanceof TypeError && /database connection is not open/i.test(err.message)) {
+    return new UnavailableError('The store is closed; retry the request.', { cause: err });
+  }
+  return err;
 }
