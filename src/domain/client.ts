@@ -33,6 +33,11 @@ const SECRET_ENTROPY_BYTES = 32;
 const TOKEN_PREFIX = 'at_';
 const TENANT_PART = 17; // base62 characters of a 96-bit id
 
+/** Whether `id` could be a client id at all (`cli_test_…`/`cli_live_…`); anything else is not looked up. */
+export function isClientIdShaped(id: string): boolean {
+  return /^cli_(?:test|live)_[0-9A-Za-z]{1,64}$/.test(id);
+}
+
 export function issueClient(box: SecretBox, tenantId: string, mode: Mode, nowMs: number = Date.now()): { secret: string; record: ClientRecord } {
   const id = `cli_${mode}_${randomBase62(16)}`;
   const secret = `cs_${mode}_${randomBase62(SECRET_ENTROPY_BYTES)}`;

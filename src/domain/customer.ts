@@ -252,20 +252,29 @@ export function deletedCustomer(current: Customer, nowMs: number): Customer {
 }
 
 /**
- * No text anywhere in a customer may hold U+0000: PostgreSQL cannot store it in text or jsonb,
- * and both stores must accept exactly the same customers.
+ * No text anywhere in a customer may hold U+0000 or a lone UTF-16 surrogate (`"\ud800"` is valid
+ * JSON but not text): PostgreSQL refuses both, SQLite would keep a surrogate in one column and
+ * replace it in another, and both stores must accept exactly the same customers, unchanged.
  */
 function refuseNul(value: unknown, path: (string | number)[]): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw new ValidationError(path, 'Text cannot contain the NUL character (U+0000).');
+    refuseBadText(value, path, 'Text');
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => refuseNul(item, [...path, i]));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) throw new ValidationError(path, 'Keys cannot contain the NUL character (U+0000).');
+      refuseBadText(key, path, 'Keys');
       refuseNul(item, [...path, key]);
     }
   }
+}
+
+/** With the `u` flag paired surrogates are one code point: only a lone one is in category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function refuseBadText(text: string, path: (string | number)[], what: 'Text' | 'Keys'): void {
+  if (text.includes('\u0000')) throw new ValidationError(path, `${what} cannot contain the NUL character (U+0000).`);
+  if (LONE_SURROGATE.test(text)) throw new ValidationError(path, `${what} cannot contain a lone UTF-16 surrogate (U+D800 to U+DFFF): send well-formed Unicode.`);
 }
 
 /** Length in characters (code points), as JSON Schema's maxLength counts: an emoji is one. */

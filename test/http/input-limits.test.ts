@@ -139,6 +139,38 @@ describe('limits on input, in every surface\'s format', () => {
     assert.equal(count.body.status, 'error');
   });
 
+  it('a lone UTF-16 surrogate in any text → 400 naming the field on every store (it was a 500 on PostgreSQL); pairs are fine', async () => {
+    for (const body of ['{"description":"\\ud800"}', '{"metadata":{"k":"a\\udfffb"}}', '{"metadata":{"\\ud800":"v"}}', '{"website":"https://x.example/\\udc00"}']) {
+      const res = await fetch(`${server.url}/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${server.tenant.keys.test}`, 'content-type': 'application/json' }, body });
+      const json = (await res.json()) as any;
+      assert.equal(res.status, 400, body);
+      assert.match(json.error.message, /surrogate/);
+      assert.ok(json.error.param === undefined || /^(description|metadata|website)/.test(json.error.param), json.error.param);
+    }
+    const ok = await server.request('POST', '/v1/customers', { json: { description: 'emoji 😀 ok', metadata: { '🔑': '😀' } } });
+    assert.equal(ok.status, 200, ok.text);
+    const back = await server.request('GET', `/v1/customers/${ok.body.id}`);
+    assert.equal(back.body.description, 'emoji 😀 ok');
+    assert.equal(back.body.metadata['🔑'], '😀');
+    const count = await new CountClient({
+      baseUrl: `${server.url}/count/partners`,
+      clientId: server.tenant.clients.test.client_id,
+      clientSecret: server.tenant.clients.test.client_secret,
+    }).request('POST', '/customers/bulk', { customers: [{ customer: 'Bulk', email: 'bulk.surrogate@example.com', website: 'https://x.example/\udfff' }] });
+    assert.equal(count.status, 200, count.text);
+    assert.equal(count.body.data.results[0].statusCode, 400, 'a bulk row fails alone');
+  });
+
+  it('client credentials that cannot exist (a NUL in client_id) → 401 invalid_client, never a 500', async () => {
+    const res = await fetch(`${server.url}/asset/v0/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type":"client_credentials","client_id":"\\u0000","client_secret":"wrong"}',
+    });
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as any).error, 'invalid_client');
+  });
+
   it('a body over 1 MiB → 413 in every surface\'s format', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024) });
     for (const w of writes()) {

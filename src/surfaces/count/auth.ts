@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { clientSecret, isClientActive } from '../../domain/client.ts';
+import { clientSecret, isClientActive, isClientIdShaped } from '../../domain/client.ts';
 import { authenticateAccessToken, authenticateSecretKey, type AuthContext } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
 import { CountAuthError } from './errors.ts';
@@ -88,7 +88,7 @@ async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): 
     });
   }
   if (!SIGNATURE.test(signature!.trim()) || !CLIENT_ID.test(clientId!.trim())) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
-  const found = await app.store.findClient(clientId!.trim());
+  const found = isClientIdShaped(clientId!.trim()) ? await app.store.findClient(clientId!.trim()) : null;
   if (!found) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
 
   const secret = clientSecret(app.secrets, found.client);
