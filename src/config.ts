@@ -10,6 +10,10 @@ export interface Config {
   logLevel: string;
   /** CLIENTELE_MASTER_KEY: encrypts client secrets at rest; else a key file in the data dir. */
   masterKey: string | null;
+  /** CLIENTELE_RATE_LIMITS=off: no rate limit at all in this process (benchmarks, load tests). */
+  rateLimits: boolean;
+  /** REDIS_URL: rate-limit windows shared by every server on this Redis; else each process counts its own. */
+  redisUrl: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -23,7 +27,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: positiveInteger(env.PGPOOL_MAX, 'PGPOOL_MAX', 10),
     logLevel: env.LOG_LEVEL || 'info',
     masterKey: env.CLIENTELE_MASTER_KEY || null,
+    rateLimits: onOff(env.CLIENTELE_RATE_LIMITS, 'CLIENTELE_RATE_LIMITS', true),
+    redisUrl: env.REDIS_URL || null,
   };
+}
+
+function onOff(raw: string | undefined, name: string, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be on or off, got '${raw}'`);
 }
 
 function positiveInteger(raw: string | undefined, name: string, fallback: number): number {

@@ -51,6 +51,10 @@ if (PG_SKIP_REASON) {
   process.stdout.write('PostgreSQL for tests: CLIENTELE_TEST_DATABASE_URL.\n');
 }
 
+const REDIS_SKIP = env.REDIS_URL ? null : 'REDIS_URL not set: the Redis rate-limit tests are SKIPPED (set REDIS_URL=redis://127.0.0.1:6379 to run them)';
+if (REDIS_SKIP) process.stdout.write(`\n!!! ${REDIS_SKIP}\n\n`);
+else process.stdout.write('Redis for tests: REDIS_URL.\n');
+
 let failed = false;
 try {
   process.stdout.write(`\n=== ${files.length} test files on SQLite (and on PostgreSQL where a file asks for it) ===\n`);
@@ -64,4 +68,5 @@ try {
   await stopPostgres?.();
 }
 if (PG_SKIP_REASON) process.stdout.write(`\n!!! ${PG_SKIP_REASON}\n`);
+if (REDIS_SKIP) process.stdout.write(`\n!!! ${REDIS_SKIP}\n`);
 process.exit(failed ? 1 : 0);

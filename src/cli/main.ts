@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import type { Mode } from '../domain/customer.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { EmailUniqueness, Tenant } from '../domain/tenant.ts';
+import type { EmailUniqueness, RateLimitRule, Tenant, TenantSettings } from '../domain/tenant.ts';
+import { describeRule, effectiveRule, parseRateLimitOverride, RATE_LIMIT_NAMES } from '../http/rate-limits.ts';
 import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
 import { openStore } from '../store/open.ts';
 import { loadSecretBox } from './master-key.ts';
@@ -11,11 +12,20 @@ import { serve } from './serve.ts';
 const USAGE = `Usage: clientele <command> [options]
 
 Commands:
-  serve                                   Start the HTTP server (PORT, HOST, CLIENTELE_DATA_DIR, DATABASE_URL, LOG_LEVEL)
+  serve                                   Start the HTTP server (PORT, HOST, CLIENTELE_DATA_DIR, DATABASE_URL, LOG_LEVEL,
+                                          REDIS_URL, CLIENTELE_RATE_LIMITS=off)
   migrate                                 Apply pending store migrations
   tenants create --name NAME [--email-uniqueness enforced|off] [--json]
   tenants list [--json]
-  tenants update --tenant ID --email-uniqueness enforced|off [--json]
+  tenants settings --tenant ID [--email-uniqueness enforced|off] [--native-rate-limits stripe|off]
+                   [--rate-limit NAME=MAX/SECONDS|NAME=MAX|NAME=off|NAME=default]…
+                   [--history-retention-days DAYS|forever] [--json]
+                                          Change a tenant's settings (none given: show them).
+                                          Rate limits: ${RATE_LIMIT_NAMES.slice(0, 4).join(', ')},
+                                          ${RATE_LIMIT_NAMES.slice(4).join(', ')}
+                                          (atlas.concurrent takes MAX in flight at once);
+                                          off: no limit; default: the documented limit again.
+  tenants update …                        Same as tenants settings
   keys roll --tenant ID --mode test|live [--expire-in SECONDS] [--json]
   clients roll --tenant ID --mode test|live [--expire-in SECONDS] [--json]
 `;
@@ -30,6 +40,68 @@ function uniqueness(value: string | undefined): EmailUniqueness | undefined {
   if (value === undefined) return undefined;
   if (value !== 'enforced' && value !== 'off') throw new UsageError('--email-uniqueness is enforced or off');
   return value;
+}
+
+function nativeRateLimits(value: string | undefined): TenantSettings['native_rate_limits'] | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'stripe' && value !== 'off') throw new UsageError('--native-rate-limits is stripe or off');
+  return value;
+}
+
+const MAX_RETENTION_DAYS = 36_500;
+
+function retentionDays(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'forever') return null;
+  const days = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
+    throw new UsageError(`--history-retention-days is a whole number of days from 1 to ${MAX_RETENTION_DAYS}, or forever`);
+  }
+  return days;
+}
+
+/** The overrides after applying each `--rate-limit` in order; undefined when none is given. */
+function rateLimitOverrides(current: TenantSettings['rate_limits'], args: string[] | undefined): TenantSettings['rate_limits'] | undefined {
+  if (!args || args.length === 0) return undefined;
+  const next: Record<string, RateLimitRule | null> = { ...current };
+  for (const arg of args) {
+    let parsed;
+    try {
+      parsed = parseRateLimitOverride(arg);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (parsed.rule === 'default') delete next[parsed.name];
+    else next[parsed.name] = parsed.rule;
+  }
+  return next;
+}
+
+function showRule(rule: RateLimitRule | null): string {
+  if (rule === null) return 'off';
+  return rule.window_seconds === 0 ? String(rule.max) : `${rule.max}/${rule.window_seconds}`;
+}
+
+function printSettings(t: Tenant): void {
+  const s = t.settings;
+  const overrides = Object.entries(s.rate_limits ?? {});
+  process.stdout.write(
+    [
+      `Tenant ${tenantIdToWire(t.id)} (${t.name})`,
+      `  email_uniqueness=${s.email_uniqueness}`,
+      `  native_rate_limits=${s.native_rate_limits}`,
+      `  history_retention_days=${s.history_retention_days ?? 'forever'}`,
+      `  rate limit overrides: ${overrides.length === 0 ? 'none' : overrides.map(([name, rule]) => `${name}=${showRule(rule)}`).join(' ')}`,
+      '  rate limits in force (test | live):',
+      ...RATE_LIMIT_NAMES.map((name) => {
+        const shown = (['test', 'live'] as const).map((mode) => {
+          const rule = effectiveRule(name, mode, s);
+          return rule === null ? 'off' : describeRule(name, rule);
+        });
+        return `    ${name}: ${shown[0] === shown[1] ? shown[0] : shown.join(' | ')}`;
+      }),
+    ].join('\n') + '\n',
+  );
 }
 
 async function withTenants<T>(fn: (tenants: TenantService) => Promise<T>): Promise<T> {
@@ -54,6 +126,9 @@ export async function main(argv: string[]): Promise<number> {
       tenant: { type: 'string' },
       mode: { type: 'string' },
       'email-uniqueness': { type: 'string' },
+      'native-rate-limits': { type: 'string' },
+      'rate-limit': { type: 'string', multiple: true },
+      'history-retention-days': { type: 'string' },
       'expire-in': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -101,13 +176,26 @@ export async function main(argv: string[]): Promise<number> {
       else for (const t of tenants) process.stdout.write(`${tenantIdToWire(t.id)}  ${t.name}  email_uniqueness=${t.settings.email_uniqueness}\n`);
       return 0;
     }
+    case 'tenants settings':
     case 'tenants update': {
-      if (!values.tenant) throw new UsageError('tenants update needs --tenant');
-      const setting = uniqueness(values['email-uniqueness']);
-      if (!setting) throw new UsageError('tenants update needs --email-uniqueness enforced|off');
-      const tenant = await withTenants((t) => t.updateSettings(values.tenant!, { email_uniqueness: setting }));
+      if (!values.tenant) throw new UsageError(`tenants ${sub} needs --tenant`);
+      const email = uniqueness(values['email-uniqueness']);
+      const native = nativeRateLimits(values['native-rate-limits']);
+      const retention = retentionDays(values['history-retention-days']);
+      // Every flag is checked before anything is written.
+      rateLimitOverrides({}, values['rate-limit']);
+      const tenant = await withTenants(async (t) => {
+        const current = await t.get(values.tenant!);
+        const change: Partial<TenantSettings> = {};
+        if (email !== undefined) change.email_uniqueness = email;
+        if (native !== undefined) change.native_rate_limits = native;
+        if (retention !== undefined) change.history_retention_days = retention;
+        const limits = rateLimitOverrides(current.settings.rate_limits ?? {}, values['rate-limit']);
+        if (limits !== undefined) change.rate_limits = limits;
+        return Object.keys(change).length === 0 ? current : t.updateSettings(values.tenant!, change);
+      });
       if (values.json) print(tenantJson(tenant));
-      else process.stdout.write(`Tenant ${tenantIdToWire(tenant.id)}: email_uniqueness=${tenant.settings.email_uniqueness}\n`);
+      else printSettings(tenant);
       return 0;
     }
     case 'keys roll': {

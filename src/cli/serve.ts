@@ -1,14 +1,18 @@
 import { Server } from 'node:net';
+import type { Redis } from 'ioredis';
 import { buildApp, REDACTED_PATHS } from '../http/app.ts';
+import { connectRateLimitRedis } from '../http/rate-limits.ts';
 import { loadConfig } from '../config.ts';
 import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
 import { openStore } from '../store/open.ts';
 import { loadSecretBox } from './master-key.ts';
+import { sweepExpired } from './sweep.ts';
 import type { App } from '../http/types.ts';
 
 const DRAIN_QUIET_MS = 100;
 const DRAIN_MAX_MS = 10_000;
-const TOKEN_SWEEP_MS = 10 * 60_000;
+const SWEEP_MS = 10 * 60_000;
+const REDIS_READY_MS = 2_000;
 
 /** `clientele serve`: the HTTP server on the configured store, until SIGTERM or SIGINT. */
 export async function serve(): Promise<void> {
@@ -17,14 +21,25 @@ export async function serve(): Promise<void> {
   let logPoolError = (err: Error): void => void process.stderr.write(`database connection error: ${err.message}\n`);
   const { box, source: keySource } = loadSecretBox(config);
   const store = await openStore(config, { onPoolError: (err) => logPoolError(err) });
+  let logRedisError = (err: Error): void => void process.stderr.write(`redis error: ${err.message}\n`);
+  const redis = config.rateLimits && config.redisUrl ? connectRateLimitRedis(config.redisUrl, (err) => logRedisError(err)) : undefined;
   const app = await buildApp({
     store,
     secretBox: box,
     logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     // While draining, requests still reach their routes (and answer in their surface's format).
     return503OnClosing: false,
+    rateLimits: { enabled: config.rateLimits, ...(redis ? { redis } : {}) },
   });
   logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
+  logRedisError = throttled((err) =>
+    app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'redis error: rate limits are not enforced while Redis does not answer'),
+  );
+  if (!config.rateLimits) app.log.warn('CLIENTELE_RATE_LIMITS=off: no rate limits in this process');
+  else if (redis) {
+    const ready = await readyWithin(redis, REDIS_READY_MS);
+    app.log.info({ redis: ready ? 'ready' : 'not answering yet' }, 'rate limits shared through Redis');
+  }
   const drain = trackInFlight(app);
   // Listen for signals from the start: one that arrives while the server is still starting is
   // acted on as soon as it listens, rather than killing it mid-start by the default action.
@@ -65,13 +80,13 @@ export async function serve(): Promise<void> {
       process.stderr.write('The server did not start; the keys above were withdrawn. The next start prints new ones.\n');
     }
     await store.close();
+    redis?.disconnect();
     throw err;
   }
 
-  // Expired access tokens are useless; any server may sweep them, the deletes are idempotent.
-  const sweep = setInterval(() => {
-    store.deleteExpiredAccessTokens(Math.floor(Date.now() / 1000)).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'token sweep failed'));
-  }, TOKEN_SWEEP_MS);
+  // Expired access tokens and idempotency keys, and history past each tenant's retention; any
+  // server may sweep them, the deletes are idempotent.
+  const sweep = setInterval(() => void sweepExpired(store, app.log), SWEEP_MS);
   sweep.unref();
 
   let closing = false;
@@ -83,6 +98,7 @@ export async function serve(): Promise<void> {
       clearInterval(sweep);
       await app.close();
       await store.close();
+      await redis?.quit().catch(() => redis.disconnect());
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');
@@ -90,6 +106,31 @@ export async function serve(): Promise<void> {
     }
   };
   if (pendingSignal) void shutdown(pendingSignal);
+}
+
+function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
+}
+
+/** At most one call a minute: a Redis that stays down reconnects (and fails) many times. */
+function throttled(fn: (err: Error) => void, everyMs = 60_000): (err: Error) => void {
+  let last = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    fn(err);
+  };
 }
 
 /**

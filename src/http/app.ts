@@ -11,6 +11,7 @@ import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts'
 import { boundedJsonParser } from './json-body.ts';
 import { nativeApi } from './native/plugin.ts';
 import { registerIdempotency, type IdempotencyOptions } from './idempotency.ts';
+import { registerRateLimits, type RateLimitOptions } from './rate-limits.ts';
 import { VENDOR_SURFACES } from '../surfaces/index.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './surfaces.ts';
 import type { App } from './types.ts';
@@ -21,6 +22,8 @@ export interface AppOptions {
   secretBox?: SecretBox;
   logger?: FastifyServerOptions['logger'];
   idempotency?: IdempotencyOptions;
+  /** Rate limits (src/http/rate-limits.ts): on, in memory, unless told otherwise. */
+  rateLimits?: RateLimitOptions;
   return503OnClosing?: boolean;
 }
 
@@ -127,6 +130,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
   });
 
+  // Each surface checks its limits right after authenticating (app.rateLimits.hook), before
+  // validation and before the idempotency hook below claims a key.
+  await registerRateLimits(app, options.rateLimits);
   registerIdempotency(app, options.idempotency);
   await app.register(nativeApi, { prefix: '/v1' });
   for (const surface of VENDOR_SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });

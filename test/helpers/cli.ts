@@ -67,7 +67,10 @@ export interface CliHarness {
 }
 
 /** Nothing from the developer's shell or the test runner may steer a child. */
-const INHERITED = ['DATABASE_URL', 'HOST', 'PORT', 'LOG_LEVEL', 'PGPOOL_MAX', 'CLIENTELE_DATA_DIR', 'CLIENTELE_MASTER_KEY', 'CLIENTELE_TEST_DATABASE_URL', 'NODE_TEST_CONTEXT'];
+const INHERITED = [
+  'DATABASE_URL', 'HOST', 'PORT', 'LOG_LEVEL', 'PGPOOL_MAX', 'CLIENTELE_DATA_DIR', 'CLIENTELE_MASTER_KEY', 'CLIENTELE_TEST_DATABASE_URL', 'NODE_TEST_CONTEXT',
+  'REDIS_URL', 'CLIENTELE_RATE_LIMITS',
+];
 
 /**
  * The real `bin/clientele.js` as child processes, each test file's children and temp dirs always

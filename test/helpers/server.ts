@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { SecretBox } from '../../src/domain/secret-box.ts';
 import { buildApp } from '../../src/http/app.ts';
+import type { IdempotencyOptions } from '../../src/http/idempotency.ts';
+import type { RateLimitOptions } from '../../src/http/rate-limits.ts';
 import { TenantService, tenantIdToWire, type ClientCredentials } from '../../src/domain/tenant-service.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { App } from '../../src/http/types.ts';
@@ -31,14 +33,27 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** Rate limits are off unless given here: the suites send far more than any vendor allows. */
+  rateLimits?: RateLimitOptions;
+  idempotency?: IdempotencyOptions;
+  /** Share this store (and its tenants) instead of opening a fresh one; it is not destroyed on close. */
+  store?: { store: Store; kind: StoreKind };
+}
+
 /**
  * A real server over HTTP on a fresh store: a new SQLite file, or a new PostgreSQL database when
  * CLIENTELE_TEST_STORE=postgres (or `kind` says so).
  */
-export async function startServer(kind?: StoreKind): Promise<TestServer> {
-  const testStore = await openTestStore(kind);
+export async function startServer(kind?: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
+  const testStore = options.store ? { ...options.store, destroy: async () => {} } : await openTestStore(kind);
   const store = testStore.store;
-  const app = await buildApp({ store, secretBox: new SecretBox(randomBytes(32)) });
+  const app = await buildApp({
+    store,
+    secretBox: new SecretBox(randomBytes(32)),
+    rateLimits: options.rateLimits ?? { enabled: false },
+    ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');

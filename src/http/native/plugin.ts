@@ -16,6 +16,7 @@ export async function nativeApi(app: App): Promise<void> {
   app.addHook('onRequest', async (request) => {
     request.auth = await authenticateSecretKey(app.store, request.headers.authorization);
   });
+  app.addHook('preValidation', app.rateLimits.hook('native'));
   // Stripe takes a write with no body at all (`curl -X DELETE …`, an update that changes nothing)
   // as one with no parameters.
   app.addHook('preValidation', async (request) => {

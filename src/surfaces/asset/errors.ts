@@ -13,7 +13,7 @@ import { pathToWire, shownCustomerId } from './wire.ts';
  *   header at fault (401, 404, 409, 415, 413, 503, 500).
  *
  * POST /auth/token answers in OAuth 2.0's format instead (RFC 6749 §5.2):
- * `{"error": "invalid_client", "error_description": "…"}`.
+ * `{"error": "invalid_client", "error_description": "…"}`; past its rate limit, 429 `slow_down`.
  */
 
 export type Loc = (string | number)[];
@@ -245,6 +245,10 @@ export function mapOAuthError(err: unknown): Mapped | null {
   if (err instanceof OAuthError) return oauth(err.status, err.error, err.description, err.headers);
   if (err instanceof DomainError && err.kind === 'unavailable') {
     return oauth(503, 'temporarily_unavailable', 'Service temporarily unavailable; retry shortly.', { 'Retry-After': '1' });
+  }
+  if (err instanceof DomainError && err.kind === 'rate_limited') {
+    // RFC 6749 names no error for this; `slow_down` is the registered OAuth error for "too often" (RFC 8628 §3.5).
+    return oauth(429, 'slow_down', err.message, { 'retry-after': String((err as RateLimitedError).retryAfterSeconds) });
   }
   const fe = err as FastifyError;
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

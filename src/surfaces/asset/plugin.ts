@@ -21,6 +21,7 @@ export async function assetApi(app: App): Promise<void> {
 
   await app.register(async (api: App) => {
     api.addHook('onRequest', businessGate(api));
+    api.addHook('preValidation', api.rateLimits.hook('asset'));
     api.addHook('preValidation', jsonOnly);
     assetBusinessCustomersCreate(api);
     assetBusinessCustomersList(api);

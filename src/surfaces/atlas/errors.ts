@@ -14,6 +14,7 @@ import { atlasParam, shownCustomerId } from './wire.ts';
  *   404 invalid_request_error  resource_missing (param customer_id) | route_not_found
  *   409 invalid_request_error  resource_already_exists (param email)
  *   413, 415 invalid_request_error  body_too_large | unsupported_media_type
+ *   429 rate_limit_error       rate_limit_exceeded (Retry-After; see src/http/rate-limits.ts)
  *   503 api_error              service_unavailable (Retry-After: 1)
  *   500 api_error              (never expected; logged)
  *

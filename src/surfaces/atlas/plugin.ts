@@ -21,6 +21,7 @@ export async function atlasApi(app: App): Promise<void> {
   app.addHook('onRequest', async (request) => {
     request.auth = await authenticateSecretKey(app.store, request.headers.authorization);
   });
+  app.addHook('preValidation', app.rateLimits.hook('atlas'));
   atlasCustomersCreate(app);
   atlasCustomersRetrieve(app);
   atlasCustomersUpdate(app);

@@ -16,6 +16,7 @@ export async function checkoutPageApi(app: App): Promise<void> {
   app.setNotFoundHandler(checkoutPageNotFoundHandler);
   app.setValidatorCompiler(checkoutPageValidatorCompiler);
   app.addHook('onRequest', authenticate(app));
+  app.addHook('preValidation', app.rateLimits.hook('checkoutpage'));
   app.addHook('preValidation', jsonOnly);
   checkoutPageCustomersList(app);
   checkoutPageCustomersRetrieve(app);

@@ -23,6 +23,7 @@ export async function countApi(app: App): Promise<void> {
   app.setValidatorCompiler(countValidatorCompiler);
   keepRawBodies(app);
   app.addHook('preValidation', authenticateAndParse(app));
+  app.addHook('preValidation', app.rateLimits.hook('count'));
   countCustomersList(app);
   countCustomersCreate(app);
   countCustomersFindByEmail(app);

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
-import { clientSecret, isClientActive, issueAccessToken } from '../../../domain/client.ts';
+import { clientSecret, isClientActive, isClientIdShaped, issueAccessToken } from '../../../domain/client.ts';
 import { hashSecret, sameHash } from '../../../domain/tenant.ts';
 import { OAuthError } from '../errors.ts';
 import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, OAuthErrorBody, TokenRequest, TokenResponse } from '../schemas.ts';
@@ -84,13 +84,16 @@ export function assetAuthToken(app: App): void {
     if (clientId === undefined) throw new OAuthError(401, 'invalid_client', 'client_id is required.', challenge);
     if (secret === undefined) throw new OAuthError(401, 'invalid_client', 'client_secret is required.', challenge);
 
-    const found = clientId.length <= MAX_CLIENT_ID ? await app.store.findClient(clientId) : null;
+    const found = clientId.length <= MAX_CLIENT_ID && isClientIdShaped(clientId) ? await app.store.findClient(clientId) : null;
     const active = found && isClientActive(found.client) ? found : null;
     const expected = active ? hashSecret(clientSecret(app.secrets, active.client)) : NO_SECRET_HASH;
     // Compared as SHA-256 digests: equal lengths, constant time.
     if (!sameHash(hashSecret(secret), expected) || !active) {
       throw new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.', challenge);
     }
+
+    // Tenant-level requests have their own budget (asset.tenant), counted once the client is known.
+    await app.rateLimits.enforce('asset', request, reply, { tenant: active.tenant, mode: active.client.mode, keyId: active.client.id, keyKind: 'client' });
 
     if (businessId !== undefined && businessIdFromWire(businessId) !== active.tenant.id) {
       throw new OAuthError(400, 'invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
@@ -111,7 +114,7 @@ export function assetAuthToken(app: App): void {
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       security: [],
       body: TokenRequest,
-      response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+      response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody },
     },
     // The schema documents the request; the handler checks it, to answer in RFC 6749's terms.
     validatorCompiler: () => () => true,
