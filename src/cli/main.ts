@@ -6,6 +6,9 @@ import type { EmailUniqueness, RateLimitRule, Tenant, TenantSettings } from '../
 import { describeRule, effectiveRule, parseRateLimitOverride, RATE_LIMIT_NAMES } from '../http/rate-limits.ts';
 import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
 import { openStore } from '../store/open.ts';
+import { EXPORT_FORMATS, exportCommand, type ExportFormat } from './export.ts';
+import { IMPORT_FORMATS, type ImportFormat } from './import-formats.ts';
+import { importCommand, ImportSetupError } from './import.ts';
 import { loadSecretBox } from './master-key.ts';
 import { serve } from './serve.ts';
 
@@ -28,6 +31,15 @@ Commands:
   tenants update …                        Same as tenants settings
   keys roll --tenant ID --mode test|live [--expire-in SECONDS] [--json]
   clients roll --tenant ID --mode test|live [--expire-in SECONDS] [--json]
+  import FILE --tenant ID --mode test|live [--format ndjson|csv|json] [--strict] [--resume]
+              [--errors ERRORS.ndjson] [--checkpoint PATH] [--batch-size N] [--quiet] [--json]
+                                          Import customers (Stripe's customer shape, Stripe's dashboard
+                                          CSV, or CSV headed with parameter names: email,address[city]).
+                                          Bad rows are reported by line and the others imported; --strict
+                                          stops at the first. FILE - reads stdin (no resume).
+                                          Exit 0: all imported; 1: some failed; 130: interrupted.
+  export --tenant ID --mode test|live [--format ndjson|csv] [--output FILE]
+                                          Every customer, oldest first, as the API prints it (stdout).
 `;
 
 class UsageError extends Error {}
@@ -115,6 +127,12 @@ async function withTenants<T>(fn: (tenants: TenantService) => Promise<T>): Promi
   }
 }
 
+function tenantAndMode(command: string, values: { tenant?: string | undefined; mode?: string | undefined }): { tenant: string; mode: Mode } {
+  if (!values.tenant) throw new UsageError(`${command} needs --tenant`);
+  if (values.mode !== 'test' && values.mode !== 'live') throw new UsageError(`${command} needs --mode test|live`);
+  return { tenant: values.tenant, mode: values.mode };
+}
+
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
 
 export async function main(argv: string[]): Promise<number> {
@@ -130,6 +148,14 @@ export async function main(argv: string[]): Promise<number> {
       'rate-limit': { type: 'string', multiple: true },
       'history-retention-days': { type: 'string' },
       'expire-in': { type: 'string' },
+      format: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
+      errors: { type: 'string' },
+      checkpoint: { type: 'string' },
+      'batch-size': { type: 'string' },
+      output: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -138,6 +164,34 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help || command === undefined || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined && !values.help ? 1 : 0;
+  }
+  if (command === 'import') {
+    if (sub === undefined || positionals.length > 2) throw new UsageError('import takes one FILE (or - for stdin)');
+    const { tenant, mode } = tenantAndMode('import', values);
+    const format = values.format;
+    if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is ${IMPORT_FORMATS.join(', ')}`);
+    const batchSize = values['batch-size'];
+    if (batchSize !== undefined && (!/^\d{1,6}$/.test(batchSize) || Number(batchSize) < 1)) throw new UsageError('--batch-size is a whole number of rows, from 1 to 999999');
+    return importCommand({
+      file: sub,
+      ...(batchSize ? { batchSize: Number(batchSize) } : {}),
+      tenant,
+      mode,
+      ...(format ? { format: format as ImportFormat } : {}),
+      strict: values.strict,
+      resume: values.resume,
+      ...(values.errors ? { errors: values.errors } : {}),
+      ...(values.checkpoint ? { checkpoint: values.checkpoint } : {}),
+      json: values.json,
+      quiet: values.quiet,
+    });
+  }
+  if (command === 'export') {
+    if (sub !== undefined) throw new UsageError('export takes no FILE: it writes to stdout, or to --output FILE');
+    const { tenant, mode } = tenantAndMode('export', values);
+    const format = values.format ?? 'ndjson';
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is ${EXPORT_FORMATS.join(' or ')}`);
+    return exportCommand({ tenant, mode, format: format as ExportFormat, ...(values.output ? { output: values.output } : {}) });
   }
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'serve':
@@ -233,6 +287,9 @@ export async function run(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`clientele: ${(err as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof ImportSetupError) {
+      process.stderr.write(`clientele: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof DomainError) {
       process.stderr.write(`clientele: ${err.message}\n`);

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { newId } from './ids.ts';
+import { randomFillSync } from 'node:crypto';
+import { isCanonicalId, newId } from './ids.ts';
 import { ValidationError, type FieldPath } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { normalizeCountry, isValidEmail, isValidLocale } from './rules.ts';
@@ -153,13 +153,73 @@ const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
 
 /** A new customer from a create request, with Stripe's defaults for everything not given. */
 export function newCustomer(scope: CustomerScope, patch: CustomerPatch, nowMs: number = Date.now()): Customer {
-  const id = newId(nowMs);
-  const base: Customer = {
+  return applyPatch(blankCustomer(scope, newId(nowMs), Math.floor(nowMs / 1000), nowMs), patch, nowMs);
+}
+
+/** The latest `created` an import accepts: the last second of the year 9999. */
+const MAX_CREATED = 253_402_300_799;
+
+/** What an import keeps of the customer's identity in its source. */
+export interface ImportedIdentity {
+  /** Canonical id (24 hex characters). */
+  id: string;
+  /** Unix seconds. */
+  created: number;
+  /** Unix milliseconds of the last change in the source; default: now. Not before `created`. */
+  updated?: number;
+}
+
+/**
+ * A customer brought in by an import: the same defaults and rules as `newCustomer`, but with the
+ * id, creation time and last-update time its source gave, and contacts that keep their ids
+ * (canonical, distinct). Version 1, like any new customer.
+ */
+export function importedCustomer(scope: CustomerScope, patch: CustomerPatch, identity: ImportedIdentity, nowMs: number = Date.now()): Customer {
+  if (typeof identity.id !== 'string' || !isCanonicalId(identity.id)) throw new ValidationError(['id'], `Invalid customer id: ${String(identity.id)}`);
+  if (!Number.isSafeInteger(identity.created) || identity.created < 0 || identity.created > MAX_CREATED) {
+    throw new ValidationError(['created'], `Invalid creation time: ${String(identity.created)} (unix seconds, from 0 to ${MAX_CREATED}).`);
+  }
+  const updated = identity.updated ?? nowMs;
+  if (!Number.isSafeInteger(updated) || updated < identity.created * 1000) {
+    throw new ValidationError(['updated'], `Invalid update time: ${String(updated)}: it cannot be before the creation time.`);
+  }
+  const base = blankCustomer(scope, identity.id, identity.created, 0);
+  // Contacts that name an id keep it: the base knows them, so that checkContacts accepts them.
+  const seen = new Set<string>();
+  (patch.contacts ?? []).forEach((c, i) => {
+    if (c.id === undefined) return;
+    if (typeof c.id !== 'string' || !isCanonicalId(c.id)) throw new ValidationError(['contacts', i, 'id'], `Invalid contact id: ${String(c.id)}`);
+    if (seen.has(c.id)) throw new ValidationError(['contacts', i, 'id'], `Contact id given twice: ${c.id}`);
+    seen.add(c.id);
+  });
+  base.contacts = [...seen].map((id) => ({ id, name: null, first_name: null, last_name: null, email: null, phone: null, is_primary: false }));
+  const customer = applyPatch(base, { ...patch, contacts: patch.contacts ?? null }, nowMs);
+  customer.updated = updated;
+  return customer;
+}
+
+/** Entropy for invoice prefixes (not secrets), drawn from a pool: one randomBytes call per customer is slow in bulk. */
+const PREFIX_POOL = Buffer.alloc(4096);
+let prefixPoolAt = PREFIX_POOL.length;
+
+/** 8 random upper-case hex digits, as Stripe's invoice prefixes look. */
+function randomInvoicePrefix(): string {
+  if (prefixPoolAt + 4 > PREFIX_POOL.length) {
+    randomFillSync(PREFIX_POOL);
+    prefixPoolAt = 0;
+  }
+  const prefix = PREFIX_POOL.toString('hex', prefixPoolAt, prefixPoolAt + 4).toUpperCase();
+  prefixPoolAt += 4;
+  return prefix;
+}
+
+function blankCustomer(scope: CustomerScope, id: string, created: number, updated: number): Customer {
+  return {
     id,
     tenant_id: scope.tenantId,
     mode: scope.mode,
-    created: Math.floor(nowMs / 1000),
-    updated: nowMs,
+    created,
+    updated,
     deleted: false,
     version: 0,
     name: null,
@@ -172,7 +232,7 @@ export function newCustomer(scope: CustomerScope, patch: CustomerPatch, nowMs: n
     currency: null,
     default_source: null,
     delinquent: false,
-    invoice_prefix: randomBytes(4).toString('hex').toUpperCase(),
+    invoice_prefix: randomInvoicePrefix(),
     invoice_settings: { ...EMPTY_INVOICE_SETTINGS },
     metadata: {},
     next_invoice_sequence: 1,
@@ -190,7 +250,6 @@ export function newCustomer(scope: CustomerScope, patch: CustomerPatch, nowMs: n
     seller_id: null,
     stripe_customer_id: null,
   };
-  return applyPatch(base, patch, nowMs);
 }
 
 /** True when the patch names no field at all. */

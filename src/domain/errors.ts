@@ -61,6 +61,14 @@ export class EmailTakenError extends ConflictError {
   }
 }
 
+/** A customer with this id exists already (an import that keeps its source's ids). */
+export class IdTakenError extends ConflictError {
+  constructor(readonly id: string) {
+    super(['id'], 'A customer with this id already exists.');
+    this.name = 'IdTakenError';
+  }
+}
+
 /**
  * An Idempotency-Key that cannot be honoured: reused with other parameters (400), still held by a
  * request that has not finished (409), or not a usable key (400).

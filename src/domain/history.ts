@@ -48,11 +48,14 @@ export function diffCustomers(before: Customer | null, after: Customer): FieldCh
       }
       continue;
     }
-    const was = before === null ? null : before[field];
     const is = after[field];
-    if (JSON.stringify(was) !== JSON.stringify(is)) {
+    if (before === null) {
       // A new customer's defaults are not news; what it was created with is.
-      if (before === null && isEmpty(is)) continue;
+      if (!isEmpty(is)) changes.push({ path: [field], before: null, after: is });
+      continue;
+    }
+    const was = before[field];
+    if (JSON.stringify(was) !== JSON.stringify(is)) {
       changes.push({ path: [field], before: was ?? null, after: is ?? null });
     }
   }
@@ -69,7 +72,7 @@ export function historyEntry(before: Customer | null, after: Customer, context: 
     mode: after.mode,
     customerId: after.id,
     version: after.version,
-    created: after.updated,
+    created: context.atMs ?? after.updated,
     action: before === null ? 'created' : after.deleted ? 'deleted' : 'updated',
     actor: context.actor,
     surface: context.surface,

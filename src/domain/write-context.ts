@@ -25,6 +25,11 @@ export interface WriteContext {
   surface: string;
   requestId: string | null;
   /**
+   * When the write happens (unix ms), for its history entry, when that is not the customer's
+   * `updated`: an import keeps the `updated` of its source, but its history entry is dated now.
+   */
+  atMs?: number;
+  /**
    * The request's idempotency key, held by `owner`: the store completes it with `response(result)`
    * in the write's transaction, and aborts the write if another request has taken the key over.
    */

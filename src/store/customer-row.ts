@@ -1,4 +1,5 @@
 import type { Contact, Customer } from '../domain/customer.ts';
+import type { WriteContext } from '../domain/write-context.ts';
 
 /** A customer as both SQL backends store it: scalars in columns, sub-objects as JSON text. */
 export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | number | null>;
@@ -112,4 +113,10 @@ export function rowToCustomer(row: Record<string, unknown>): Customer {
       is_primary: k.is_primary === true,
     })),
   };
+}
+
+/** The arguments of `Store.insertCustomers`, checked alike by both stores. */
+export function checkBatch(customers: readonly Customer[], contexts: readonly WriteContext[]): void {
+  if (customers.length !== contexts.length) throw new Error('insertCustomers needs one write context per customer');
+  if (contexts.some((c) => c.idempotency !== undefined)) throw new Error('insertCustomers takes no idempotency keys');
 }

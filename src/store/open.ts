@@ -6,6 +6,8 @@ import type { Store } from './store.ts';
 export interface OpenOptions {
   /** Errors the PostgreSQL pool reports on idle connections; they are not fatal. */
   onPoolError?: (err: Error) => void;
+  /** SQLite: the connection's page cache, for bulk work (see SqliteStore.open). */
+  sqliteCacheMiB?: number;
 }
 
 /**
@@ -19,5 +21,5 @@ export async function openStore(config: Config, options: OpenOptions = {}): Prom
       ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
     });
   }
-  return SqliteStore.open(sqlitePath(config));
+  return SqliteStore.open(sqlitePath(config), options.sqliteCacheMiB === undefined ? {} : { cacheMiB: options.sqliteCacheMiB });
 }

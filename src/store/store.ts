@@ -79,6 +79,19 @@ export type IdempotencyClaim =
   | { state: 'in_progress' }
   | { state: 'done'; response: StoredResponse };
 
+/** What became of one customer of an `insertCustomers` batch. */
+export type InsertOutcome =
+  | { status: 'inserted'; customer: Customer }
+  /** A DomainError (EmailTakenError, IdTakenError, …) or, should the database refuse the row for another reason, its error. */
+  | { status: 'failed'; error: Error }
+  /** With `stopAtFirstFailure`, the customers after the first failure. */
+  | { status: 'not_attempted' };
+
+export interface InsertManyOptions {
+  /** Insert nothing after the first customer that fails: those come back `not_attempted`. */
+  stopAtFirstFailure?: boolean;
+}
+
 export interface HistoryPageQuery {
   limit: number;
   /** Entries older than this version (the next page). */
@@ -128,6 +141,22 @@ export interface Store {
    * Every write records a history entry, and completes `context.idempotency`, in its own transaction.
    */
   insertCustomer(customer: Customer, context: WriteContext): Promise<Customer>;
+  /**
+   * Inserts many new customers in one transaction (bulk import), each exactly as insertCustomer
+   * would, with its own history entry from `contexts[i]`: one that cannot be inserted
+   * (EmailTakenError, IdTakenError, also against an earlier one of the batch) fails alone and its
+   * neighbours are inserted. Resolves, one outcome per customer in order, once the transaction is
+   * durable; rejects, having inserted nothing, only when the store itself fails. Contexts carry
+   * no idempotency key.
+   */
+  insertCustomers(customers: readonly Customer[], contexts: readonly WriteContext[], options?: InsertManyOptions): Promise<InsertOutcome[]>;
+  /**
+   * Refreshes the query planner's statistics of the customer tables, after bulk writes (an
+   * import): PostgreSQL plans a list over a table it believes empty with the wrong index until
+   * ANALYZE runs (autovacuum may be slow to, or off). SQLite plans these queries from the schema
+   * alone: nothing to do.
+   */
+  analyze(): Promise<void>;
   /** The customer, deleted or not; null when there never was one. */
   getCustomer(scope: CustomerScope, id: string): Promise<Customer | null>;
   /**

@@ -2,13 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { AccessTokenRecord, ClientRecord } from '../../domain/client.ts';
 import { deletedCustomer, type Customer, type CustomerScope } from '../../domain/customer.ts';
-import { ConflictError, EmailTakenError, IdempotencyError, NotFoundError } from '../../domain/errors.ts';
+import { ConflictError, EmailTakenError, IdempotencyError, IdTakenError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
 import { historyEntry, type HistoryEntry } from '../../domain/history.ts';
 import type { IdempotencyRef, StoredResponse, WriteContext } from '../../domain/write-context.ts';
 import { decideClaim } from '../idempotency-rows.ts';
 import type { SearchQuery } from '../../domain/search-query.ts';
 import { extraSettings, type ApiKeyRecord, type Tenant, type TenantSettings } from '../../domain/tenant.ts';
-import { CUSTOMER_COLUMNS, customerToRow, rowToCustomer, type CustomerRow } from '../customer-row.ts';
+import { checkBatch, CUSTOMER_COLUMNS, customerToRow, rowToCustomer, type CustomerRow } from '../customer-row.ts';
 import { HISTORY_COLUMNS, historyRow, rowToAccessToken, rowToClient, rowToHistoryEntry, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
 import type {
@@ -17,6 +17,8 @@ import type {
   HistoryPageQuery,
   IdempotencyClaim,
   IdempotencyClaimRequest,
+  InsertManyOptions,
+  InsertOutcome,
   ListQuery,
   ListTextField,
   Page,
@@ -55,6 +57,29 @@ const UPDATE_SQL = (() => {
   const n = (c: string) => PG_COLUMNS.indexOf(c as (typeof PG_COLUMNS)[number]) + 1;
   return `UPDATE customers SET ${sets.join(', ')} WHERE tenant_id = $${n('tenant_id')} AND mode = $${n('mode')} AND id = $${n('id')}`;
 })();
+
+/** PostgreSQL binds at most 65,535 parameters per statement. */
+const MAX_PARAMS = 65_535;
+const HISTORY_COLUMN_COUNT = HISTORY_COLUMNS.split(',').length;
+
+/** `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING` for `rows` customers: returns the keys of those inserted. */
+function insertManySql(rows: number): string {
+  const tuples = Array.from({ length: rows }, (_, r) => `(${PG_COLUMNS.map((c, i) => placeholder(c, r * PG_COLUMNS.length + i + 1)).join(', ')})`);
+  return `INSERT INTO customers (${PG_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING tenant_id, mode, id`;
+}
+
+function historyManySql(rows: number): string {
+  const tuples = Array.from({ length: rows }, (_, r) => `(${Array.from({ length: HISTORY_COLUMN_COUNT }, (_, i) => `$${r * HISTORY_COLUMN_COUNT + i + 1}`).join(', ')})`);
+  return `INSERT INTO customer_history (${HISTORY_COLUMNS}) VALUES ${tuples.join(', ')}`;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const customerKey = (c: { tenant_id?: unknown; mode?: unknown; id?: unknown }) => `${String(c.tenant_id)}\0${String(c.mode)}\0${String(c.id)}`;
 
 function rowValues(customer: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): unknown[] {
   const row: CustomerRow & Record<string, unknown> = customerToRow(customer, enforceUniqueEmail, deletedAt);
@@ -313,6 +338,124 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * One multi-row INSERT … ON CONFLICT DO NOTHING per ≤ 1,598 customers: the rows it did not
+   * insert are the ones that conflict (their id, or their e-mail under uniqueness), told apart by
+   * looking their ids up. With `stopAtFirstFailure`, a failure rolls the batch back to its
+   * savepoint and the rows before it are inserted again. Should the database refuse a row for
+   * any other reason, the batch is retried one row per savepoint, so that row fails alone.
+   */
+  async insertCustomers(customers: readonly Customer[], contexts: readonly WriteContext[], options: InsertManyOptions = {}): Promise<InsertOutcome[]> {
+    checkBatch(customers, contexts);
+    if (customers.length === 0) return [];
+    const stop = options.stopAtFirstFailure === true;
+    return this.transaction(async (c) => {
+      const enforce = new Map<string, boolean>();
+      for (const tenantId of new Set(customers.map((x) => x.tenant_id))) enforce.set(tenantId, await this.enforcesUniqueEmail(c, tenantId));
+      const failures = new Map<number, Error>();
+      // A customer with the id of an earlier one of the batch fails before the database sees it.
+      const seen = new Set<string>();
+      customers.forEach((x, i) => {
+        const key = customerKey(x);
+        if (seen.has(key)) failures.set(i, new IdTakenError(x.id));
+        seen.add(key);
+      });
+      /** With `stop`: nothing from this index on is inserted. */
+      let limit = stop && failures.size > 0 ? Math.min(...failures.keys()) : customers.length;
+      const attempted = () => customers.map((_, i) => i).filter((i) => i < limit && !failures.has(i));
+      await this.query(c, 'SAVEPOINT insert_many');
+      let inserted: number[];
+      try {
+        for (;;) {
+          const candidates = attempted();
+          const done = new Set<string>();
+          for (const part of chunks(candidates, Math.floor(MAX_PARAMS / PG_COLUMNS.length))) {
+            const values = part.flatMap((i) => rowValues(customers[i]!, enforce.get(customers[i]!.tenant_id)!));
+            for (const row of await this.query(c, insertManySql(part.length), values)) done.add(customerKey(row));
+          }
+          const refused = candidates.filter((i) => !done.has(customerKey(customers[i]!)));
+          const errors = await this.conflictErrors(c, refused.map((i) => customers[i]!));
+          if (stop && refused.length > 0) {
+            // Undo the batch; insert again only what came before the first failure.
+            await this.query(c, 'ROLLBACK TO SAVEPOINT insert_many');
+            limit = refused[0]!;
+            failures.set(limit, errors[0]!);
+            continue;
+          }
+          refused.forEach((i, n) => failures.set(i, errors[n]!));
+          inserted = candidates.filter((i) => done.has(customerKey(customers[i]!)));
+          break;
+        }
+        const history = inserted.map((i) => historyRow(historyEntry(null, customers[i]!, contexts[i]!)));
+        for (const part of chunks(history, Math.floor(MAX_PARAMS / HISTORY_COLUMN_COUNT))) {
+          await this.query(c, historyManySql(part.length), part.flat());
+        }
+      } catch (err) {
+        if (err instanceof UnavailableError) throw err;
+        await this.query(c, 'ROLLBACK TO SAVEPOINT insert_many');
+        inserted = await this.insertOneByOne(c, customers, contexts, enforce, attempted(), failures, stop);
+        if (stop && failures.size > 0) limit = Math.min(...failures.keys());
+      }
+      const ok = new Set(inserted);
+      return customers.map((customer, i): InsertOutcome => {
+        if (ok.has(i)) return { status: 'inserted', customer };
+        const error = failures.get(i);
+        return error && (!stop || i <= limit) ? { status: 'failed', error } : { status: 'not_attempted' };
+      });
+    });
+  }
+
+  /** Why each of `refused` was not inserted: its id is taken, or else its e-mail. */
+  private async conflictErrors(c: Queryable, refused: Customer[]): Promise<Error[]> {
+    if (refused.length === 0) return [];
+    const taken = new Set<string>();
+    const groups = new Map<string, Customer[]>();
+    for (const x of refused) {
+      const key = `${x.tenant_id}\0${x.mode}`;
+      groups.set(key, [...(groups.get(key) ?? []), x]);
+    }
+    for (const group of groups.values()) {
+      const [first] = group;
+      const rows = await this.query(c, 'SELECT tenant_id, mode, id FROM customers WHERE tenant_id = $1 AND mode = $2 AND id = ANY($3)', [
+        first!.tenant_id, first!.mode, group.map((x) => x.id),
+      ]);
+      for (const row of rows) taken.add(customerKey(row));
+    }
+    return refused.map((x) => (taken.has(customerKey(x)) ? new IdTakenError(x.id) : new EmailTakenError(x.email ?? '')));
+  }
+
+  /** The slow path of insertCustomers: each customer in its own savepoint. Returns the indexes inserted. */
+  private async insertOneByOne(
+    c: Queryable,
+    customers: readonly Customer[],
+    contexts: readonly WriteContext[],
+    enforce: Map<string, boolean>,
+    candidates: number[],
+    failures: Map<number, Error>,
+    stop: boolean,
+  ): Promise<number[]> {
+    const inserted: number[] = [];
+    for (const i of candidates) {
+      await this.query(c, 'SAVEPOINT insert_one');
+      try {
+        await this.writeCustomer(c, INSERT_SQL, customers[i]!, enforce.get(customers[i]!.tenant_id)!);
+        await this.recordWrite(c, null, customers[i]!, contexts[i]!);
+        await this.query(c, 'RELEASE SAVEPOINT insert_one');
+        inserted.push(i);
+      } catch (err) {
+        if (err instanceof UnavailableError) throw err;
+        await this.query(c, 'ROLLBACK TO SAVEPOINT insert_one');
+        failures.set(i, err as Error);
+        if (stop) break;
+      }
+    }
+    return inserted;
+  }
+
+  async analyze(): Promise<void> {
+    await this.query(this.pool, 'ANALYZE customers, customer_history');
+  }
+
   async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
     const [row] = await this.query(this.pool, 'SELECT * FROM customers WHERE tenant_id = $1 AND mode = $2 AND id = $3', [
       scope.tenantId, scope.mode, id,
@@ -522,6 +665,7 @@ export class PostgresStore implements Store {
       await c.query(sql, rowValues(customer, enforceUniqueEmail));
     } catch (err) {
       if (isUniqueViolation(err, 'customers_email_unique')) throw new EmailTakenError(customer.email ?? '');
+      if (isUniqueViolation(err, 'customers_pkey')) throw new IdTakenError(customer.id);
       unavailableIfDisconnected(err);
     }
   }
