@@ -40,6 +40,8 @@ export async function sweepExpired(store: Store, log: Pick<FastifyBaseLogger, 'i
       if (deleted > 0) log.info({ tenant: tenantIdToWire(tenant.id), deleted, retention_days: days }, 'history past retention deleted');
     }
   });
+  // SQLite keeps no statistics by itself; PostgreSQL's autovacuum gathers its own.
+  if (store.kind === 'sqlite') await step('planner statistics', () => store.analyze());
   const total = counts.accessTokens + counts.idempotencyKeys + counts.history;
   (total > 0 ? log.info : log.debug).call(log, { swept: counts }, 'sweep done');
   return counts;

@@ -153,8 +153,8 @@ export interface Store {
   /**
    * Refreshes the query planner's statistics of the customer tables, after bulk writes (an
    * import): PostgreSQL plans a list over a table it believes empty with the wrong index until
-   * ANALYZE runs (autovacuum may be slow to, or off). SQLite plans these queries from the schema
-   * alone: nothing to do.
+   * ANALYZE runs (autovacuum may be slow to, or off); SQLite, without statistics, scans a tenant
+   * in creation order for an exact e-mail rather than use its index.
    */
   analyze(): Promise<void>;
   /** The customer, deleted or not; null when there never was one. */

@@ -74,6 +74,9 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     db.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
     migrate(db);
+    // SQLite's advice for long-lived connections: gather what statistics the planner lacks at open
+    // (and after bulk writes: analyze()); cheap when they are current.
+    db.pragma('optimize=0x10002');
     return new SqliteStore(db);
   }
 
@@ -296,7 +299,10 @@ export class SqliteStore implements Store {
   }
 
   async analyze(): Promise<void> {
-    // SQLite's planner needs no statistics for these indexes; gathering them could change plans.
+    // Without statistics the planner prefers the (created, id) index that serves ORDER BY and
+    // scans a whole tenant for `email:"…"`; with them it looks the e-mail up (measured: 2.6 ms →
+    // 0.17 ms at 10k customers, about 1 s → well under 1 ms at 1M).
+    guard(() => this.db.pragma('optimize=0x10002'));
   }
 
   async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
