@@ -92,9 +92,12 @@ export function registerIdempotency(app: App, options: IdempotencyOptions = {}):
           throw new IdempotencyError('parameters_mismatch', key);
         case 'done':
           return replay(reply, claim.response);
-        case 'in_progress':
-          if (Date.now() + pause > deadline) throw new IdempotencyError('in_progress', key);
-          await sleep(pause);
+        case 'in_progress': {
+          // Wait the whole of waitMs before giving up: the last pause is cut to what is left.
+          const left = deadline - Date.now();
+          if (left <= 0) throw new IdempotencyError('in_progress', key);
+          await sleep(Math.min(pause, left));
+        }
       }
     }
   });
