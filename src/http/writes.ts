@@ -19,6 +19,12 @@ export function writeContext(request: FastifyRequest): WriteContext {
  */
 export function customerWrite<T>(request: FastifyRequest, reply: FastifyReply, render: (customer: Customer) => T, status = 200) {
   const context = writeContext(request);
+  // Rendered once: what the transaction stores for replay is the very object the handler sends.
+  let rendered: { customer: Customer; body: T } | null = null;
+  const renderOnce = (customer: Customer): T => {
+    if (rendered?.customer !== customer) rendered = { customer, body: render(customer) };
+    return rendered.body;
+  };
   const held = request.idempotencyKey;
   if (held) {
     context.idempotency = {
@@ -28,7 +34,7 @@ export function customerWrite<T>(request: FastifyRequest, reply: FastifyReply, r
         storedByWrite(request, {
           status,
           headers: { 'original-request': String(request.id), 'content-type': 'application/json; charset=utf-8', etag: customerEtag(customer) },
-          body: JSON.stringify(render(customer)),
+          body: JSON.stringify(renderOnce(customer)),
         }),
     };
   }
@@ -36,7 +42,7 @@ export function customerWrite<T>(request: FastifyRequest, reply: FastifyReply, r
     context,
     send(customer: Customer): T {
       void reply.code(status).header('ETag', customerEtag(customer));
-      return render(customer);
+      return renderOnce(customer);
     },
   };
 }

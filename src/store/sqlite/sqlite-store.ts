@@ -76,6 +76,8 @@ export class SqliteStore implements Store {
     migrate(db);
     // SQLite's advice for long-lived connections: gather what statistics the planner lacks at open
     // (and after bulk writes: analyze()); cheap when they are current.
+    // analysis_limit bounds the work on a large table that has no statistics yet (SQLite's advice).
+    db.pragma('analysis_limit = 1000');
     db.pragma('optimize=0x10002');
     return new SqliteStore(db);
   }
