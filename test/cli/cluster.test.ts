@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createTestDatabase, PG_SKIP_REASON, startEmbeddedPostgres, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, ownPostgresForFile, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { cliHarness, ROOT, type Served } from '../helpers/cli.ts';
 
@@ -28,25 +28,7 @@ const CHILD_TIMEOUT_MS = 45_000;
 
 const { tempDir, cli, startServe } = cliHarness({ prefix: 'clientele-cluster-', timeoutMs: CHILD_TIMEOUT_MS, stopTimeoutMs: 10_000 });
 
-/**
- * Without CLIENTELE_TEST_DATABASE_URL, this file starts its own embedded PostgreSQL and stops it
- * when done: the helper's per-process fallback stops its server on 'beforeExit', which never comes
- * while that server's child process holds the event loop, so the file would never finish.
- */
-let stopEmbeddedPostgres: (() => Promise<void>) | undefined;
-before(async () => {
-  if (PG_SKIP_REASON || process.env.CLIENTELE_TEST_DATABASE_URL) return;
-  const embedded = await startEmbeddedPostgres();
-  process.env.CLIENTELE_TEST_DATABASE_URL = embedded.url;
-  stopEmbeddedPostgres = async () => {
-    delete process.env.CLIENTELE_TEST_DATABASE_URL;
-    await embedded.stop();
-  };
-});
-
-after(async () => {
-  await stopEmbeddedPostgres?.();
-});
+ownPostgresForFile();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createTestDatabase, PG_SKIP_REASON, startEmbeddedPostgres, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, ownPostgresForFile, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { cliHarness, withTimeout, type Served } from '../helpers/cli.ts';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
@@ -47,24 +47,7 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 const { tempDir, startServe } = cliHarness({ prefix: 'clientele-crash-', timeoutMs: CHILD_TIMEOUT_MS, stopTimeoutMs: 10_000 });
 
-/**
- * Without CLIENTELE_TEST_DATABASE_URL, this file starts its own embedded PostgreSQL and stops it
- * when done (as cluster.test.ts does, for the same reason: the helper's per-process fallback would
- * keep this process alive).
- */
-let stopEmbeddedPostgres: (() => Promise<void>) | undefined;
-before(async () => {
-  if (PG_SKIP_REASON || process.env.CLIENTELE_TEST_DATABASE_URL) return;
-  const embedded = await startEmbeddedPostgres();
-  process.env.CLIENTELE_TEST_DATABASE_URL = embedded.url;
-  stopEmbeddedPostgres = async () => {
-    delete process.env.CLIENTELE_TEST_DATABASE_URL;
-    await embedded.stop();
-  };
-});
-after(async () => {
-  await stopEmbeddedPostgres?.();
-});
+ownPostgresForFile();
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness: one stream per (store, round, client), so a client's choices do not depend

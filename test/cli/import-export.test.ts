@@ -25,26 +25,13 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { BIN, cliHarness, ROOT, withTimeout } from '../helpers/cli.ts';
-import { createTestDatabase, PG_SKIP_REASON, startEmbeddedPostgres, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, ownPostgresForFile, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { STORE_KINDS, type StoreKind } from '../helpers/stores.ts';
 
 const CHILD_TIMEOUT_MS = 90_000;
 const { tempDir, cli, spawnCli } = cliHarness({ prefix: 'clientele-import-', timeoutMs: CHILD_TIMEOUT_MS });
 
-/** As cluster.test.ts: without CLIENTELE_TEST_DATABASE_URL this file starts (and stops) its own PostgreSQL. */
-let stopEmbeddedPostgres: (() => Promise<void>) | undefined;
-before(async () => {
-  if (PG_SKIP_REASON || process.env.CLIENTELE_TEST_DATABASE_URL) return;
-  const embedded = await startEmbeddedPostgres();
-  process.env.CLIENTELE_TEST_DATABASE_URL = embedded.url;
-  stopEmbeddedPostgres = async () => {
-    delete process.env.CLIENTELE_TEST_DATABASE_URL;
-    await embedded.stop();
-  };
-});
-after(async () => {
-  await stopEmbeddedPostgres?.();
-});
+ownPostgresForFile();
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

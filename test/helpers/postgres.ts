@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -121,5 +122,27 @@ export function freePort(): Promise<number> {
       const address = probe.address();
       probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+/**
+ * For a test file that spawns server processes: without CLIENTELE_TEST_DATABASE_URL, start one
+ * embedded PostgreSQL for the file in `before` and stop it in `after`. The per-process fallback
+ * stops its server on 'beforeExit', which never comes while a child process holds the event loop,
+ * so such a file would otherwise never finish.
+ */
+export function ownPostgresForFile(): void {
+  let stop: (() => Promise<void>) | undefined;
+  before(async () => {
+    if (PG_SKIP_REASON || process.env.CLIENTELE_TEST_DATABASE_URL) return;
+    const embedded = await startEmbeddedPostgres();
+    process.env.CLIENTELE_TEST_DATABASE_URL = embedded.url;
+    stop = async () => {
+      delete process.env.CLIENTELE_TEST_DATABASE_URL;
+      await embedded.stop();
+    };
+  });
+  after(async () => {
+    await stop?.();
   });
 }
