@@ -1,13 +1,16 @@
 /**
- * Loads generated customers into a store, and reads a sample of them back for the scenarios.
+ * Loads generated customers into a store through the bulk import (`clientele import`'s own
+ * `importFile`), and reads a sample of them back for the scenarios.
  *
- * This stands in for the bulk import (`clientele import`, not written yet): `loadCustomers` is
- * the one function to swap for it. It goes through the Store interface, as the server does,
- * with many inserts in flight so that SQLite's group commit shares one fsync among them, and a
- * PostgreSQL pool of about the size a server would use.
+ * The customers are written to an NDJSON file first (not timed), in Stripe's shape, exactly as a
+ * user would hand them to `clientele import`; the import is what is timed.
  */
-import { newCustomer, type CustomerScope } from '../src/domain/customer.ts';
-import { SYSTEM_WRITE } from '../src/domain/write-context.ts';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { CustomerScope } from '../src/domain/customer.ts';
+import { importFile } from '../src/cli/import.ts';
 import { customerIdToWire } from '../src/http/native/customer-wire.ts';
 import type { Store } from '../src/store/store.ts';
 import { customerPatch } from './data.ts';
@@ -16,39 +19,56 @@ export interface LoadResult {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
-  /** SQLite only: how many commits the group commit needed for those rows. */
-  commits?: number;
+  /** The NDJSON file's size. */
+  fileBytes: number;
+  /** Seconds spent writing the file (not part of `seconds`). */
+  fileSeconds: number;
 }
 
 export interface LoadOptions {
-  /** Inserts in flight at once (default: 1024 on SQLite, 32 on PostgreSQL). */
-  concurrency?: number;
-  /** Called now and then with the rows written so far. */
+  /** Called now and then with the rows imported so far. */
   progress?: (rows: number) => void;
 }
 
-/** Inserts customers 0 … n-1 of bench/data.ts into `scope`. */
-export async function loadCustomers(store: Store, scope: CustomerScope, n: number, options: LoadOptions = {}): Promise<LoadResult> {
-  const concurrency = Math.min(n, options.concurrency ?? (store.kind === 'sqlite' ? 1024 : 32));
-  const group = (store as { group?: { commits: number } }).group;
-  const commitsBefore = group?.commits ?? 0;
-  const started = performance.now();
-  let next = 0;
-  let done = 0;
-  const progressEvery = Math.max(10_000, Math.floor(n / 20));
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      await store.insertCustomer(newCustomer(scope, customerPatch(i)), SYSTEM_WRITE);
-      done++;
-      if (options.progress && done % progressEvery === 0) options.progress(done);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const result: LoadResult = { rows: n, seconds, rowsPerSecond: n / seconds };
-  if (group) result.commits = group.commits - commitsBefore;
-  return result;
+/** Customer i of bench/data.ts as one NDJSON line in Stripe's shape. */
+function ndjsonLine(i: number): string {
+  const { metadata, ...rest } = customerPatch(i);
+  return JSON.stringify({ ...rest, metadata: metadata?.set ?? {} }) + '\n';
+}
+
+/** Writes customers 0 … n-1 to `dir/customers.ndjson`, then imports that file into `scope`. */
+export async function loadCustomers(store: Store, scope: CustomerScope, n: number, dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const path = join(dir, 'customers.ndjson');
+  const fileStarted = performance.now();
+  const out = createWriteStream(path);
+  for (let i = 0; i < n; i++) {
+    if (!out.write(ndjsonLine(i))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const fileSeconds = (performance.now() - fileStarted) / 1000;
+  const fileBytes = (await stat(path)).size;
+
+  const progressEvery = Math.max(10_000, Math.floor(n / 10));
+  let nextReport = progressEvery;
+  let firstFailure: string | null = null;
+  const summary = await importFile(store, scope, path, {
+    checkpoint: false,
+    actor: 'bench:import',
+    onFailure: (failure) => {
+      firstFailure ??= `row ${failure.row}: ${failure.field ?? ''} ${failure.message}`;
+    },
+    onProgress: (p) => {
+      if (options.progress && p.rows >= nextReport) {
+        options.progress(p.rows);
+        nextReport += progressEvery;
+      }
+    },
+  });
+  if (summary.imported !== n) {
+    throw new Error(`bench import: ${summary.imported} of ${n} rows imported (${summary.failed} failed; first: ${firstFailure ?? 'none'})`);
+  }
+  return { rows: n, seconds: summary.seconds, rowsPerSecond: summary.rowsPerSecond, fileBytes, fileSeconds };
 }
 
 export interface SampledCustomer {

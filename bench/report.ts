@@ -125,8 +125,8 @@ function summaryLines(run: SizeRun): string[] {
   const rss = run.rss;
   const mb = (r: Rss | null) => (r ? `${r.rssMb} MB` : '—');
   return [
-    `load: ${int(run.load.rows)} customers in ${run.load.seconds.toFixed(1)} s = ${int(run.load.rowsPerSecond)} rows/s` +
-      (run.load.commits !== undefined ? ` (${int(run.load.commits)} group commits)` : '') +
+    `import: ${int(run.load.rows)} customers in ${run.load.seconds.toFixed(1)} s = ${int(run.load.rowsPerSecond)} rows/s` +
+      (run.load.fileBytes !== undefined ? ` from ${(run.load.fileBytes / 1e6).toFixed(0)} MB of NDJSON` : '') +
       ` — ${run.load.note}; read back for the scenarios in ${run.load.sampleSeconds.toFixed(1)} s`,
     `server RSS: ${mb(rss.afterStart)} after start on the loaded store, ${mb(rss.afterScenarios)} after the scenarios, ` +
       `peak ${rss.afterScenarios ? rss.afterScenarios.peakMb + ' MB' : '—'} (VmHWM)`,

@@ -348,9 +348,12 @@ async function benchStore(kind: StoreKind, size: number, machine: Machine): Prom
     const scope: CustomerScope = { tenantId: provisioned.tenant.id, mode: 'test' };
     const key = provisioned.secrets.test;
 
-    say(`loading ${size.toLocaleString('en-US')} customers through the Store interface…`);
-    const load = await loadCustomers(fresh.store, scope, size, { progress: (rows) => say(`  ${rows.toLocaleString('en-US')} rows`) });
-    say(`loaded ${load.rows.toLocaleString('en-US')} rows in ${load.seconds.toFixed(1)} s: ${Math.round(load.rowsPerSecond).toLocaleString('en-US')} rows/s`);
+    say(`importing ${size.toLocaleString('en-US')} customers from NDJSON (importFile, as \`clientele import\` does)…`);
+    const load = await loadCustomers(fresh.store, scope, size, fresh.server.dataDir, { progress: (rows) => say(`  ${rows.toLocaleString('en-US')} rows`) });
+    say(
+      `imported ${load.rows.toLocaleString('en-US')} rows (${(load.fileBytes / 1e6).toFixed(0)} MB of NDJSON, written in ${load.fileSeconds.toFixed(1)} s) ` +
+        `in ${load.seconds.toFixed(1)} s: ${Math.round(load.rowsPerSecond).toLocaleString('en-US')} rows/s`,
+    );
     if (kind === 'postgres') {
       // What autovacuum would do within a minute of a bulk load; done now so it does not land mid-scenario.
       const t = performance.now();
@@ -409,9 +412,9 @@ async function benchStore(kind: StoreKind, size: number, machine: Machine): Prom
     const neededRate = 1_000_000 / importSeconds;
     checks.push(
       size >= 1_000_000
-        ? { what: 'load 1M (stand-in for import)', value: `${load.seconds.toFixed(1)} s`, target: `< ${importSeconds} s`, met: load.seconds * (1_000_000 / size) < importSeconds }
+        ? { what: 'import 1M from NDJSON', value: `${load.seconds.toFixed(1)} s`, target: `< ${importSeconds} s`, met: load.seconds * (1_000_000 / size) < importSeconds }
         : {
-            what: 'load rate (stand-in for import)',
+            what: 'import rate from NDJSON',
             value: `${Math.round(load.rowsPerSecond).toLocaleString('en-US')} rows/s`,
             target: `≥ ${Math.round(neededRate).toLocaleString('en-US')} rows/s (1M in ${importSeconds} s)`,
             met: load.rowsPerSecond >= neededRate,
@@ -432,7 +435,7 @@ async function benchStore(kind: StoreKind, size: number, machine: Machine): Prom
       load: {
         ...load,
         sampleSeconds,
-        note: `Store.insertCustomer, ${kind === 'sqlite' ? '1024' : '32'} in flight, not yet the import command`,
+        note: `clientele import (importFile) of an NDJSON file, default batch sizes`,
       },
       rss: { afterStart, afterScenarios: afterScenarios ?? null, maxSeenMb },
       loadAverage: { before: loadBefore, after: loadavg()[0]! },

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { issueAccessToken, issueClient } from '../../src/domain/client.ts';
 import { applyPatch, newCustomer, type Customer, type CustomerPatch, type CustomerScope, type Mode } from '../../src/domain/customer.ts';
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customer-search.ts';
-import { ConflictError, EmailTakenError, NotFoundError } from '../../src/domain/errors.ts';
+import { ConflictError, EmailTakenError, IdTakenError, NotFoundError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { parseSearchQuery } from '../../src/domain/search-query.ts';
 import { SecretBox } from '../../src/domain/secret-box.ts';
@@ -488,6 +488,34 @@ function storeConformance(kind: StoreKind): void {
       const final = await store().getCustomer(a, c.id);
       assert.equal(final?.metadata.counter, '40');
       assert.equal(final?.version, c.version + 40);
+    });
+
+    it('concurrent inserts (one group or batch): each gets its own outcome, a failing one fails alone', async () => {
+      const taken = await addCustomer(store(), a, { email: 'held@example.com' });
+      // 60 at once: good ones, a taken e-mail, two rows racing for one new e-mail, a taken id, another scope.
+      const attempts = Array.from({ length: 60 }, (_, i) => {
+        if (i === 7) return newCustomer(a, { email: 'HELD@example.com' });
+        if (i === 11 || i === 12) return newCustomer(a, { email: 'race@example.com', name: `racer ${i}` });
+        if (i === 20) return { ...newCustomer(a, { name: 'copycat' }), id: taken.id };
+        if (i === 30) return newCustomer(b, { email: 'held@example.com' });
+        return newCustomer(a, { email: `many${i}@example.com`, name: `Many ${i}` });
+      });
+      const settled = await Promise.allSettled(attempts.map((c) => store().insertCustomer(c, SYSTEM_WRITE)));
+      const failedAs = (i: number) => (settled[i]!.status === 'rejected' ? (settled[i] as PromiseRejectedResult).reason : null);
+      assert.ok(failedAs(7) instanceof EmailTakenError, String(failedAs(7)));
+      assert.ok(failedAs(20) instanceof IdTakenError, String(failedAs(20)));
+      const racers = [11, 12].filter((i) => settled[i]!.status === 'fulfilled');
+      assert.equal(racers.length, 1, 'exactly one of two rows with one e-mail is inserted');
+      assert.ok(failedAs(racers[0] === 11 ? 12 : 11) instanceof EmailTakenError);
+      const inserted = settled.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      assert.equal(inserted.length, 60 - 3);
+      for (const i of inserted) {
+        const value = (settled[i] as PromiseFulfilledResult<Customer>).value;
+        assert.deepEqual(value, attempts[i]);
+        assert.deepEqual(await store().getCustomer(i === 30 ? b : a, value.id), value);
+        assert.equal((await store().listCustomerHistory(i === 30 ? b : a, value.id, { limit: 10 })).data.length, 1, 'one history entry each');
+      }
+      assert.deepEqual(await store().getCustomer(a, taken.id), taken, 'the taken id was not overwritten');
     });
 
     it('deleteCustomer returns it deleted with version+1; it stays readable; deleting again is NotFoundError', async () => {

@@ -25,6 +25,7 @@ import type {
   SearchPageQuery,
   Store,
 } from '../store.ts';
+import { Batcher, type BatchOutcome } from '../batcher.ts';
 import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
 import { compileSearch, FOLDED_FIELDS, likeContaining, Params } from './search-sql.ts';
 
@@ -111,7 +112,23 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  /**
+   * Creates arriving together share one transaction: one multi-row INSERT, one history INSERT
+   * and one COMMIT for all of them (insertCustomers, so each row succeeds or fails alone).
+   */
+  private readonly inserts: Batcher<{ customer: Customer; context: WriteContext }, Customer>;
+  /** Key lookups arriving together share one query: every request of every surface makes one. */
+  private readonly keyLookups: Batcher<string, { key: ApiKeyRecord; tenant: Tenant } | null>;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    poolMax: number,
+  ) {
+    // A quarter of the pool each: reads, updates and other writes keep connections of their own.
+    const inFlight = Math.max(1, Math.floor(poolMax / 4));
+    this.inserts = new Batcher((items) => this.insertBatch(items), { maxInFlight: inFlight, maxBatch: 256 });
+    this.keyLookups = new Batcher((hashes) => this.findApiKeys(hashes), { maxInFlight: inFlight, maxBatch: 256 });
+  }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({
@@ -128,7 +145,7 @@ export class PostgresStore implements Store {
     // connection's readiness, before anyone could listen. The failure still reaches the query
     // that uses the connection next, and the connection is then discarded.
     pool.on('connect', (client) => client.on('error', () => {}));
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, options.poolMax ?? 10);
     if (options.migrate ?? true) {
       try {
         await store.migrate();
@@ -252,17 +269,28 @@ export class PostgresStore implements Store {
   }
 
   async findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null> {
-    const [row] = await this.query(
+    return this.keyLookups.run(hash);
+  }
+
+  private async findApiKeys(hashes: string[]): Promise<BatchOutcome<{ key: ApiKeyRecord; tenant: Tenant } | null>[]> {
+    const rows = await this.query(
       this.pool,
       `SELECT k.*, t.name AS tenant_name, t.created AS tenant_created, t.email_uniqueness, t.settings AS tenant_settings
-         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = $1`,
-      [hash],
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ANY($1)`,
+      [[...new Set(hashes)]],
     );
-    if (!row) return null;
-    return {
-      key: rowToKey(row),
-      tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings }),
-    };
+    const byHash = new Map(rows.map((row) => [row.hash as string, row]));
+    return hashes.map((hash) => {
+      const row = byHash.get(hash);
+      if (!row) return { ok: true, value: null };
+      return {
+        ok: true,
+        value: {
+          key: rowToKey(row),
+          tenant: rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings }),
+        },
+      };
+    });
   }
 
   async rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void> {
@@ -330,6 +358,27 @@ export class PostgresStore implements Store {
   }
 
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
+    // A create holding an idempotency key completes it in its own transaction, alone.
+    if (context.idempotency) return this.insertOne(customer, context);
+    return this.inserts.run({ customer, context });
+  }
+
+  private async insertBatch(items: { customer: Customer; context: WriteContext }[]): Promise<BatchOutcome<Customer>[]> {
+    if (items.length === 1) {
+      const [{ customer, context }] = items as [{ customer: Customer; context: WriteContext }];
+      return this.insertOne(customer, context).then(
+        (value) => [{ ok: true, value }],
+        (error: unknown) => [{ ok: false, error }],
+      );
+    }
+    const outcomes = await this.insertCustomers(items.map((i) => i.customer), items.map((i) => i.context));
+    return outcomes.map((o): BatchOutcome<Customer> => {
+      if (o.status === 'inserted') return { ok: true, value: o.customer };
+      return { ok: false, error: o.status === 'failed' ? o.error : new Error('insert not attempted') };
+    });
+  }
+
+  private async insertOne(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.transaction(async (c) => {
       const enforce = await this.enforcesUniqueEmail(c, customer.tenant_id);
       await this.writeCustomer(c, INSERT_SQL, customer, enforce);

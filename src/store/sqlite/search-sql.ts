@@ -13,6 +13,8 @@ const STRING_COLUMNS: Readonly<Record<string, string>> = {
   status: 'status',
   currency: 'currency',
 };
+/** Fields stored folded (the application's toLowerCase) in a column of their own. */
+const FOLDED_COLUMNS: Readonly<Record<string, string>> = { email: 'email_lower', name: 'name_lower', phone: 'phone_lower' };
 const NUMBER_COLUMNS: Readonly<Record<string, string>> = {
   created: 'created',
   updated: '(updated / 1000)',
@@ -53,10 +55,11 @@ function compileClause(clause: SearchClause, params: unknown[]): string {
     }
     if (clause.value === null) {
       expr = `${target} IS NULL`;
-    } else if (clause.op === 'eq' && clause.field === 'email') {
-      // email_lower holds the same folding, and is indexed.
+    } else if (clause.field in FOLDED_COLUMNS) {
+      // The folded column holds the same folding (and for e-mail and name is indexed).
       params.push(clause.value.toLowerCase());
-      expr = 'email_lower = ?';
+      const folded = FOLDED_COLUMNS[clause.field]!;
+      expr = clause.op === 'eq' ? `${folded} = ?` : `instr(${folded}, ?) > 0`;
     } else if (clause.op === 'eq') {
       params.push(clause.value.toLowerCase());
       expr = `unicode_lower(${target}) = ?`;

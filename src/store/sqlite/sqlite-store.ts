@@ -51,10 +51,10 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database) {
     this.db = db;
     this.group = new GroupCommit(db);
-    const cols = CUSTOMER_COLUMNS.join(', ');
-    const values = CUSTOMER_COLUMNS.map((c) => '@' + c).join(', ');
+    const cols = SQLITE_COLUMNS.join(', ');
+    const values = SQLITE_COLUMNS.map((c) => '@' + c).join(', ');
     this.insertSql = db.prepare(`INSERT INTO customers (${cols}) VALUES (${values})`);
-    const sets = CUSTOMER_COLUMNS.filter((c) => !['tenant_id', 'mode', 'id'].includes(c))
+    const sets = SQLITE_COLUMNS.filter((c) => !['tenant_id', 'mode', 'id'].includes(c))
       .map((c) => `${c} = @${c}`)
       .join(', ');
     this.updateSql = db.prepare(`UPDATE customers SET ${sets} WHERE tenant_id = @tenant_id AND mode = @mode AND id = @id`);
@@ -337,7 +337,7 @@ export class SqliteStore implements Store {
         const current = rowToCustomer(row);
         check?.(current);
         const next = deletedCustomer(current, nowMs);
-        this.updateSql.run(customerToRow(next, false, nowMs));
+        this.updateSql.run(sqliteRow(next, false, nowMs));
         this.recordWrite(current, next, context);
         return next;
       }).immediate(),
@@ -537,7 +537,7 @@ export class SqliteStore implements Store {
 
   private writeCustomer(statement: Database.Statement, customer: Customer, enforceUniqueEmail: boolean): void {
     try {
-      statement.run(customerToRow(customer, enforceUniqueEmail));
+      statement.run(sqliteRow(customer, enforceUniqueEmail));
     } catch (err) {
       if (isUniqueViolation(err) && String((err as Error).message).includes('email_unique')) {
         throw new EmailTakenError(customer.email ?? '');
@@ -549,7 +549,7 @@ export class SqliteStore implements Store {
 }
 
 function sqliteListDialect(params: unknown[]): ListDialect {
-  const folded = (field: ListTextField) => (field === 'email' ? 'email_lower' : `unicode_lower(${field})`);
+  const folded = (field: ListTextField) => `${field}_lower`;
   return {
     bind(value) {
       params.push(value);
@@ -560,6 +560,17 @@ function sqliteListDialect(params: unknown[]): ListDialect {
       params.push(text);
       return `instr(${folded(field)}, ?) > 0`;
     },
+  };
+}
+
+/** Columns the SQLite schema adds to the shared row: folded copies for search and ordering. */
+const SQLITE_COLUMNS = [...CUSTOMER_COLUMNS, 'name_lower', 'phone_lower'] as const;
+
+function sqliteRow(customer: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): Record<string, unknown> {
+  return {
+    ...customerToRow(customer, enforceUniqueEmail, deletedAt),
+    name_lower: customer.name === null ? null : customer.name.toLowerCase(),
+    phone_lower: customer.phone === null ? null : customer.phone.toLowerCase(),
   };
 }
 
