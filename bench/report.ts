@@ -19,6 +19,8 @@ export interface Machine {
   os: string;
   sqlite?: string;
   postgres?: string;
+  /** How the server under test ran: the compiled build, or (runs before 2026-12-03) its sources through tsx. */
+  server?: string;
 }
 
 export interface ScenarioResult {
@@ -185,6 +187,7 @@ function machineLine(m: Machine): string {
     `Node ${m.node}`,
     m.sqlite ? `SQLite ${m.sqlite}` : null,
     m.postgres ? `PostgreSQL ${m.postgres}` : null,
+    `server ${m.server ?? 'run from its sources through tsx'}`,
   ]
     .filter(Boolean)
     .join(' · ');

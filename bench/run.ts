@@ -9,6 +9,7 @@
  * PostgreSQL: the server at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres);
  * a scratch database is created on it for each size and dropped afterwards. See bench/README.md.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { bareRoute, rawPg, rawSqlite, type Throughput, type Timing } from './cei
 import { createForm } from './data.ts';
 import type { DriveResult, DriveSpec } from './drive.ts';
 import { loadCustomers, sampleCustomers, type Sample } from './load.ts';
-import { drive, rssOf, startClientele, waitIdle } from './processes.ts';
+import { drive, ROOT, rssOf, startClientele, waitIdle } from './processes.ts';
 import {
   int,
   printRun,
@@ -469,6 +470,10 @@ async function main(): Promise<void> {
     say('!'.repeat(100) + '\n');
   }
 
+  // The server under test is the compiled build, as `npm start` runs it (bin/clientele.js).
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('scripts/build.mjs failed: the benchmark measures the compiled server');
+
   const memory = new Database(':memory:');
   const machine: Machine = {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
@@ -478,6 +483,7 @@ async function main(): Promise<void> {
     os: `${platform()} ${release()}`,
     sqlite: (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
     ...(pgVersion && stores.includes('postgres') ? { postgres: pgVersion } : {}),
+    server: 'compiled (dist/)',
   };
   memory.close();
   say(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}`);

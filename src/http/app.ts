@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CustomerService } from '../domain/customer-service.ts';
 import { randomBytes } from 'node:crypto';
-import { randomBase62 } from '../domain/ids.ts';
+import { pooledRandomBase62 } from '../domain/ids.ts';
 import { SecretBox } from '../domain/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from './form-body.ts';
@@ -34,7 +34,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     return503OnClosing: options.return503OnClosing ?? true,
-    genReqId: () => `req_${randomBase62(12)}`,
+    genReqId: () => `req_${pooledRandomBase62(17)}`,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },

@@ -6,6 +6,13 @@ export interface BatcherOptions {
   maxInFlight: number;
   /** Inputs per batch at most. */
   maxBatch: number;
+  /**
+   * An error that means the store cannot be reached (the pool found no connection in time, the
+   * connection broke). When a batch meets one, the calls still queued get it too, at once: they
+   * would wait on the same unreachable store, and their callers' own time limit (the pool's
+   * connection timeout) would be spent twice over before they even started.
+   */
+  isOutage?: (error: unknown) => boolean;
 }
 
 /**
@@ -49,12 +56,18 @@ export class Batcher<I, O> {
       this.batches += 1;
       this.items += batch.length;
       const settle = (outcomes: BatchOutcome<O>[] | null, error?: unknown) => {
+        let outage: { error: unknown } | null = null;
+        const isOutage = this.options.isOutage ?? (() => false);
         batch.forEach((call, i) => {
           const outcome = outcomes?.[i];
-          if (!outcome) call.reject(error ?? new Error('batch returned no outcome for an input'));
-          else if (outcome.ok) call.resolve(outcome.value);
-          else call.reject(outcome.error);
+          const failure = !outcome ? (error ?? new Error('batch returned no outcome for an input')) : outcome.ok ? undefined : outcome.error;
+          if (outcome?.ok) call.resolve(outcome.value);
+          else call.reject(failure);
+          if (failure !== undefined && outage === null && isOutage(failure)) outage = { error: failure };
         });
+        if (outage !== null) {
+          for (const call of this.queue.splice(0)) call.reject((outage as { error: unknown }).error);
+        }
       };
       let started: Promise<BatchOutcome<O>[]>;
       try {

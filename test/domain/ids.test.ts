@@ -1,6 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromBase62, fromPrefixed, fromUuid, idTimeMs, isCanonicalId, newId, toBase62, toPrefixed, toUuid } from '../../src/domain/ids.ts';
+import fc from 'fast-check';
+import { fromBase62, fromPrefixed, fromUuid, idTimeMs, isCanonicalId, newId, pooledRandomBase62, toBase62, toPrefixed, toUuid } from '../../src/domain/ids.ts';
+
+const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** The obvious BigInt rendering, to hold the limb arithmetic to. */
+function referenceBase62(id: string): string {
+  let value = BigInt('0x' + id);
+  let out = '';
+  for (let i = 0; i < 17; i++) {
+    out = DIGITS[Number(value % 62n)]! + out;
+    value /= 62n;
+  }
+  return out;
+}
 
 describe('ids', () => {
   it('are 96-bit, 24 hex characters, carrying their creation time', () => {
@@ -26,6 +40,46 @@ describe('ids', () => {
     assert.deepEqual(sorted, ids.map(toBase62));
     assert.equal(fromBase62(toBase62('ffffffffffffffffffffffff')), 'ffffffffffffffffffffffff');
     assert.equal(fromBase62(toBase62('000000000000000000000000')), '000000000000000000000000');
+  });
+
+  it('render exactly as BigInt arithmetic does, for any 96-bit value, and parse any 17-digit text back to it or refuse it', () => {
+    const hex = fc.stringMatching(/^[0-9a-f]{24}$/);
+    fc.assert(
+      fc.property(hex, (id) => {
+        assert.equal(toBase62(id), referenceBase62(id));
+        assert.equal(fromBase62(toBase62(id)), id);
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9A-Za-z]{17}$/), (text) => {
+        const value = [...text].reduce((v, ch) => v * 62n + BigInt(DIGITS.indexOf(ch)), 0n);
+        const expected = value < 1n << 96n ? value.toString(16).padStart(24, '0') : null;
+        assert.equal(fromBase62(text), expected);
+      }),
+      { numRuns: 5000 },
+    );
+    // The largest rendering that still names a 96-bit id, and the next one up.
+    const max = referenceBase62('ffffffffffffffffffffffff');
+    assert.equal(fromBase62(max), 'ffffffffffffffffffffffff');
+    assert.equal(fromBase62(max.slice(0, 16) + DIGITS[DIGITS.indexOf(max[16]!) + 1]), null);
+    assert.throws(() => toBase62('not-an-id'), TypeError);
+  });
+
+  it('pooled random base62 (request ids) has the length asked, only base62 digits, and does not repeat', () => {
+    const seen = new Set<string>();
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const token = pooledRandomBase62(17);
+      assert.match(token, /^[0-9A-Za-z]{17}$/);
+      seen.add(token);
+      for (const ch of token) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    }
+    assert.equal(seen.size, 20_000);
+    // 340,000 characters over 62 digits: about 5,484 each; a skewed mapping (byte % 62 without
+    // rejection) would give the first 8 digits about 25% more.
+    assert.equal(counts.size, 62);
+    for (const [ch, n] of counts) assert.ok(n > 5_000 && n < 6_000, `${ch}: ${n}`);
   });
 
   it('refuse renderings that name no 96-bit id', () => {

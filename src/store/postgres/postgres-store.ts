@@ -126,8 +126,9 @@ export class PostgresStore implements Store {
   ) {
     // A quarter of the pool each: reads, updates and other writes keep connections of their own.
     const inFlight = Math.max(1, Math.floor(poolMax / 4));
-    this.inserts = new Batcher((items) => this.insertBatch(items), { maxInFlight: inFlight, maxBatch: 256 });
-    this.keyLookups = new Batcher((hashes) => this.findApiKeys(hashes), { maxInFlight: inFlight, maxBatch: 256 });
+    const isOutage = (error: unknown) => error instanceof UnavailableError;
+    this.inserts = new Batcher((items) => this.insertBatch(items), { maxInFlight: inFlight, maxBatch: 256, isOutage });
+    this.keyLookups = new Batcher((hashes) => this.findApiKeys(hashes), { maxInFlight: inFlight, maxBatch: 256, isOutage });
   }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {

@@ -9,7 +9,7 @@ import type { IdempotencyRef, StoredResponse, WriteContext } from '../../domain/
 import { decideClaim } from '../idempotency-rows.ts';
 import type { SearchQuery } from '../../domain/search-query.ts';
 import { extraSettings, type ApiKeyRecord, type Tenant, type TenantSettings } from '../../domain/tenant.ts';
-import { checkBatch, CUSTOMER_COLUMNS, customerToRow, rowToCustomer } from '../customer-row.ts';
+import { checkBatch, CUSTOMER_COLUMNS, customerToRow, valuesToCustomer } from '../customer-row.ts';
 import { HISTORY_COLUMNS, historyRow, rowToAccessToken, rowToClient, rowToHistoryEntry, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
 import type {
@@ -308,8 +308,7 @@ export class SqliteStore implements Store {
   }
 
   async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
-    const row = guard(() => this.selectCustomer(scope, id));
-    return row ? rowToCustomer(row) : null;
+    return guard(() => this.selectCustomer(scope, id)) ?? null;
   }
 
   async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer> {
@@ -317,9 +316,8 @@ export class SqliteStore implements Store {
     // process or another, can slip in between the read and the write.
     return this.write(() =>
       this.db.transaction(() => {
-        const row = this.selectCustomer(scope, id);
-        if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
-        const current = rowToCustomer(row);
+        const current = this.selectCustomer(scope, id);
+        if (!current || current.deleted) throw new NotFoundError('customer', id);
         const next = update(current);
         if (next === current) return current;
         this.writeCustomer(this.updateSql, next, this.enforcesUniqueEmail(scope.tenantId));
@@ -332,9 +330,8 @@ export class SqliteStore implements Store {
   async deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer> {
     return this.write(() =>
       this.db.transaction(() => {
-        const row = this.selectCustomer(scope, id);
-        if (!row || row.deleted_at !== null) throw new NotFoundError('customer', id);
-        const current = rowToCustomer(row);
+        const current = this.selectCustomer(scope, id);
+        if (!current || current.deleted) throw new NotFoundError('customer', id);
         check?.(current);
         const next = deletedCustomer(current, nowMs);
         this.updateSql.run(sqliteRow(next, false, nowMs));
@@ -460,10 +457,10 @@ export class SqliteStore implements Store {
       const order = listOrder(query, dialect, backwards);
       params.push(query.limit + 1, query.offset ?? 0);
       const rows = this
-        .stmt(`SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .all(...params) as Row[];
+        .customerStmt(`SELECT ${CUSTOMER_SELECT} FROM customers WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...params) as unknown[][];
       const hasMore = rows.length > query.limit;
-      const page = rows.slice(0, query.limit).map(rowToCustomer);
+      const page = rows.slice(0, query.limit).map(valuesToCustomer);
       if (backwards) page.reverse();
       const result: Page<Customer> = { data: page, hasMore };
       if (total !== undefined) result.total = total;
@@ -486,9 +483,9 @@ export class SqliteStore implements Store {
         params.push(page.after.created, page.after.id);
       }
       const rows = this
-        .stmt(`SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`)
-        .all(...params, page.limit + 1) as Row[];
-      const result: Page<Customer> = { data: rows.slice(0, page.limit).map(rowToCustomer), hasMore: rows.length > page.limit };
+        .customerStmt(`SELECT ${CUSTOMER_SELECT} FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`)
+        .all(...params, page.limit + 1) as unknown[][];
+      const result: Page<Customer> = { data: rows.slice(0, page.limit).map(valuesToCustomer), hasMore: rows.length > page.limit };
       if (total !== undefined) result.total = total;
       return result;
     });
@@ -516,10 +513,16 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private selectCustomer(scope: CustomerScope, id: string): Row | undefined {
-    return this
-      .stmt('SELECT * FROM customers WHERE tenant_id = ? AND mode = ? AND id = ?')
-      .get(scope.tenantId, scope.mode, id) as Row | undefined;
+  /** A statement that reads customers as arrays of CUSTOMER_COLUMNS (see valuesToCustomer). */
+  private customerStmt(sql: string): Database.Statement {
+    return this.stmt(sql).raw(true);
+  }
+
+  private selectCustomer(scope: CustomerScope, id: string): Customer | undefined {
+    const values = this
+      .customerStmt(`SELECT ${CUSTOMER_SELECT} FROM customers WHERE tenant_id = ? AND mode = ? AND id = ?`)
+      .get(scope.tenantId, scope.mode, id) as unknown[] | undefined;
+    return values && valuesToCustomer(values);
   }
 
   private cursorOf(scope: CustomerScope, id: string, param: string): Cursor {
@@ -565,6 +568,7 @@ function sqliteListDialect(params: unknown[]): ListDialect {
 
 /** Columns the SQLite schema adds to the shared row: folded copies for search and ordering. */
 const SQLITE_COLUMNS = [...CUSTOMER_COLUMNS, 'name_lower', 'phone_lower'] as const;
+const CUSTOMER_SELECT = CUSTOMER_COLUMNS.join(', ');
 
 function sqliteRow(customer: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): Record<string, unknown> {
   return {
