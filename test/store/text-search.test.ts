@@ -1,13 +1,12 @@
 /**
- * Substring search at a size where strategy matters, on both stores: more customers than SQLite's
- * search window (it tests the newest 2,000 one by one, then asks its trigram index), matches
- * dense and sparse, new and old. Every answer is held to a brute-force filter of the same
- * customers, page by page; and the trigram index follows renames, deletions and other tenants.
+ * Substring search at a size where strategy matters, on both stores: more customers than
+ * PostgreSQL's search window (it tests the newest 2,000 in order, then asks its trigram index),
+ * matches dense and sparse, new and old. Every answer is held to a brute-force filter of the same
+ * customers, page by page; and search follows renames and deletions, and never crosses tenants.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import Database from 'better-sqlite3';
 import { applyPatch, importedCustomer, type Customer, type CustomerScope } from '../../src/domain/customer.ts';
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customer-search.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -130,7 +129,7 @@ for (const kind of STORE_KINDS) {
       );
     });
 
-    it('the index follows renames and deletions, and never crosses tenants or modes', async () => {
+    it('follows renames and deletions, and never crosses tenants or modes', async () => {
       const target = live.find((c) => contains(c.name, 'zqx'))!;
       const renamed = await t.store.updateCustomer(scope, target.id, (current) => applyPatch(current, { name: 'Renamed Plugh' }), context(-1));
       const gone = live.find((c) => c.id !== target.id && contains(c.name, 'zqx'))!;
@@ -146,16 +145,6 @@ for (const kind of STORE_KINDS) {
       const theirs = await t.store.searchCustomers(other, parseSearchQuery('name~"zqx"', CUSTOMER_SEARCH_FIELDS), { limit: 100 });
       assert.equal(theirs.data.length, Array.from({ length: 1000 }, (_, i) => nameOf(i)).filter((n) => n.includes('zqx')).length);
       assert.ok(theirs.data.every((c) => c.tenant_id === other.tenantId));
-      if (kind === 'sqlite') {
-        // GLOB checks each candidate against the row, so a stale entry would not show in answers;
-        // FTS5's own check compares the whole index with the table (it throws when they differ).
-        const db = new Database(t.location);
-        try {
-          db.prepare(`INSERT INTO customers_text (customers_text, rank) VALUES ('integrity-check', 1)`).run();
-        } finally {
-          db.close();
-        }
-      }
     });
   });
 }

@@ -468,50 +468,25 @@ export class SqliteStore implements Store {
     });
   }
 
-  /**
-   * Substring clauses on the folded fields can be answered two ways: by testing the newest
-   * customers one by one until the page fills (fast when matches are many), or through the
-   * trigram index (fast when they are few or none, where testing would examine the whole tenant;
-   * slow when they are many, as each candidate is checked against its row). The newest
-   * SEARCH_WINDOW entries are tested first; only when they do not fill the page does the index
-   * answer it. `total_count` follows the same judgement: counted through the index when the
-   * matches proved sparse, by testing every entry when they proved dense.
-   */
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
     return guard(() => {
-      const scan = compileSearch(query);
-      const indexed = compileSearch(query, { textIndex: true });
-      const tenant = ['tenant_id = ?', 'mode = ?', 'deleted_at IS NULL'];
-      const live = page.after ? [...tenant, '(created, id) < (?, ?)'] : tenant;
-      const liveParams: unknown[] = [scope.tenantId, scope.mode, ...(page.after ? [page.after.created, page.after.id] : [])];
-      const want = page.limit + 1;
-      let rows: unknown[][] | null = null;
-      // The strategy that answered: a page filled from the window means dense matches.
-      let dense = !indexed.usesTextIndex;
-      if (indexed.usesTextIndex && scan.covered) {
-        const window = Math.max(SEARCH_WINDOW, 50 * want);
-        // Index entries only: the window's columns are all in customers_by_created.
-        const newest = `SELECT rowid, created, id, name_lower, email_lower, phone_lower FROM customers WHERE ${live.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`;
-        rows = this
-          .customerStmt(
-            `SELECT ${CUSTOMER_SELECT} FROM customers WHERE rowid IN (SELECT rowid FROM (${newest}) WHERE ${scan.sql} ORDER BY created DESC, id DESC LIMIT ?) ORDER BY created DESC, id DESC`,
-          )
-          .all(...liveParams, window, ...scan.params, want) as unknown[][];
-        dense = rows.length === want;
-        if (!dense) {
-          // The page did not fill: complete unless the window stopped short of the tenant's end.
-          const examined = (this.stmt(`SELECT count(*) AS n FROM (SELECT 1 FROM customers WHERE ${live.join(' AND ')} LIMIT ?)`).get(...liveParams, window) as { n: number }).n;
-          if (examined >= window) rows = null;
-        }
-      }
-      const best = dense ? scan : indexed;
-      rows ??= this
-        .customerStmt(`SELECT ${CUSTOMER_SELECT} FROM customers WHERE ${[...live, best.sql].join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`)
-        .all(...liveParams, ...best.params, want) as unknown[][];
-      const result: Page<Customer> = { data: rows.slice(0, page.limit).map(valuesToCustomer), hasMore: rows.length > page.limit };
+      const match = compileSearch(query);
+      const where = ['tenant_id = ?', 'mode = ?', 'deleted_at IS NULL', match.sql];
+      const params: unknown[] = [scope.tenantId, scope.mode, ...match.params];
+      let total: number | undefined;
       if (page.withTotal) {
-        result.total = (this.stmt(`SELECT count(*) AS n FROM customers WHERE ${[...tenant, best.sql].join(' AND ')}`).get(scope.tenantId, scope.mode, ...best.params) as { n: number }).n;
+        const row = this.stmt(`SELECT count(*) AS n FROM customers WHERE ${where.join(' AND ')}`).get(...params) as { n: number };
+        total = row.n;
       }
+      if (page.after) {
+        where.push('(created, id) < (?, ?)');
+        params.push(page.after.created, page.after.id);
+      }
+      const rows = this
+        .customerStmt(`SELECT ${CUSTOMER_SELECT} FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`)
+        .all(...params, page.limit + 1) as unknown[][];
+      const result: Page<Customer> = { data: rows.slice(0, page.limit).map(valuesToCustomer), hasMore: rows.length > page.limit };
+      if (total !== undefined) result.total = total;
       return result;
     });
   }
@@ -594,8 +569,6 @@ function sqliteListDialect(params: unknown[]): ListDialect {
 /** Columns the SQLite schema adds to the shared row: folded copies for search and ordering. */
 const SQLITE_COLUMNS = [...CUSTOMER_COLUMNS, 'name_lower', 'phone_lower'] as const;
 const CUSTOMER_SELECT = CUSTOMER_COLUMNS.join(', ');
-/** Newest customers a substring search tests one by one before it asks the trigram index. */
-const SEARCH_WINDOW = 2000;
 
 function sqliteRow(customer: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): Record<string, unknown> {
   return {
