@@ -1,7 +1,7 @@
 /**
- * Substring search at a size where strategy matters, on both stores: more customers than
- * PostgreSQL's search window (it tests the newest 2,000 in order, then asks its trigram index),
- * matches dense and sparse, new and old. Every answer is held to a brute-force filter of the same
+ * Substring search at a size where strategy matters, on both stores (SQLite walks its list index
+ * testing entries, PostgreSQL asks its trigram index): 5,000 customers, matches dense and sparse,
+ * new and old. Every answer is held to a brute-force filter of the same
  * customers, page by page; and search follows renames and deletions, and never crosses tenants.
  */
 import { after, before, describe, it } from 'node:test';

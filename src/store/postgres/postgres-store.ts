@@ -27,11 +27,9 @@ import type {
 } from '../store.ts';
 import { Batcher, type BatchOutcome } from '../batcher.ts';
 import { isUniqueViolation, unavailableIfDisconnected } from './pg-errors.ts';
-import { compileSearch, FOLDED_FIELDS, onlyFoldedSubstrings, likeContaining, Params } from './search-sql.ts';
+import { compileSearch, FOLDED_FIELDS, likeContaining, Params } from './search-sql.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-/** Newest customers a substring search tests in order before it asks the trigram index. */
-const SEARCH_WINDOW = 2000;
 /** Advisory lock keys (two int4s: 'Clnt' and a purpose), held while migrating or creating the first tenant. */
 const LOCK_NAMESPACE = 0x436c6e74;
 const MIGRATION_LOCK = 1;
@@ -668,47 +666,20 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  /**
-   * Substring clauses on the folded fields match through the trigram index, which finds every
-   * match before the newest can be picked: slow when matches are many. So the newest
-   * SEARCH_WINDOW customers are tested first, in list order, stopping once the page is full; only
-   * when they do not fill it does the index answer (few matches, or none: where it is fast).
-   */
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
-    const live = (p: Params, withCursor: boolean) => {
-      const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, 'deleted_at IS NULL'];
-      if (withCursor && page.after) where.push(`(created, id) < (${p.add(page.after.created)}, ${p.add(page.after.id)})`);
-      return where;
-    };
-    const want = page.limit + 1;
+    const p = new Params();
+    const where = [`tenant_id = ${p.add(scope.tenantId)}`, `mode = ${p.add(scope.mode)}`, 'deleted_at IS NULL', compileSearch(query, p)];
     let total: number | undefined;
     if (page.withTotal) {
-      const p = new Params();
-      const [row] = await this.query(this.pool, `SELECT count(*) AS n FROM customers WHERE ${[...live(p, false), compileSearch(query, p)].join(' AND ')}`, p.values);
+      const [row] = await this.query(this.pool, `SELECT count(*) AS n FROM customers WHERE ${where.join(' AND ')}`, p.values);
       total = Number(row!.n);
     }
-    let rows: Record<string, unknown>[] | null = null;
-    if (onlyFoldedSubstrings(query)) {
-      const p = new Params();
-      const where = live(p, true);
-      const window = Math.max(SEARCH_WINDOW, 50 * want);
-      const newest = `SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ${p.add(window)}`;
-      rows = await this.query(this.pool, `SELECT * FROM (${newest}) w WHERE ${compileSearch(query, p)} ORDER BY created DESC, id DESC LIMIT ${p.add(want)}`, p.values);
-      if (rows.length < want) {
-        // The page did not fill: complete unless the window stopped short of the tenant's end.
-        const q = new Params();
-        const [row] = await this.query(this.pool, `SELECT count(*) AS n FROM (SELECT 1 FROM customers WHERE ${live(q, true).join(' AND ')} ORDER BY created DESC, id DESC LIMIT ${q.add(window)}) x`, q.values);
-        if (Number(row!.n) >= window) rows = null;
-      }
-    }
-    if (rows === null) {
-      const p = new Params();
-      rows = await this.query(
-        this.pool,
-        `SELECT * FROM customers WHERE ${[...live(p, true), compileSearch(query, p)].join(' AND ')} ORDER BY created DESC, id DESC LIMIT ${p.add(want)}`,
-        p.values,
-      );
-    }
+    if (page.after) where.push(`(created, id) < (${p.add(page.after.created)}, ${p.add(page.after.id)})`);
+    const rows = await this.query(
+      this.pool,
+      `SELECT * FROM customers WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ${p.add(page.limit + 1)}`,
+      p.values,
+    );
     const result: Page<Customer> = { data: rows.slice(0, page.limit).map(rowToCustomer), hasMore: rows.length > page.limit };
     if (total !== undefined) result.total = total;
     return result;

@@ -46,14 +46,6 @@ export function compileSearch(query: SearchQuery, params: Params): string {
   return '(' + parts.join(query.combinator === 'AND' ? ' AND ' : ' OR ') + ')';
 }
 
-/**
- * Whether every clause is a substring match of a folded field: the queries only the trigram
- * index serves, and so the ones whose dense matches it serves slowly.
- */
-export function onlyFoldedSubstrings(query: SearchQuery): boolean {
-  return query.clauses.every((c) => c.kind === 'string' && c.op === 'contains' && !c.negated && c.value !== null && c.field in FOLDED_COLUMNS);
-}
-
 function compileClause(clause: SearchClause, params: Params): string {
   const expr = clauseExpression(clause, params);
   // A negated match also holds where the field is absent (NULL), as in Stripe. A positive one
