@@ -15,7 +15,11 @@ const RANGE_OPS = [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as co
 /** The filter conditions of a list query, beyond tenant, mode and not-deleted. */
 export function listFilters(query: ListQuery, d: ListDialect): string[] {
   const where: string[] = [];
-  if (query.email !== undefined) where.push(`email = ${d.bind(query.email)}`);
+  if (query.email !== undefined) {
+    // Exact (case-sensitive, as Stripe's list filter), found through the folded e-mail's index:
+    // the e-mail equals X only where its folding equals X's, so no index of its own is needed.
+    where.push(`email_lower = ${d.bind(query.email.toLowerCase())}`, `email = ${d.bind(query.email)}`);
+  }
   if (query.emailFolded !== undefined) where.push(`email_lower = ${d.bind(query.emailFolded.toLowerCase())}`);
   if (query.contains !== undefined && query.contains.fields.length > 0) {
     const text = query.contains.text.toLowerCase();
