@@ -6,7 +6,6 @@ import { randomBytes, randomFillSync } from 'node:crypto';
  * (`cus_` + base62 natively). All renderings sort in creation order.
  */
 export const ID_HEX_LENGTH = 24;
-const ID_BITS = 96n;
 const RANDOM_MASK = (1n << 48n) - 1n;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BASE62_LENGTH = 17; // 62^17 > 2^96

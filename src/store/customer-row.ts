@@ -73,7 +73,7 @@ const COLUMN_INDEX = Object.fromEntries(CUSTOMER_COLUMNS.map((c, i) => [c, i])) 
  */
 export function valuesToCustomer(values: readonly unknown[]): Customer {
   const v = values as readonly (string | number | null)[];
-  return customerFrom((col) => v[COLUMN_INDEX[col]]!);
+  return customerFrom((col) => v[COLUMN_INDEX[col]] ?? null);
 }
 
 function customerFrom(get: (col: (typeof CUSTOMER_COLUMNS)[number]) => string | number | null): Customer {
