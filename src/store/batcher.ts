@@ -56,18 +56,18 @@ export class Batcher<I, O> {
       this.batches += 1;
       this.items += batch.length;
       const settle = (outcomes: BatchOutcome<O>[] | null, error?: unknown) => {
-        let outage: { error: unknown } | null = null;
-        const isOutage = this.options.isOutage ?? (() => false);
-        batch.forEach((call, i) => {
+        let outage: { error: unknown } | undefined;
+        for (const [i, call] of batch.entries()) {
           const outcome = outcomes?.[i];
-          const failure = !outcome ? (error ?? new Error('batch returned no outcome for an input')) : outcome.ok ? undefined : outcome.error;
-          if (outcome?.ok) call.resolve(outcome.value);
-          else call.reject(failure);
-          if (failure !== undefined && outage === null && isOutage(failure)) outage = { error: failure };
-        });
-        if (outage !== null) {
-          for (const call of this.queue.splice(0)) call.reject((outage as { error: unknown }).error);
+          if (outcome?.ok) {
+            call.resolve(outcome.value);
+            continue;
+          }
+          const failure = outcome ? outcome.error : (error ?? new Error('batch returned no outcome for an input'));
+          call.reject(failure);
+          if (!outage && this.options.isOutage?.(failure)) outage = { error: failure };
         }
+        if (outage) for (const call of this.queue.splice(0)) call.reject(outage.error);
       };
       let started: Promise<BatchOutcome<O>[]>;
       try {

@@ -502,12 +502,14 @@ export class SqliteStore implements Store {
   }
 
   /** A prepared statement, prepared once per distinct SQL text. */
-  private stmt(sql: string): Database.Statement {
+  /** `raw`: the statement returns rows as arrays (set once, when it is prepared). */
+  private stmt(sql: string, raw = false): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       // Search builds SQL per query shape; bound the cache rather than let it grow forever.
       if (this.statements.size >= 1000) this.statements.clear();
       statement = this.db.prepare(sql);
+      if (raw) statement.raw(true);
       this.statements.set(sql, statement);
     }
     return statement;
@@ -515,7 +517,7 @@ export class SqliteStore implements Store {
 
   /** A statement that reads customers as arrays of CUSTOMER_COLUMNS (see valuesToCustomer). */
   private customerStmt(sql: string): Database.Statement {
-    return this.stmt(sql).raw(true);
+    return this.stmt(sql, true);
   }
 
   private selectCustomer(scope: CustomerScope, id: string): Customer | undefined {
