@@ -8,8 +8,8 @@
  *   PORT=4300 node --import tsx bench/bare-server.ts
  */
 import Fastify from 'fastify';
-import { newCustomer } from '../src/domain/customer.ts';
-import { customerToWire } from '../src/http/native/customer-wire.ts';
+import { newCustomer } from '../src/domain/customers/factory.ts';
+import { customerToWire } from '../src/surfaces/native/wire.ts';
 import { customerPatch } from './data.ts';
 
 const scope = { tenantId: '0'.repeat(24), mode: 'test' as const };

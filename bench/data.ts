@@ -4,7 +4,7 @@
  * unique e-mails and names drawn from 100 × 100 first and last names, so that a name substring
  * matches about as often as it would in a real customer base.
  */
-import type { CustomerPatch } from '../src/domain/customer.ts';
+import type { CustomerPatch } from '../src/domain/customers/model.ts';
 
 const FIRST = [
   'Ada', 'Alan', 'Alice', 'Amara', 'Andrea', 'Anika', 'Arjun', 'Astrid', 'Beatriz', 'Benjamin', 'Bianca', 'Bruno', 'Camille',

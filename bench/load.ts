@@ -9,10 +9,10 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { CustomerScope } from '../src/domain/customer.ts';
+import type { CustomerScope } from '../src/domain/customers/model.ts';
 import { importFile } from '../src/cli/import.ts';
-import { customerIdToWire } from '../src/http/native/customer-wire.ts';
-import type { Store } from '../src/store/store.ts';
+import { customerIdToWire } from '../src/surfaces/native/wire.ts';
+import type { Store } from '../src/domain/store-port.ts';
 import { customerPatch } from './data.ts';
 
 export interface LoadResult {

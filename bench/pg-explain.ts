@@ -10,10 +10,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { CUSTOMER_SEARCH_FIELDS } from '../src/domain/customer-search.ts';
-import { SYSTEM_WRITE } from '../src/domain/write-context.ts';
-import { newCustomer, type CustomerScope } from '../src/domain/customer.ts';
-import { parseSearchQuery } from '../src/domain/search-query.ts';
+import { CUSTOMER_SEARCH_FIELDS } from '../src/domain/customers/search-fields.ts';
+import { SYSTEM_WRITE } from '../src/domain/customers/write-context.ts';
+import { newCustomer } from '../src/domain/customers/factory.ts';
+import { type CustomerScope } from '../src/domain/customers/model.ts';
+import { parseSearchQuery } from '../src/domain/customers/search-query.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 
 const serverUrl = process.env.DATABASE_URL;

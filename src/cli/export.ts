@@ -9,11 +9,11 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config.ts';
-import type { Customer, CustomerScope } from '../domain/customer.ts';
-import { TenantService } from '../domain/tenant-service.ts';
-import { customerToWire } from '../http/native/customer-wire.ts';
+import type { Customer, CustomerScope } from '../domain/customers/model.ts';
+import { TenantService } from '../domain/tenants/tenant-service.ts';
+import { customerToWire } from '../surfaces/native/wire.ts';
 import { openStore } from '../store/open.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../domain/store-port.ts';
 
 export type ExportFormat = 'ndjson' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ndjson', 'csv'];

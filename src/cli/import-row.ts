@@ -12,10 +12,10 @@
  * syntax, countries, lengths, metadata limits) are the domain's, applied when the customer is built.
  * Every error names the field in the native bracket notation.
  */
-import type { Address, ContactInput, CustomerPatch, CustomField, InvoiceSettings, TaxId } from '../domain/customer.ts';
+import type { Address, ContactInput, CustomerPatch, CustomField, InvoiceSettings, TaxId } from '../domain/customers/model.ts';
 import { ValidationError, type FieldPath } from '../domain/errors.ts';
 import { fromPrefixed } from '../domain/ids.ts';
-import { customerIdFromWire } from '../http/native/customer-wire.ts';
+import { customerIdFromWire } from '../surfaces/native/wire.ts';
 
 export interface ImportRow {
   patch: CustomerPatch;

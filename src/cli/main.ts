@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
-import type { Mode } from '../domain/customer.ts';
+import type { Mode } from '../domain/customers/model.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { EmailUniqueness, RateLimitRule, Tenant, TenantSettings } from '../domain/tenant.ts';
+import type { EmailUniqueness, RateLimitRule, Tenant, TenantSettings } from '../domain/tenants/tenant.ts';
 import { describeRule, effectiveRule, parseRateLimitOverride, RATE_LIMIT_NAMES } from '../http/rate-limits.ts';
-import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
+import { TenantService, tenantIdToWire } from '../domain/tenants/tenant-service.ts';
 import { openStore } from '../store/open.ts';
 import { EXPORT_FORMATS, exportCommand, type ExportFormat } from './export.ts';
 import { IMPORT_FORMATS, type ImportFormat } from './import-formats.ts';

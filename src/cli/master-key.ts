@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { masterKeyPath, type Config } from '../config.ts';
-import { parseMasterKey, SecretBox } from '../domain/secret-box.ts';
+import { parseMasterKey, SecretBox } from '../domain/tenants/secret-box.ts';
 
 /**
  * The key that encrypts client secrets: CLIENTELE_MASTER_KEY, or else `master.key` in the data

@@ -1,9 +1,9 @@
 import { Server } from 'node:net';
 import type { Redis } from 'ioredis';
-import { buildApp, REDACTED_PATHS } from '../http/app.ts';
+import { buildApp, REDACTED_PATHS } from '../server/app.ts';
 import { connectRateLimitRedis } from '../http/rate-limits.ts';
 import { loadConfig } from '../config.ts';
-import { TenantService, tenantIdToWire } from '../domain/tenant-service.ts';
+import { TenantService, tenantIdToWire } from '../domain/tenants/tenant-service.ts';
 import { openStore } from '../store/open.ts';
 import { loadSecretBox } from './master-key.ts';
 import { sweepExpired } from './sweep.ts';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { tenantIdToWire } from '../domain/tenant-service.ts';
-import type { Store } from '../store/store.ts';
+import { tenantIdToWire } from '../domain/tenants/tenant-service.ts';
+import type { Store } from '../domain/store-port.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,8 @@
-import { accessTokenTenant, isClientActive } from '../domain/client.ts';
-import type { Mode } from '../domain/customer.ts';
-import { hashSecret, isKeyActive, sameHash, secretKeyMode, type Tenant } from '../domain/tenant.ts';
-import type { Store } from '../store/store.ts';
+import { accessTokenTenant, isClientActive } from '../domain/tenants/clients.ts';
+import type { Mode } from '../domain/customers/model.ts';
+import { hashSecret, isKeyActive, sameHash, secretKeyMode } from '../domain/tenants/secret-keys.ts';
+import { type Tenant } from '../domain/tenants/tenant.ts';
+import type { Store } from '../domain/store-port.ts';
 
 export interface AuthContext {
   tenant: Tenant;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyError } from '../domain/errors.ts';
-import type { IdempotencyRef, StoredResponse } from '../domain/write-context.ts';
+import type { IdempotencyRef, StoredResponse } from '../domain/customers/write-context.ts';
 import type { App } from './types.ts';
 
 /**

@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import rateLimitPlugin from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import type { Mode } from '../domain/customer.ts';
+import type { Mode } from '../domain/customers/model.ts';
 import { RateLimitedError } from '../domain/errors.ts';
-import type { RateLimitRule, TenantSettings } from '../domain/tenant.ts';
+import type { RateLimitRule, TenantSettings } from '../domain/tenants/tenant.ts';
 import type { AuthContext } from './auth.ts';
 import type { App } from './types.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { CustomerService } from '../domain/customer-service.ts';
-import type { SecretBox } from '../domain/secret-box.ts';
-import type { Store } from '../store/store.ts';
+import type { CustomerService } from '../domain/customers/customer-service.ts';
+import type { SecretBox } from '../domain/tenants/secret-box.ts';
+import type { Store } from '../domain/store-port.ts';
 import type { AuthContext } from './auth.ts';
 
 declare module 'fastify' {

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Customer } from '../domain/customer.ts';
-import { customerEtag, type Precondition } from '../domain/precondition.ts';
-import type { WriteContext } from '../domain/write-context.ts';
-import { keyIdToWire } from '../domain/tenant-service.ts';
+import type { Customer } from '../domain/customers/model.ts';
+import { customerEtag, type Precondition } from '../domain/customers/precondition.ts';
+import type { WriteContext } from '../domain/customers/write-context.ts';
+import { keyIdToWire } from '../domain/tenants/tenant-service.ts';
 import { storedByWrite } from './idempotency.ts';
 
 /** Who is writing, for the history: the key or client, the surface, the request. */

@@ -1,5 +1,5 @@
-import type { Contact, Customer } from '../domain/customer.ts';
-import type { WriteContext } from '../domain/write-context.ts';
+import type { Contact, Customer } from '../domain/customers/model.ts';
+import type { WriteContext } from '../domain/customers/write-context.ts';
 
 /** A customer as both SQL backends store it: scalars in columns, sub-objects as JSON text. */
 export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | number | null>;

@@ -1,5 +1,5 @@
-import type { StoredResponse } from '../domain/write-context.ts';
-import type { IdempotencyClaim, IdempotencyClaimRequest } from './store.ts';
+import type { StoredResponse } from '../domain/customers/write-context.ts';
+import type { IdempotencyClaim, IdempotencyClaimRequest } from '../domain/store-port.ts';
 
 type Row = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { ListQuery, ListTextField } from './store.ts';
+import type { ListQuery, ListTextField } from '../domain/store-port.ts';
 
 /** What differs between the SQL backends when building a list query. */
 export interface ListDialect {

@@ -1,7 +1,7 @@
 import { sqlitePath, type Config } from '../config.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store } from './store.ts';
+import type { Store } from '../domain/store-port.ts';
 
 export interface OpenOptions {
   /** Errors the PostgreSQL pool reports on idle connections; they are not fatal. */

@@ -1,6 +1,7 @@
-import type { AccessTokenRecord, ClientRecord } from '../domain/client.ts';
-import type { HistoryEntry } from '../domain/history.ts';
-import { DEFAULT_TENANT_SETTINGS, type ApiKeyRecord, type ExtraTenantSettings, type Tenant } from '../domain/tenant.ts';
+import type { AccessTokenRecord, ClientRecord } from '../domain/tenants/clients.ts';
+import type { HistoryEntry } from '../domain/customers/history.ts';
+import { DEFAULT_TENANT_SETTINGS, type ExtraTenantSettings, type Tenant } from '../domain/tenants/tenant.ts';
+import { type ApiKeyRecord } from '../domain/tenants/secret-keys.ts';
 
 /** Rows of the small tables (tenants, keys, clients, tokens) as both SQL backends return them. */
 type Row = Record<string, unknown>;

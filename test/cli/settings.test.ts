@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sweepExpired } from '../../src/cli/sweep.ts';
-import { customerIdFromWire } from '../../src/http/native/customer-wire.ts';
+import { customerIdFromWire } from '../../src/surfaces/native/wire.ts';
 import { cliHarness, type Served } from '../helpers/cli.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';

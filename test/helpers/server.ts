@@ -1,12 +1,12 @@
 import { after, before } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { SecretBox } from '../../src/domain/secret-box.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
+import { buildApp } from '../../src/server/app.ts';
 import type { IdempotencyOptions } from '../../src/http/idempotency.ts';
 import type { RateLimitOptions } from '../../src/http/rate-limits.ts';
-import { TenantService, tenantIdToWire, type ClientCredentials } from '../../src/domain/tenant-service.ts';
-import type { Store } from '../../src/store/store.ts';
+import { TenantService, tenantIdToWire, type ClientCredentials } from '../../src/domain/tenants/tenant-service.ts';
+import type { Store } from '../../src/domain/store-port.ts';
 import type { App } from '../../src/http/types.ts';
 import { openTestStore, type StoreKind } from './stores.ts';
 

@@ -28,9 +28,9 @@ import { randomBytes } from 'node:crypto';
 // through src/surfaces/index.ts that break when that module is the first one imported).
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import { fromPrefixed, fromUuid, newId, toPrefixed, toUuid } from '../../src/domain/ids.ts';
-import { tenantIdToWire } from '../../src/domain/tenant-service.ts';
+import { tenantIdToWire } from '../../src/domain/tenants/tenant-service.ts';
 import { encodePageToken } from '../../src/surfaces/asset/wire.ts';
-import { VENDOR_SURFACES } from '../../src/surfaces/index.ts';
+import { VENDOR_SURFACES } from '../../src/server/surfaces.ts';
 import { ASSET, tokenFor } from '../surfaces/asset/helpers.ts';
 import { ATLAS, assertError as assertAtlasError } from '../surfaces/atlas/helpers.ts';
 import { CP, assertErrorBody as assertCpErrorBody } from '../surfaces/checkoutpage/helpers.ts';

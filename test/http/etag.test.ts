@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromPrefixed, toPrefixed } from '../../src/domain/ids.ts';
-import { SYSTEM_WRITE } from '../../src/domain/write-context.ts';
+import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
 import { customerIdToCount } from '../../src/surfaces/count/wire.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { customersPath, tokenFor } from '../surfaces/asset/helpers.ts';

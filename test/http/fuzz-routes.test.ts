@@ -19,8 +19,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fc from 'fast-check';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
-import type { ClientCredentials } from '../../src/domain/tenant-service.ts';
-import type { Customer } from '../../src/domain/customer.ts';
+import type { ClientCredentials } from '../../src/domain/tenants/tenant-service.ts';
+import type { Customer } from '../../src/domain/customers/model.ts';
 import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/domain/ids.ts';
 import { generateSignature } from '../surfaces/count/count-client.ts';
 

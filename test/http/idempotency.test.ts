@@ -9,13 +9,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { requestFingerprint } from '../../src/http/idempotency.ts';
-import { SecretBox } from '../../src/domain/secret-box.ts';
-import { TenantService } from '../../src/domain/tenant-service.ts';
+import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
+import { TenantService } from '../../src/domain/tenants/tenant-service.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/domain/store-port.ts';
 import type { App } from '../../src/http/types.ts';
 import { fromPrefixed, toPrefixed } from '../../src/domain/ids.ts';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
@@ -405,7 +405,7 @@ describe('Idempotency keys across waits, crashes and restarts', () => {
     const url = await serve(testStore.store);
     const scope = { tenantId, mode: 'test' as const };
     const system = { actor: 'system', surface: 'system', requestId: null };
-    const customer = await testStore.store.insertCustomer((await import('../../src/domain/customer.ts')).newCustomer(scope, { name: 'held' }), system);
+    const customer = await testStore.store.insertCustomer((await import('../../src/domain/customers/factory.ts')).newCustomer(scope, { name: 'held' }), system);
     const key = newKey();
     const path = `/v1/customers/${toPrefixed('cus', customer.id)}`;
     // Another server's request holds the key (same parameters: a DELETE with no body is `{}`).
@@ -438,7 +438,7 @@ describe('Idempotency keys across waits, crashes and restarts', () => {
   it('a key whose holder died (lease over, no response) is taken over by the retry, which runs once', async () => {
     const url = await serve(testStore.store);
     const scope = { tenantId, mode: 'test' as const };
-    const { newCustomer } = await import('../../src/domain/customer.ts');
+    const { newCustomer } = await import('../../src/domain/customers/factory.ts');
     const customer = await testStore.store.insertCustomer(newCustomer(scope, { name: 'orphan' }), { actor: 'system', surface: 'system', requestId: null });
     const key = newKey();
     const path = `/v1/customers/${toPrefixed('cus', customer.id)}`;

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { buildApp, REDACTED_PATHS } from '../../src/http/app.ts';
-import { SecretBox } from '../../src/domain/secret-box.ts';
-import { TenantService } from '../../src/domain/tenant-service.ts';
+import { buildApp, REDACTED_PATHS } from '../../src/server/app.ts';
+import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
+import { TenantService } from '../../src/domain/tenants/tenant-service.ts';
 import { MAX_JSON_DEPTH } from '../../src/http/json-body.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { openTestStore } from '../helpers/stores.ts';
@@ -199,7 +199,7 @@ describe('the log never holds a secret', () => {
       const client = made.clients!.test;
       const wrongKey = 'sk_test_' + 'W'.repeat(43);
       const inject = (opts: InjectOptions) => app.inject(opts);
-      const biz = (await import('../../src/domain/tenant-service.ts')).tenantIdToWire(made.tenant.id);
+      const biz = (await import('../../src/domain/tenants/tenant-service.ts')).tenantIdToWire(made.tenant.id);
       // Asset tokens, through the form, JSON and HTTP Basic, right and wrong.
       const form = await inject({ method: 'POST', url: '/asset/v0/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=client_credentials&client_id=${client.client_id}&client_secret=${client.client_secret}` });
       assert.equal(form.statusCode, 200, form.body);

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { loadConfig } from '../../src/config.ts';
-import { hashSecret, type RateLimitRule, type TenantSettings, DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenant.ts';
+import { hashSecret } from '../../src/domain/tenants/secret-keys.ts';
+import { type RateLimitRule, type TenantSettings, DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenants/tenant.ts';
 import {
   RATE_LIMITS,
   RATE_LIMIT_NAMES,
@@ -18,7 +19,7 @@ import {
   parseRateLimitOverride,
   type RateLimitName,
 } from '../../src/http/rate-limits.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/domain/store-port.ts';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import { openTestStore } from '../helpers/stores.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';

@@ -5,15 +5,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { clientSecret, issueAccessToken, issueClient } from '../../src/domain/client.ts';
-import { newCustomer, type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customer.ts';
+import { clientSecret, issueAccessToken, issueClient } from '../../src/domain/tenants/clients.ts';
+import { newCustomer } from '../../src/domain/customers/factory.ts';
+import { type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customers/model.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { SecretBox } from '../../src/domain/secret-box.ts';
-import { DEFAULT_TENANT_SETTINGS, issueSecretKey, type Tenant } from '../../src/domain/tenant.ts';
-import type { ListQuery } from '../../src/store/store.ts';
+import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
+import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
+import { issueSecretKey } from '../../src/domain/tenants/secret-keys.ts';
+import type { ListQuery } from '../../src/domain/store-port.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
-import { SYSTEM_WRITE } from '../../src/domain/write-context.ts';
+import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
 
 const box = new SecretBox(randomBytes(32));
 

@@ -1,5 +1,5 @@
 /**
- * The Store contract (src/store/store.ts), checked the same way on every backend: one suite,
+ * The Store contract (src/domain/store-port.ts), checked the same way on every backend: one suite,
  * run once per store kind, each block on a fresh empty store. Then what only PostgreSQL
  * promises (many servers starting at once), and a side-by-side check that both stores give
  * byte-identical customers and identical search answers.
@@ -10,19 +10,22 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { issueAccessToken, issueClient } from '../../src/domain/client.ts';
-import { applyPatch, newCustomer, type Customer, type CustomerPatch, type CustomerScope, type Mode } from '../../src/domain/customer.ts';
-import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customer-search.ts';
+import { issueAccessToken, issueClient } from '../../src/domain/tenants/clients.ts';
+import { applyPatch } from '../../src/domain/customers/patch.ts';
+import { newCustomer } from '../../src/domain/customers/factory.ts';
+import { type Customer, type CustomerPatch, type CustomerScope, type Mode } from '../../src/domain/customers/model.ts';
+import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { ConflictError, EmailTakenError, IdTakenError, NotFoundError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { parseSearchQuery } from '../../src/domain/search-query.ts';
-import { SecretBox } from '../../src/domain/secret-box.ts';
-import { DEFAULT_TENANT_SETTINGS, issueSecretKey, type ApiKeyRecord, type EmailUniqueness, type Tenant } from '../../src/domain/tenant.ts';
+import { parseSearchQuery } from '../../src/domain/customers/search-query.ts';
+import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
+import { DEFAULT_TENANT_SETTINGS, type EmailUniqueness, type Tenant } from '../../src/domain/tenants/tenant.ts';
+import { issueSecretKey, type ApiKeyRecord } from '../../src/domain/tenants/secret-keys.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import type { Cursor, ListQuery, Store } from '../../src/store/store.ts';
+import type { Cursor, ListQuery, Store } from '../../src/domain/store-port.ts';
 import { createTestDatabase, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from '../helpers/stores.ts';
-import { SYSTEM_WRITE } from '../../src/domain/write-context.ts';
+import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
 
 // ---- helpers ----
 

@@ -9,12 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { importedCustomer, newCustomer, type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customer.ts';
+import { importedCustomer, newCustomer } from '../../src/domain/customers/factory.ts';
+import { type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customers/model.ts';
 import { EmailTakenError, IdTakenError, ValidationError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenant.ts';
-import type { WriteContext } from '../../src/domain/write-context.ts';
-import type { InsertOutcome } from '../../src/store/store.ts';
+import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
+import type { WriteContext } from '../../src/domain/customers/write-context.ts';
+import type { InsertOutcome } from '../../src/domain/store-port.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
 

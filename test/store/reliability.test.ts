@@ -5,12 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPatch, newCustomer, type CustomerScope } from '../../src/domain/customer.ts';
+import { applyPatch } from '../../src/domain/customers/patch.ts';
+import { newCustomer } from '../../src/domain/customers/factory.ts';
+import { type CustomerScope } from '../../src/domain/customers/model.ts';
 import { IdempotencyError, NotFoundError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { DEFAULT_TENANT_SETTINGS, hashSecret, issueSecretKey, type Tenant } from '../../src/domain/tenant.ts';
-import type { WriteContext } from '../../src/domain/write-context.ts';
-import type { IdempotencyClaimRequest } from '../../src/store/store.ts';
+import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
+import { hashSecret, issueSecretKey } from '../../src/domain/tenants/secret-keys.ts';
+import type { WriteContext } from '../../src/domain/customers/write-context.ts';
+import type { IdempotencyClaimRequest } from '../../src/domain/store-port.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
 

@@ -4,11 +4,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPatch, newCustomer, type CustomerScope } from '../../src/domain/customer.ts';
+import { applyPatch } from '../../src/domain/customers/patch.ts';
+import { newCustomer } from '../../src/domain/customers/factory.ts';
+import { type CustomerScope } from '../../src/domain/customers/model.ts';
 import { EmailTakenError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenant.ts';
-import { SYSTEM_WRITE } from '../../src/domain/write-context.ts';
+import { DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenants/tenant.ts';
+import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { openTestStore, type TestStore } from '../helpers/stores.ts';
 

@@ -7,13 +7,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyPatch, importedCustomer, type Customer, type CustomerScope } from '../../src/domain/customer.ts';
-import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customer-search.ts';
+import { applyPatch } from '../../src/domain/customers/patch.ts';
+import { importedCustomer } from '../../src/domain/customers/factory.ts';
+import { type Customer, type CustomerScope } from '../../src/domain/customers/model.ts';
+import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { parseSearchQuery } from '../../src/domain/search-query.ts';
-import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenant.ts';
-import type { WriteContext } from '../../src/domain/write-context.ts';
-import type { Cursor } from '../../src/store/store.ts';
+import { parseSearchQuery } from '../../src/domain/customers/search-query.ts';
+import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
+import type { WriteContext } from '../../src/domain/customers/write-context.ts';
+import type { Cursor } from '../../src/domain/store-port.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
 

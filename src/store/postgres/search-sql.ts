@@ -1,4 +1,4 @@
-import type { SearchClause, SearchQuery } from '../../domain/search-query.ts';
+import type { SearchClause, SearchQuery } from '../../domain/customers/search-query.ts';
 
 /**
  * Columns behind each string search field. The case-folded copies (`*_lower`, computed by the

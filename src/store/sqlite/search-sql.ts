@@ -1,4 +1,4 @@
-import type { SearchClause, SearchQuery } from '../../domain/search-query.ts';
+import type { SearchClause, SearchQuery } from '../../domain/customers/search-query.ts';
 
 /** Column (or expression) behind each search field. Only names listed here reach SQL. */
 const STRING_COLUMNS: Readonly<Record<string, string>> = {

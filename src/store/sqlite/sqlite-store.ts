@@ -1,14 +1,16 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AccessTokenRecord, ClientRecord } from '../../domain/client.ts';
-import { deletedCustomer, type Customer, type CustomerScope } from '../../domain/customer.ts';
+import type { AccessTokenRecord, ClientRecord } from '../../domain/tenants/clients.ts';
+import { deletedCustomer } from '../../domain/customers/patch.ts';
+import { type Customer, type CustomerScope } from '../../domain/customers/model.ts';
 import { ConflictError, DomainError, EmailTakenError, IdempotencyError, IdTakenError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
-import { historyEntry, type HistoryEntry } from '../../domain/history.ts';
-import type { IdempotencyRef, StoredResponse, WriteContext } from '../../domain/write-context.ts';
+import { historyEntry, type HistoryEntry } from '../../domain/customers/history.ts';
+import type { IdempotencyRef, StoredResponse, WriteContext } from '../../domain/customers/write-context.ts';
 import { decideClaim } from '../idempotency-rows.ts';
-import type { SearchQuery } from '../../domain/search-query.ts';
-import { extraSettings, type ApiKeyRecord, type Tenant, type TenantSettings } from '../../domain/tenant.ts';
+import type { SearchQuery } from '../../domain/customers/search-query.ts';
+import { extraSettings, type Tenant, type TenantSettings } from '../../domain/tenants/tenant.ts';
+import { type ApiKeyRecord } from '../../domain/tenants/secret-keys.ts';
 import { checkBatch, CUSTOMER_COLUMNS, customerToRow, valuesToCustomer } from '../customer-row.ts';
 import { HISTORY_COLUMNS, historyRow, rowToAccessToken, rowToClient, rowToHistoryEntry, rowToKey, rowToTenant } from '../record-rows.ts';
 import { listFilters, listOrder, type ListDialect } from '../list-sql.ts';
@@ -25,7 +27,7 @@ import type {
   Page,
   SearchPageQuery,
   Store,
-} from '../store.ts';
+} from '../../domain/store-port.ts';
 import { compileSearch } from './search-sql.ts';
 import { GroupCommit } from './group-commit.ts';
 

@@ -10,7 +10,7 @@ import { assetBusinessCustomersUpdate } from './routes/asset_business_customers_
 
 /**
  * Asset's customer endpoints (https://docs.getasset.com, API v0), mounted under its prefix (see
- * src/surfaces/index.ts): a client swaps `https://api.sandbox.getasset.com/v0` for this prefix.
+ * src/server/surfaces.ts): a client swaps `https://api.sandbox.getasset.com/v0` for this prefix.
  * POST /auth/token issues access tokens; every other route needs one. See ./README.md.
  */
 export async function assetApi(app: App): Promise<void> {

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { LIMITS } from '../../domain/limits.ts';
+import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * Asset's wire format (https://docs.getasset.com, API v0). One source for validation, for the

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CustomerScope } from '../../domain/customer.ts';
+import type { CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { AuthError, authenticateAccessToken } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';

@@ -1,7 +1,7 @@
-import type { Address, Customer, CustomerPatch } from '../../domain/customer.ts';
+import type { Address, Customer, CustomerPatch } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
 import { fromPrefixed, isCanonicalId, toPrefixed } from '../../domain/ids.ts';
-import { tenantIdFromWire, tenantIdToWire } from '../../domain/tenant-service.ts';
+import { tenantIdFromWire, tenantIdToWire } from '../../domain/tenants/tenant-service.ts';
 import type { AddressInput, CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
 
 /** Asset's wire format ⇄ the domain model. Nothing else lives here. */

@@ -10,7 +10,7 @@ import { atlasCustomersUpdate } from './routes/atlas_customers_update.ts';
 
 /**
  * Atlas's customer endpoints (https://api.atlas.co/functions/v1), mounted under its prefix
- * (see src/surfaces/index.ts), over the same store and the same secret keys as the native API.
+ * (see src/server/surfaces.ts), over the same store and the same secret keys as the native API.
  * The mapping choices are documented at the top of wire.ts; the error format in errors.ts.
  */
 export async function atlasApi(app: App): Promise<void> {

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { LIMITS } from '../../domain/limits.ts';
+import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * Atlas's wire format (https://api.atlas.co/functions/v1): JSON only, snake_case. One source for

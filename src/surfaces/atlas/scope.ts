@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CustomerScope } from '../../domain/customer.ts';
+import type { CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { customerIdFromAtlas } from './wire.ts';
 

@@ -1,4 +1,4 @@
-import type { Address, Customer, CustomerPatch, TaxExempt } from '../../domain/customer.ts';
+import type { Address, Customer, CustomerPatch, TaxExempt } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
 import { fromPrefixed, isCanonicalId, toPrefixed } from '../../domain/ids.ts';
 import type { CreateCustomerBody, CustomerObject, UpdateCustomerBody } from './schemas.ts';

@@ -8,7 +8,7 @@ import { checkoutPageCustomersUpdate } from './routes/checkoutpage_customers_upd
 
 /**
  * CheckoutPage's customer endpoints (https://api.checkoutpage.com/v1), mounted under its prefix
- * (see src/surfaces/index.ts): a client swaps its base URL for this prefix. CheckoutPage has no
+ * (see src/server/surfaces.ts): a client swaps its base URL for this prefix. CheckoutPage has no
  * create or delete for customers (they appear through checkouts). See ./README.md.
  */
 export async function checkoutPageApi(app: App): Promise<void> {

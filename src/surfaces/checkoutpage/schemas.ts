@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { LIMITS } from '../../domain/limits.ts';
+import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * CheckoutPage's wire format (https://api.checkoutpage.com/v1, customers): one source for the

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Customer, CustomerScope } from '../../domain/customer.ts';
+import type { Customer, CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
 import { AuthError, authenticateSecretKey } from '../../http/auth.ts';

@@ -1,4 +1,4 @@
-import type { Address, Customer, CustomerPatch, Shipping, TaxId } from '../../domain/customer.ts';
+import type { Address, Customer, CustomerPatch, Shipping, TaxId } from '../../domain/customers/model.ts';
 import { ValidationError, type FieldPath } from '../../domain/errors.ts';
 import type { AddressParam, CustomerObject, ShippingParam, UpdateCustomerBody } from './schemas.ts';
 

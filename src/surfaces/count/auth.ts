@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { clientSecret, isClientActive, isClientIdShaped } from '../../domain/client.ts';
+import { clientSecret, isClientActive, isClientIdShaped } from '../../domain/tenants/clients.ts';
 import { authenticateAccessToken, authenticateSecretKey, type AuthContext } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
 import { CountAuthError } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { Customer } from '../../domain/customer.ts';
+import type { Customer } from '../../domain/customers/model.ts';
 import type { CustomerObject } from './schemas.ts';
 import { rowError, validationError, type CountErrorFields, type ErrorItem } from './errors.ts';
 import { customerToCount, joinField } from './wire.ts';

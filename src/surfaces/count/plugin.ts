@@ -13,7 +13,7 @@ import { countCustomersUpdate } from './routes/count_customers_update.ts';
 
 /**
  * Count's customer endpoints (https://developers.getcount.com, base `…/partners`), mounted under
- * its prefix (see src/surfaces/index.ts): a client swaps its base URL for `…/count/partners` and
+ * its prefix (see src/server/surfaces.ts): a client swaps its base URL for `…/count/partners` and
  * keeps its signing code. Requests are signed with the tenant's client credentials (auth.ts); the
  * wire mapping is in wire.ts, the error format in errors.ts, every choice in README.md.
  */

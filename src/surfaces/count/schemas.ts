@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { LIMITS } from '../../domain/limits.ts';
+import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * Count's wire format (https://developers.getcount.com, base `…/partners`): JSON only, camelCase.

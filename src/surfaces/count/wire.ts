@@ -1,7 +1,7 @@
-import type { Address, ContactInput, Customer, CustomerPatch, Shipping } from '../../domain/customer.ts';
+import type { Address, ContactInput, Customer, CustomerPatch, Shipping } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
 import { fromUuid, idTimeMs, isCanonicalId, toUuid } from '../../domain/ids.ts';
-import type { ListOrderField } from '../../store/store.ts';
+import type { ListOrderField } from '../../domain/store-port.ts';
 import type { CreateCustomerBody, CustomerObject, OrderBy, UpdateCustomerBody } from './schemas.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { issueAccessToken } from '../../../src/domain/client.ts';
+import { issueAccessToken } from '../../../src/domain/tenants/clients.ts';
 import { suiteServer, type TestServer, type TestTenant } from '../../helpers/server.ts';
 import { ASSET, customersPath, tokenFor } from './helpers.ts';
 

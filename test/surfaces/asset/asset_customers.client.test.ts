@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromPrefixed } from '../../../src/domain/ids.ts';
 import { suiteServer, type TestServer, type TestTenant } from '../../helpers/server.ts';
-import { SYSTEM_WRITE } from '../../../src/domain/write-context.ts';
+import { SYSTEM_WRITE } from '../../../src/domain/customers/write-context.ts';
 
 /**
  * A client written the way Asset's users write one: a base URL (Asset's

@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { suiteServer, type TestServer } from '../../helpers/server.ts';
 import { ADDRESS_FIELDS, ASSET, CUSTOMER_FIELDS, customersPath, emailOfLength, fullAddress, tokenFor } from './helpers.ts';
-import { SYSTEM_WRITE } from '../../../src/domain/write-context.ts';
+import { SYSTEM_WRITE } from '../../../src/domain/customers/write-context.ts';
 
 /**
  * Asset's create and update pages (docs.getasset.com, API v0), line by line, and the list page's

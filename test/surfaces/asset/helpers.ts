@@ -1,4 +1,4 @@
-import type { ClientCredentials } from '../../../src/domain/tenant-service.ts';
+import type { ClientCredentials } from '../../../src/domain/tenants/tenant-service.ts';
 import type { TestServer, TestTenant } from '../../helpers/server.ts';
 
 /** Where a client's `https://api.sandbox.getasset.com/v0` goes. */

@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { issueAccessToken } from '../../../src/domain/client.ts';
+import { issueAccessToken } from '../../../src/domain/tenants/clients.ts';
 import { suiteServer, type TestServer } from '../../helpers/server.ts';
 import { CountClient } from './count-client.ts';
 import { assertError, assertSuccess, COUNT, countClient, createCustomer, rawSigned, sleep, uniqueEmail } from './helpers.ts';

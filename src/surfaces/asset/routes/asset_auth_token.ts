@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
-import { clientSecret, isClientActive, isClientIdShaped, issueAccessToken } from '../../../domain/client.ts';
-import { hashSecret, sameHash } from '../../../domain/tenant.ts';
+import { clientSecret, isClientActive, isClientIdShaped, issueAccessToken } from '../../../domain/tenants/clients.ts';
+import { hashSecret, sameHash } from '../../../domain/tenants/secret-keys.ts';
 import { OAuthError } from '../errors.ts';
 import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, OAuthErrorBody, TokenRequest, TokenResponse } from '../schemas.ts';
 import { businessIdFromWire } from '../wire.ts';

@@ -1,6 +1,6 @@
 import type { App } from '../../../http/types.ts';
-import type { Customer, CustomerScope } from '../../../domain/customer.ts';
-import type { ListQuery } from '../../../store/store.ts';
+import type { Customer, CustomerScope } from '../../../domain/customers/model.ts';
+import type { ListQuery } from '../../../domain/store-port.ts';
 import { AssetValidationError } from '../errors.ts';
 import { BusinessParams, CUSTOMER_ERRORS, CustomerListResponse, DEFAULT_PAGE_SIZE, ListCustomersQuery } from '../schemas.ts';
 import { customerToWire, decodePageToken, encodePageToken } from '../wire.ts';

@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import type { Customer } from '../../../domain/customer.ts';
+import type { Customer } from '../../../domain/customers/model.ts';
 import { CUSTOMER_ERRORS, CustomerParams, CustomerResponse, UpdateCustomerBody } from '../schemas.ts';
 import { customerToWire, updatePatchFromWire } from '../wire.ts';
 import { strictJsonTypes } from '../guards.ts';

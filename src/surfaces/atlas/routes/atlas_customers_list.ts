@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import type { ListQuery } from '../../../store/store.ts';
+import type { ListQuery } from '../../../domain/store-port.ts';
 import { CustomerList, ERROR_RESPONSES, LIST_LIMIT, ListCustomersQuery, TAGS } from '../schemas.ts';
 import { customerToAtlas } from '../wire.ts';
 import { scopeOf } from '../scope.ts';

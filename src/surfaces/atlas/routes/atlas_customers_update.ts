@@ -1,7 +1,7 @@
 import type { App } from '../../../http/types.ts';
 import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, JSON_ONLY, TAGS, UpdateCustomerBody } from '../schemas.ts';
 import { customerToAtlas, needsCurrent, updatePatchFromAtlas } from '../wire.ts';
-import type { Customer } from '../../../domain/customer.ts';
+import type { Customer } from '../../../domain/customers/model.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 

@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import type { ListQuery } from '../../../store/store.ts';
+import type { ListQuery } from '../../../domain/store-port.ts';
 import { CustomerListResponse, DEFAULT_LIMIT, ERROR_RESPONSES, ListCustomersQuery } from '../schemas.ts';
 import { customerToWire } from '../wire.ts';
 import { cursorParam, scopeOf } from '../scope.ts';

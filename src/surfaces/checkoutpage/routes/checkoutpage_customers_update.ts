@@ -1,5 +1,7 @@
 import type { App } from '../../../http/types.ts';
-import { newCustomer, applyPatch, type CustomerPatch, type CustomerScope } from '../../../domain/customer.ts';
+import { newCustomer } from '../../../domain/customers/factory.ts';
+import { applyPatch } from '../../../domain/customers/patch.ts';
+import { type CustomerPatch, type CustomerScope } from '../../../domain/customers/model.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { CustomerParams, CustomerResponse, ERROR_RESPONSES, UpdateCustomerBody } from '../schemas.ts';
 import { ValidationErrors } from '../errors.ts';

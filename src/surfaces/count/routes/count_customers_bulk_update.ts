@@ -1,4 +1,4 @@
-import type { Customer } from '../../../domain/customer.ts';
+import type { Customer } from '../../../domain/customers/model.ts';
 import type { App } from '../../../http/types.ts';
 import { BulkResponse, BulkUpdateBody, BulkUpdateRow, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
 import { needsCurrent, updatePatchFromCount } from '../wire.ts';

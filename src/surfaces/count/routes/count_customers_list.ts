@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import type { ListQuery } from '../../../store/store.ts';
+import type { ListQuery } from '../../../domain/store-port.ts';
 import { COUNT_LIMITS, CustomerListResponse, ERROR_RESPONSES, ListCustomersQuery, SECURITY, TAGS } from '../schemas.ts';
 import { customerToCount, orderFromCount } from '../wire.ts';
 import { scopeOf } from '../scope.ts';

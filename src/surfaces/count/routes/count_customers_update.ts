@@ -1,4 +1,4 @@
-import type { Customer } from '../../../domain/customer.ts';
+import type { Customer } from '../../../domain/customers/model.ts';
 import type { App } from '../../../http/types.ts';
 import { CustomerResponse, CustomerUuidParams, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS, UpdateCustomerBody } from '../schemas.ts';
 import { customerToCount, needsCurrent, updatePatchFromCount } from '../wire.ts';

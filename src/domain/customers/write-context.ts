@@ -1,0 +1,40 @@
+import type { Customer, Mode } from './model.ts';
+
+/** An idempotency key as stored: one per tenant, mode and key string. */
+export interface IdempotencyRef {
+  tenantId: string;
+  mode: Mode;
+  key: string;
+}
+
+/** A response as first sent, replayed byte for byte. */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Who is writing and through what. Every customer write carries one: the store records it in the
+ * customer's history in the write's own transaction.
+ */
+export interface WriteContext {
+  /** `api_key:<key id>`, `client:<client id>` or `system`; never a secret. */
+  actor: string;
+  /** `native`, `asset`, `checkoutpage`, `atlas`, `count`, `cli`. */
+  surface: string;
+  requestId: string | null;
+  /**
+   * When the write happens (unix ms), for its history entry, when that is not the customer's
+   * `updated`: an import keeps the `updated` of its source, but its history entry is dated now.
+   */
+  atMs?: number;
+  /**
+   * The request's idempotency key, held by `owner`: the store completes it with `response(result)`
+   * in the write's transaction, and aborts the write if another request has taken the key over.
+   */
+  idempotency?: { ref: IdempotencyRef; owner: string; response: (customer: Customer) => StoredResponse };
+}
+
+/** For writes no request makes: tests, maintenance. */
+export const SYSTEM_WRITE: WriteContext = { actor: 'system', surface: 'system', requestId: null };

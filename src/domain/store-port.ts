@@ -1,0 +1,188 @@
+import type { Customer, CustomerScope } from './customers/model.ts';
+import type { SearchQuery } from './customers/search-query.ts';
+import type { AccessTokenRecord, ClientRecord } from './tenants/clients.ts';
+import type { ApiKeyRecord } from './tenants/secret-keys.ts';
+import type { Tenant, TenantSettings } from './tenants/tenant.ts';
+import type { HistoryEntry } from './customers/history.ts';
+import type { IdempotencyRef, StoredResponse, WriteContext } from './customers/write-context.ts';
+
+/** A position in the (created, id) order of customers. */
+export interface Cursor {
+  created: number;
+  id: string;
+}
+
+export interface CreatedRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/** Fields a list can be sorted by; ties are broken by id, and absent values sort last. */
+export type ListOrderField = 'created' | 'updated' | 'name' | 'email';
+/** Fields a list's `contains` filter looks in. */
+export type ListTextField = 'name' | 'email' | 'phone';
+
+export interface ListQuery {
+  limit: number;
+  /** Customers older than this one (the next page, newest first). Only with the default order. */
+  startingAfter?: string;
+  /** Customers newer than this one (the previous page), still returned newest first. Only with the default order. */
+  endingBefore?: string;
+  /** Exact, case-sensitive e-mail. */
+  email?: string;
+  /** Exact e-mail, case-insensitive. */
+  emailFolded?: string;
+  /** Case-insensitive substring of any of `fields`. */
+  contains?: { text: string; fields: readonly ListTextField[] };
+  created?: CreatedRange;
+  /** Rows to skip (offset pagination), after filtering and ordering. */
+  offset?: number;
+  /** Default: newest first (created, then id, descending). */
+  order?: { by: ListOrderField; direction: 'asc' | 'desc' };
+  /** Also count every customer the filters match, ignoring limit, offset and cursors. */
+  withTotal?: boolean;
+}
+
+export interface SearchPageQuery {
+  limit: number;
+  after?: Cursor;
+  withTotal?: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+  total?: number;
+}
+
+/** Transforms the current customer into the next one (the same object: nothing to write), or throws to abort without writing. */
+export type CustomerUpdater = (current: Customer) => Customer;
+
+export interface IdempotencyClaimRequest {
+  ref: IdempotencyRef;
+  /** Hash of the request's method, path and parameters. */
+  fingerprint: string;
+  /** A random token naming the request that would hold the key. */
+  owner: string;
+  nowMs: number;
+  /** How long the holder keeps the key before a retry may take it over (the holder died). */
+  leaseMs: number;
+  /** How long the key and its response are kept. */
+  ttlMs: number;
+}
+
+/** `claimed`: the caller holds the key and runs the request. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'mismatch' }
+  | { state: 'in_progress' }
+  | { state: 'done'; response: StoredResponse };
+
+/** What became of one customer of an `insertCustomers` batch. */
+export type InsertOutcome =
+  | { status: 'inserted'; customer: Customer }
+  /** A DomainError (EmailTakenError, IdTakenError, …) or, should the database refuse the row for another reason, its error. */
+  | { status: 'failed'; error: Error }
+  /** With `stopAtFirstFailure`, the customers after the first failure. */
+  | { status: 'not_attempted' };
+
+export interface InsertManyOptions {
+  /** Insert nothing after the first customer that fails: those come back `not_attempted`. */
+  stopAtFirstFailure?: boolean;
+}
+
+export interface HistoryPageQuery {
+  limit: number;
+  /** Entries older than this version (the next page). */
+  beforeVersion?: number;
+  /** Entries newer than this version (the previous page), still returned newest first. */
+  afterVersion?: number;
+}
+
+/**
+ * The one storage interface every backend implements. Asynchronous and backend-neutral:
+ * routes and domain never see SQL. Every customer operation is scoped to a tenant and mode.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations; safe to call from many processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a tenant with its keys and clients; with `onlyIfNone`, only when there is no tenant yet. True if created. */
+  createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone?: boolean, clients?: ClientRecord[]): Promise<boolean>;
+  getTenant(id: string): Promise<Tenant | null>;
+  /** Deletes a tenant with its keys, clients and tokens; ConflictError when it has any customer. */
+  deleteEmptyTenant(id: string): Promise<void>;
+  listTenants(): Promise<Tenant[]>;
+  /** Changes settings; turning e-mail uniqueness on fails with a ConflictError if duplicates exist. */
+  updateTenantSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant>;
+
+  /** The key with this hash, with its tenant, whether or not it has expired. */
+  findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null>;
+  /** Adds `key` and makes the tenant's other keys of that mode expire at `oldExpireAt` (unix s). */
+  rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void>;
+
+  /** The client with this id, with its tenant, whether or not it has expired. */
+  findClient(id: string): Promise<{ client: ClientRecord; tenant: Tenant } | null>;
+  /** Adds `client` and makes the tenant's other clients of that mode expire at `oldExpireAt` (unix s). */
+  rollClient(client: ClientRecord, oldExpireAt: number): Promise<void>;
+  insertAccessToken(token: AccessTokenRecord): Promise<void>;
+  /** The token with this hash in this tenant, expired or not. */
+  findAccessToken(tenantId: string, hash: string): Promise<AccessTokenRecord | null>;
+  /** Deletes tokens that expired before `nowSeconds`; returns how many. */
+  deleteExpiredAccessTokens(nowSeconds: number): Promise<number>;
+
+  /**
+   * Inserts a new customer; EmailTakenError when the tenant enforces unique e-mails and it is taken.
+   * Every write records a history entry, and completes `context.idempotency`, in its own transaction.
+   */
+  insertCustomer(customer: Customer, context: WriteContext): Promise<Customer>;
+  /**
+   * Inserts many new customers in one transaction (bulk import), each exactly as insertCustomer
+   * would, with its own history entry from `contexts[i]`: one that cannot be inserted
+   * (EmailTakenError, IdTakenError, also against an earlier one of the batch) fails alone and its
+   * neighbours are inserted. Resolves, one outcome per customer in order, once the transaction is
+   * durable; rejects, having inserted nothing, only when the store itself fails. Contexts carry
+   * no idempotency key.
+   */
+  insertCustomers(customers: readonly Customer[], contexts: readonly WriteContext[], options?: InsertManyOptions): Promise<InsertOutcome[]>;
+  /**
+   * Refreshes the query planner's statistics of the customer tables, after bulk writes (an
+   * import): PostgreSQL plans a list over a table it believes empty with the wrong index until
+   * ANALYZE runs (autovacuum may be slow to, or off); SQLite, without statistics, scans a tenant
+   * in creation order for an exact e-mail rather than use its index.
+   */
+  analyze(): Promise<void>;
+  /** The customer, deleted or not; null when there never was one. */
+  getCustomer(scope: CustomerScope, id: string): Promise<Customer | null>;
+  /**
+   * Reads, transforms and writes one customer atomically: concurrent updates never lose each other.
+   * NotFoundError when missing or deleted.
+   */
+  updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer>;
+  /** Marks the customer deleted; NotFoundError when missing or already deleted. `check` runs on the current customer first. */
+  deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer>;
+  /** Non-deleted customers, newest first unless `order` says otherwise. NotFoundError (path = the cursor field) for an unknown cursor id. */
+  listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>>;
+  /** Non-deleted customers matching `query`, newest first, strongly consistent. */
+  searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>>;
+
+  /** The customer's history, newest first; deleted customers keep theirs. */
+  listCustomerHistory(scope: CustomerScope, customerId: string, query: HistoryPageQuery): Promise<Page<HistoryEntry>>;
+  /** Deletes the tenant's history entries older than `cutoffMs`; returns how many. */
+  deleteHistoryBefore(tenantId: string, cutoffMs: number): Promise<number>;
+
+  /** Takes an idempotency key for a request, or says why not (see IdempotencyClaim). */
+  claimIdempotencyKey(request: IdempotencyClaimRequest): Promise<IdempotencyClaim>;
+  /** Stores the response of the request holding the key; false when `owner` no longer holds it. */
+  completeIdempotencyKey(ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean>;
+  /** Gives the key up without a response (the request is not to be remembered), if `owner` holds it. */
+  releaseIdempotencyKey(ref: IdempotencyRef, owner: string): Promise<void>;
+  /** Deletes keys that expired before `nowMs`; returns how many. */
+  deleteExpiredIdempotencyKeys(nowMs: number): Promise<number>;
+}

@@ -1,0 +1,41 @@
+export type EmailUniqueness = 'enforced' | 'off';
+
+/** At most `max` requests per `window_seconds`. */
+export interface RateLimitRule {
+  max: number;
+  window_seconds: number;
+}
+
+export interface TenantSettings {
+  /** `enforced`: one non-deleted customer per e-mail (case-insensitive) per mode. `off`: Stripe's own behaviour. */
+  email_uniqueness: EmailUniqueness;
+  /** Days a customer's change history is kept; null keeps it for ever. */
+  history_retention_days: number | null;
+  /** `stripe`: the native API applies Stripe's own limits; `off` (default): unlimited, as self-hosted suits. */
+  native_rate_limits: 'off' | 'stripe';
+  /** Overrides of the vendor-documented limits, by limit name (src/http/rate-limits.ts): a rule, or null to turn that limit off. */
+  rate_limits: Record<string, RateLimitRule | null>;
+}
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
+  email_uniqueness: 'enforced',
+  history_retention_days: null,
+  native_rate_limits: 'off',
+  rate_limits: {},
+};
+
+/** The settings kept beside email_uniqueness, as one JSON document. */
+export type ExtraTenantSettings = Omit<TenantSettings, 'email_uniqueness'>;
+
+export function extraSettings(settings: TenantSettings): ExtraTenantSettings {
+  const { email_uniqueness: _, ...extra } = settings;
+  return extra;
+}
+
+export interface Tenant {
+  /** Canonical 96-bit id; rendered `biz_…`. */
+  id: string;
+  name: string;
+  created: number;
+  settings: TenantSettings;
+}

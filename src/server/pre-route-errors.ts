@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { VENDOR_SURFACES, type BareError, type ErrorHandler } from './surfaces.ts';
+import { nativeBareError, nativeErrorHandler } from '../surfaces/native/errors.ts';
+
+/** Each surface's URL prefix and the handler that renders errors in that surface's format. */
+const SURFACES: readonly { name: string; prefix: string; onError: ErrorHandler; bareError: BareError }[] = [
+  { name: 'native', prefix: '/v1/', onError: nativeErrorHandler, bareError: nativeBareError },
+  ...VENDOR_SURFACES.map((s) => ({ name: s.name, prefix: s.prefix + '/', onError: s.onError, bareError: s.bareError })),
+];
+
+/** The surface a request came through, by its URL: `native`, `asset`, …; `other` outside them. */
+export function surfaceOf(request: FastifyRequest): string {
+  const url = request.raw.url ?? '';
+  return SURFACES.find((s) => url.startsWith(s.prefix))?.name ?? 'other';
+}
+
+/** For errors Fastify raises before routing (a malformed URL, say), in the format of the surface the URL names. */
+export function frameworkErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const url = request.raw.url ?? '';
+  const surface = SURFACES.find((s) => url.startsWith(s.prefix));
+  if (surface) {
+    surface.onError(err, request, reply);
+    return;
+  }
+  const status = (err as { statusCode?: number }).statusCode ?? 400;
+  void reply.code(status).send({ error: 'Bad Request', message: (err as Error).message, statusCode: status });
+}
+
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; message: string }>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'The request headers are too large (at most 16 KiB, URL included).' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+};
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL too large, bytes
+ * that are not HTTP): answered in the format of the surface the request line names, when it can be
+ * read, else as a bare JSON error. The connection is closed, as the parser cannot go on.
+ */
+export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, message } = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, message: 'The request is not valid HTTP.' };
+  const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined;
+  const url = raw?.toString('latin1', 0, 4096).split('\r\n', 1)[0]?.split(' ')[1] ?? '';
+  const surface = SURFACES.find((s) => url.startsWith(s.prefix));
+  const body = JSON.stringify(surface ? surface.bareError(status, message) : { error: STATUS_CODES[status], message, statusCode: status });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

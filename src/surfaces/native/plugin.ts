@@ -1,0 +1,32 @@
+import type { App } from '../../http/types.ts';
+import { authenticateSecretKey } from '../../http/auth.ts';
+import { nativeErrorHandler, nativeNotFoundHandler } from './errors.ts';
+import { v1CustomersCreate } from './routes/v1_customers_create.ts';
+import { v1CustomersDelete } from './routes/v1_customers_delete.ts';
+import { v1CustomersHistory } from './routes/v1_customers_history.ts';
+import { v1CustomersList } from './routes/v1_customers_list.ts';
+import { v1CustomersRetrieve } from './routes/v1_customers_retrieve.ts';
+import { v1CustomersSearch } from './routes/v1_customers_search.ts';
+import { v1CustomersUpdate } from './routes/v1_customers_update.ts';
+
+/** The native, Stripe-compatible API, mounted at `/v1`. */
+export async function nativeApi(app: App): Promise<void> {
+  app.setErrorHandler(nativeErrorHandler);
+  app.setNotFoundHandler(nativeNotFoundHandler);
+  app.addHook('onRequest', async (request) => {
+    request.auth = await authenticateSecretKey(app.store, request.headers.authorization);
+  });
+  app.addHook('preValidation', app.rateLimits.hook('native'));
+  // Stripe takes a write with no body at all (`curl -X DELETE …`, an update that changes nothing)
+  // as one with no parameters.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+  });
+  v1CustomersCreate(app);
+  v1CustomersRetrieve(app);
+  v1CustomersUpdate(app);
+  v1CustomersDelete(app);
+  v1CustomersList(app);
+  v1CustomersSearch(app);
+  v1CustomersHistory(app);
+}

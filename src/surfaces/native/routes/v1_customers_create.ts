@@ -1,0 +1,24 @@
+import type { App } from '../../../http/types.ts';
+import { CreateCustomerBody, CustomerObject, StripeError, FORM_AND_JSON } from '../schemas.ts';
+import { customerToWire, patchFromWire } from '../wire.ts';
+import { checkExpand } from '../expand.ts';
+import { scopeOf } from '../scope.ts';
+import { customerWrite } from '../../../http/writes.ts';
+
+export function v1CustomersCreate(app: App): void {
+  app.post('/customers', {
+    schema: {
+      tags: ['Customers'],
+      consumes: FORM_AND_JSON,
+      summary: 'Create a customer',
+      body: CreateCustomerBody,
+      response: { 200: CustomerObject, '4xx': StripeError },
+    },
+    handler: async (request, reply) => {
+      const body = request.body ?? {};
+      checkExpand(body.expand, '');
+      const write = customerWrite(request, reply, customerToWire);
+      return write.send(await app.customers.create(scopeOf(request), patchFromWire(body), write.context));
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import type { App } from '../../../http/types.ts';
+import { CustomerSearchResult, SearchCustomersQuery, StripeError } from '../schemas.ts';
+import { customerToWire } from '../wire.ts';
+import { checkExpand } from '../expand.ts';
+import { scopeOf } from '../scope.ts';
+
+export function v1CustomersSearch(app: App): void {
+  app.get('/customers/search', {
+    schema: {
+      tags: ['Customers'],
+      summary: "Search customers with Stripe's search query language; strongly consistent",
+      querystring: SearchCustomersQuery,
+      response: { 200: CustomerSearchResult, '4xx': StripeError },
+    },
+    handler: async (request) => {
+      const q = request.query;
+      checkExpand(q.expand, 'data.', ['total_count']);
+      const withTotal = q.expand?.includes('total_count') ?? false;
+      const result = await app.customers.search(scopeOf(request), {
+        query: q.query,
+        limit: q.limit ?? 10,
+        ...(q.page !== undefined ? { page: q.page } : {}),
+        withTotal,
+      });
+      return {
+        object: 'search_result' as const,
+        data: result.data.map(customerToWire),
+        has_more: result.hasMore,
+        next_page: result.nextPage,
+        url: '/v1/customers/search',
+        ...(withTotal ? { total_count: result.total ?? 0 } : {}),
+      };
+    },
+  });
+}

@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../../http/types.ts';
+import { CustomerIdParams, CustomerObject, StripeError, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
+import { customerToWire, patchFromWire } from '../wire.ts';
+import { checkExpand } from '../expand.ts';
+import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
+
+/** Stripe updates with POST; PATCH is accepted too, with the same partial-update rules. */
+export function v1CustomersUpdate(app: App): void {
+  const handler = async (request: FastifyRequest<{ Params: { id: string }; Body: UpdateCustomerBody | undefined }>, reply: FastifyReply) => {
+    const body = request.body ?? {};
+    checkExpand(body.expand, '');
+    const write = customerWrite(request, reply, customerToWire);
+    const id = customerIdParam(request.params.id);
+    return write.send(await app.customers.update(scopeOf(request), id, patchFromWire(body), write.context, preconditionOf(request)));
+  };
+  const schema = {
+    tags: ['Customers'],
+    consumes: FORM_AND_JSON,
+    summary: 'Update a customer: only the parameters given change',
+    params: CustomerIdParams,
+    body: UpdateCustomerBody,
+    response: { 200: CustomerObject, '4xx': StripeError },
+  };
+  app.post('/customers/:id', { schema, handler });
+  app.patch('/customers/:id', { schema, handler });
+}
