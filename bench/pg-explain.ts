@@ -95,7 +95,7 @@ try {
   const shapes: [string, () => Promise<unknown>][] = [
     ['retrieve by id', () => store.getCustomer(big, some)],
     ['list, first page', () => store.listCustomers(big, { limit: 10 })],
-    ['list, deep page via cursor', () => store.listCustomers(big, { limit: 10, startingAfter: lpadHex(Math.floor(rows / 20) * 10 + 1) })],
+    ['list, deep page via cursor', () => store.listCustomers(big, { limit: 10, cursor: { after: lpadHex(Math.floor(rows / 20) * 10 + 1), field: ['starting_after'] } })],
     ['list, email filter', () => store.listCustomers(big, { limit: 10, email: `user${rows / 2 + 1}@example.com` })],
     ['search email:"…" (case-insensitive)', () => store.searchCustomers(big, search(`email:"USER${rows / 2 + 1}@Example.com"`), { limit: 10 })],
     ['search name~"…" (substring)', () => store.searchCustomers(big, search('name~"a1b2c"'), { limit: 10 })],

@@ -130,7 +130,7 @@ export async function exportCustomers(store: Store, scope: CustomerScope, out: W
   if (format === 'csv') await write(out, CSV_HEADER);
   let count = 0;
   // Oldest first: the first page ascending, then each next page is the one just newer than the
-  // last customer written (`ending_before`, which the store returns newest first: reversed).
+  // last customer written (a cursor before it, which the store returns newest first: reversed).
   let page = await store.listCustomers(scope, { limit, order: { by: 'created', direction: 'asc' } });
   let data = page.data;
   for (;;) {
@@ -141,7 +141,7 @@ export async function exportCustomers(store: Store, scope: CustomerScope, out: W
     count += data.length;
     options.onProgress?.(count);
     if (!page.hasMore || options.signal?.aborted || out.destroyed) break;
-    page = await store.listCustomers(scope, { limit, endingBefore: data[data.length - 1]!.id });
+    page = await store.listCustomers(scope, { limit, cursor: { before: data[data.length - 1]!.id, field: ['id'] } });
     data = page.data.reverse();
   }
   return { customers: count, seconds: (performance.now() - started) / 1000, format };

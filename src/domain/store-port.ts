@@ -4,7 +4,9 @@ import type { AccessTokenRecord, ClientRecord } from './tenants/clients.ts';
 import type { ApiKeyRecord } from './tenants/secret-keys.ts';
 import type { Tenant, TenantSettings } from './tenants/tenant.ts';
 import type { HistoryEntry } from './customers/history.ts';
-import type { IdempotencyRef, StoredResponse, WriteContext } from './customers/write-context.ts';
+import type { WriteContext } from './customers/write-context.ts';
+import type { FieldPath } from './errors.ts';
+import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyRef, RecordedReply } from './idempotency-keys.ts';
 
 /** A position in the (created, id) order of customers. */
 export interface Cursor {
@@ -24,12 +26,17 @@ export type ListOrderField = 'created' | 'updated' | 'name' | 'email';
 /** Fields a list's `contains` filter looks in. */
 export type ListTextField = 'name' | 'email' | 'phone';
 
+/**
+ * Where a page starts: after a customer (the next page, older ones) or before one (the previous
+ * page, newer ones, still returned newest first). `field` names the request field that carried
+ * the id, for the NotFoundError when no such customer exists.
+ */
+export type ListCursor = { after: string; field: FieldPath } | { before: string; field: FieldPath };
+
 export interface ListQuery {
   limit: number;
-  /** Customers older than this one (the next page, newest first). Only with the default order. */
-  startingAfter?: string;
-  /** Customers newer than this one (the previous page), still returned newest first. Only with the default order. */
-  endingBefore?: string;
+  /** Only with the default order. */
+  cursor?: ListCursor;
   /** Exact, case-sensitive e-mail. */
   email?: string;
   /** Exact e-mail, case-insensitive. */
@@ -60,26 +67,6 @@ export interface Page<T> {
 /** Transforms the current customer into the next one (the same object: nothing to write), or throws to abort without writing. */
 export type CustomerUpdater = (current: Customer) => Customer;
 
-export interface IdempotencyClaimRequest {
-  ref: IdempotencyRef;
-  /** Hash of the request's method, path and parameters. */
-  fingerprint: string;
-  /** A random token naming the request that would hold the key. */
-  owner: string;
-  nowMs: number;
-  /** How long the holder keeps the key before a retry may take it over (the holder died). */
-  leaseMs: number;
-  /** How long the key and its response are kept. */
-  ttlMs: number;
-}
-
-/** `claimed`: the caller holds the key and runs the request. */
-export type IdempotencyClaim =
-  | { state: 'claimed' }
-  | { state: 'mismatch' }
-  | { state: 'in_progress' }
-  | { state: 'done'; response: StoredResponse };
-
 /** What became of one customer of an `insertCustomers` batch. */
 export type InsertOutcome =
   | { status: 'inserted'; customer: Customer }
@@ -101,18 +88,8 @@ export interface HistoryPageQuery {
   afterVersion?: number;
 }
 
-/**
- * The one storage interface every backend implements. Asynchronous and backend-neutral:
- * routes and domain never see SQL. Every customer operation is scoped to a tenant and mode.
- */
-export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
-  /** Applies pending migrations; safe to call from many processes at once. */
-  migrate(): Promise<void>;
-  /** Resolves when the store answers a trivial query. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
+/** Tenants and their settings. */
+export interface TenantRecords {
   /** Creates a tenant with its keys and clients; with `onlyIfNone`, only when there is no tenant yet. True if created. */
   createTenant(tenant: Tenant, keys: ApiKeyRecord[], onlyIfNone?: boolean, clients?: ClientRecord[]): Promise<boolean>;
   getTenant(id: string): Promise<Tenant | null>;
@@ -121,12 +98,14 @@ export interface Store {
   listTenants(): Promise<Tenant[]>;
   /** Changes settings; turning e-mail uniqueness on fails with a ConflictError if duplicates exist. */
   updateTenantSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant>;
+}
 
+/** Secret keys, client credentials and the access tokens clients obtain. */
+export interface CredentialRecords {
   /** The key with this hash, with its tenant, whether or not it has expired. */
   findApiKey(hash: string): Promise<{ key: ApiKeyRecord; tenant: Tenant } | null>;
   /** Adds `key` and makes the tenant's other keys of that mode expire at `oldExpireAt` (unix s). */
   rollApiKey(key: ApiKeyRecord, oldExpireAt: number): Promise<void>;
-
   /** The client with this id, with its tenant, whether or not it has expired. */
   findClient(id: string): Promise<{ client: ClientRecord; tenant: Tenant } | null>;
   /** Adds `client` and makes the tenant's other clients of that mode expire at `oldExpireAt` (unix s). */
@@ -136,7 +115,10 @@ export interface Store {
   findAccessToken(tenantId: string, hash: string): Promise<AccessTokenRecord | null>;
   /** Deletes tokens that expired before `nowSeconds`; returns how many. */
   deleteExpiredAccessTokens(nowSeconds: number): Promise<number>;
+}
 
+/** Customers, each write with its history entry (and idempotency reply) in its own transaction. */
+export interface CustomerRecords {
   /**
    * Inserts a new customer; EmailTakenError when the tenant enforces unique e-mails and it is taken.
    * Every write records a history entry, and completes `context.idempotency`, in its own transaction.
@@ -167,22 +149,42 @@ export interface Store {
   updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer>;
   /** Marks the customer deleted; NotFoundError when missing or already deleted. `check` runs on the current customer first. */
   deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer>;
-  /** Non-deleted customers, newest first unless `order` says otherwise. NotFoundError (path = the cursor field) for an unknown cursor id. */
+  /** Non-deleted customers, newest first unless `order` says otherwise. NotFoundError (path: the cursor's field) for an unknown cursor id. */
   listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>>;
   /** Non-deleted customers matching `query`, newest first, strongly consistent. */
   searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>>;
+}
 
+/** The history every customer write leaves. */
+export interface HistoryRecords {
   /** The customer's history, newest first; deleted customers keep theirs. */
   listCustomerHistory(scope: CustomerScope, customerId: string, query: HistoryPageQuery): Promise<Page<HistoryEntry>>;
   /** Deletes the tenant's history entries older than `cutoffMs`; returns how many. */
   deleteHistoryBefore(tenantId: string, cutoffMs: number): Promise<number>;
+}
 
+/** Idempotency keys and the replies they keep (see idempotency-keys.ts). */
+export interface IdempotencyRecords {
   /** Takes an idempotency key for a request, or says why not (see IdempotencyClaim). */
   claimIdempotencyKey(request: IdempotencyClaimRequest): Promise<IdempotencyClaim>;
-  /** Stores the response of the request holding the key; false when `owner` no longer holds it. */
-  completeIdempotencyKey(ref: IdempotencyRef, owner: string, response: StoredResponse): Promise<boolean>;
-  /** Gives the key up without a response (the request is not to be remembered), if `owner` holds it. */
+  /** Keeps the reply of the request holding the key; false when `owner` no longer holds it. */
+  completeIdempotencyKey(ref: IdempotencyRef, owner: string, reply: RecordedReply): Promise<boolean>;
+  /** Gives the key up without a reply (the request is not to be remembered), if `owner` holds it. */
   releaseIdempotencyKey(ref: IdempotencyRef, owner: string): Promise<void>;
   /** Deletes keys that expired before `nowMs`; returns how many. */
   deleteExpiredIdempotencyKeys(nowMs: number): Promise<number>;
+}
+
+/**
+ * The domain's one storage port, which every backend implements: asynchronous and
+ * backend-neutral, so that services never see SQL. Every customer operation is scoped to a tenant
+ * and mode. Services take only the record kinds they use.
+ */
+export interface Store extends TenantRecords, CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations; safe to call from many processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

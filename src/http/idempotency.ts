@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyError } from '../domain/errors.ts';
-import type { IdempotencyRef, StoredResponse } from '../domain/customers/write-context.ts';
+import type { IdempotencyRef, RecordedReply } from '../domain/idempotency-keys.ts';
 import type { App } from './types.ts';
 
 /**
  * Stripe's idempotency, on every write of every surface: a write sent with `Idempotency-Key` runs
  * once; retries with the same key and parameters get the first response back byte for byte, with
- * `Idempotent-Replayed: true`.
+ * `Idempotent-Replayed: true` (the keys themselves: src/domain/idempotency-keys.ts).
  *
  * - The key is claimed after authentication and validation, so a request refused for its
  *   parameters never uses up its key (as Stripe: "no idempotent result is saved").
@@ -16,19 +15,9 @@ import type { App } from './types.ts';
  *   so no crash can separate the write from the response its retry will get.
  * - Other outcomes worth replaying (a 404, a conflict, a bulk result) are stored when sent;
  *   parameter errors, 5xx and the like release the key for a corrected retry.
- * - A retry arriving while the first request runs waits for it (up to `waitMs`) and replays its
- *   response; still running after that → 409.
+ * - A retry arriving while the first request runs waits for it and replays its response; still
+ *   running after that → 409.
  */
-export interface IdempotencyOptions {
-  /** How long keys and responses are kept. Default 24 h. */
-  ttlMs?: number;
-  /** How long a request holds its key; past it, a retry takes over (the holder died). Default 60 s. */
-  leaseMs?: number;
-  /** How long a retry waits for the first request before answering 409. Default 5 s. */
-  waitMs?: number;
-}
-
-const DEFAULTS = { ttlMs: 24 * 3600_000, leaseMs: 60_000, waitMs: 5_000 };
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 /** Statuses that are an outcome of running the request, and so are replayed to its retries. */
 const REPLAYED_STATUSES = new Set([404, 409, 412]);
@@ -67,8 +56,7 @@ function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-export function registerIdempotency(app: App, options: IdempotencyOptions = {}): void {
-  const { ttlMs, leaseMs, waitMs } = { ...DEFAULTS, ...options };
+export function registerIdempotency(app: App): void {
   app.decorateRequest('idempotencyKey', null);
 
   // preHandler: every surface has authenticated and validated by now.
@@ -80,26 +68,9 @@ export function registerIdempotency(app: App, options: IdempotencyOptions = {}):
     if (key.length === 0 || key.length > MAX_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(key)) throw new IdempotencyError('invalid_key', key.slice(0, 40));
     const ref: IdempotencyRef = { tenantId: request.auth.tenant.id, mode: request.auth.mode, key };
     const owner = randomBytes(12).toString('base64url');
-    const fingerprint = requestFingerprint(request.method, request.url, request.body);
-    const deadline = Date.now() + waitMs;
-    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      const claim = await app.store.claimIdempotencyKey({ ref, fingerprint, owner, nowMs: Date.now(), leaseMs, ttlMs });
-      switch (claim.state) {
-        case 'claimed':
-          request.idempotencyKey = { ref, owner, storedByWrite: false };
-          return;
-        case 'mismatch':
-          throw new IdempotencyError('parameters_mismatch', key);
-        case 'done':
-          return replay(reply, claim.response);
-        case 'in_progress': {
-          // Wait the whole of waitMs before giving up: the last pause is cut to what is left.
-          const left = deadline - Date.now();
-          if (left <= 0) throw new IdempotencyError('in_progress', key);
-          await sleep(Math.min(pause, left));
-        }
-      }
-    }
+    const taken = await app.idempotencyKeys.take(ref, requestFingerprint(request.method, request.url, request.body), owner);
+    if (!taken.held) return replay(reply, taken.reply);
+    request.idempotencyKey = { ref, owner, storedByWrite: false };
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -108,16 +79,16 @@ export function registerIdempotency(app: App, options: IdempotencyOptions = {}):
     if (!held || (held.storedByWrite && status < 300)) return payload;
     request.idempotencyKey = null;
     if ((status >= 200 && status < 300) || REPLAYED_STATUSES.has(status)) {
-      await app.store.completeIdempotencyKey(held.ref, held.owner, responseOf(reply, payload));
+      await app.idempotencyKeys.complete(held.ref, held.owner, responseOf(reply, payload));
     } else {
-      await app.store.releaseIdempotencyKey(held.ref, held.owner);
+      await app.idempotencyKeys.release(held.ref, held.owner);
     }
     return payload;
   });
 }
 
 /** The response as it leaves: its status, the headers worth replaying, its body. */
-export function responseOf(reply: FastifyReply, payload: unknown): StoredResponse {
+export function responseOf(reply: FastifyReply, payload: unknown): RecordedReply {
   const headers: Record<string, string> = { 'original-request': String(reply.request.id) };
   for (const name of STORED_HEADERS) {
     const value = reply.getHeader(name);
@@ -126,12 +97,12 @@ export function responseOf(reply: FastifyReply, payload: unknown): StoredRespons
   return { status: reply.statusCode, headers, body: typeof payload === 'string' ? payload : String(payload ?? '') };
 }
 
-function replay(reply: FastifyReply, response: StoredResponse): FastifyReply {
+function replay(reply: FastifyReply, response: RecordedReply): FastifyReply {
   return reply.code(response.status).headers(response.headers).header('idempotent-replayed', 'true').send(response.body);
 }
 
 /** The held key's response, computed by the write's transaction from the written customer. */
-export function storedByWrite(request: FastifyRequest, response: StoredResponse): StoredResponse {
+export function storedByWrite(request: FastifyRequest, response: RecordedReply): RecordedReply {
   if (request.idempotencyKey) request.idempotencyKey.storedByWrite = true;
   return response;
 }

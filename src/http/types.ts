@@ -1,15 +1,19 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CustomerService } from '../domain/customers/customer-service.ts';
-import type { SecretBox } from '../domain/tenants/secret-box.ts';
-import type { Store } from '../domain/store-port.ts';
+import type { IdempotencyKeys } from '../domain/idempotency-keys.ts';
+import type { CredentialService } from '../domain/tenants/credential-service.ts';
 import type { AuthContext } from './auth.ts';
 
+/**
+ * The services routes reach through the app: the store itself is not among them, so the
+ * compiler keeps every route to the domain's rules.
+ */
 declare module 'fastify' {
   interface FastifyInstance {
-    store: Store;
     customers: CustomerService;
-    secrets: SecretBox;
+    credentials: CredentialService;
+    idempotencyKeys: IdempotencyKeys;
   }
   interface FastifyRequest {
     /** Set by a surface's authentication hook; absent on public routes. */

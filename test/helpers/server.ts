@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
 import { buildApp } from '../../src/server/app.ts';
-import type { IdempotencyOptions } from '../../src/http/idempotency.ts';
+import type { IdempotencyTimes } from '../../src/domain/idempotency-keys.ts';
 import type { RateLimitOptions } from '../../src/http/rate-limits.ts';
 import { TenantService, tenantIdToWire, type ClientCredentials } from '../../src/domain/tenants/tenant-service.ts';
 import type { Store } from '../../src/domain/store-port.ts';
@@ -36,7 +36,7 @@ export interface TestServer {
 export interface ServerOptions {
   /** Rate limits are off unless given here: the suites send far more than any vendor allows. */
   rateLimits?: RateLimitOptions;
-  idempotency?: IdempotencyOptions;
+  idempotency?: Partial<IdempotencyTimes>;
   /** Share this store (and its tenants) instead of opening a fresh one; it is not destroyed on close. */
   store?: { store: Store; kind: StoreKind };
 }
@@ -48,9 +48,10 @@ export interface ServerOptions {
 export async function startServer(kind?: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
   const testStore = options.store ? { ...options.store, destroy: async () => {} } : await openTestStore(kind);
   const store = testStore.store;
+  const secretBox = new SecretBox(randomBytes(32));
   const app = await buildApp({
     store,
-    secretBox: new SecretBox(randomBytes(32)),
+    secretBox,
     rateLimits: options.rateLimits ?? { enabled: false },
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
   });
@@ -59,7 +60,7 @@ export async function startServer(kind?: StoreKind, options: ServerOptions = {})
   if (!address || typeof address === 'string') throw new Error('no port');
   const port = address.port;
   const url = `http://127.0.0.1:${port}`;
-  const tenants = new TenantService(store, app.secrets);
+  const tenants = new TenantService(store, secretBox);
 
   const newTenant = async (name = 'Acme'): Promise<TestTenant> => {
     const made = await tenants.create(name);

@@ -82,9 +82,6 @@ export class CustomerService {
   }
 
   async list(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
-    if (query.startingAfter !== undefined && query.endingBefore !== undefined) {
-      throw new ValidationError(['starting_after'], 'You may only specify one of these parameters: ending_before, starting_after.');
-    }
     return this.store.listCustomers(scope, query);
   }
 

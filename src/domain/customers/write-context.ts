@@ -1,18 +1,5 @@
-import type { Customer, Mode } from './model.ts';
-
-/** An idempotency key as stored: one per tenant, mode and key string. */
-export interface IdempotencyRef {
-  tenantId: string;
-  mode: Mode;
-  key: string;
-}
-
-/** A response as first sent, replayed byte for byte. */
-export interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+import type { IdempotencyRef, RecordedReply } from '../idempotency-keys.ts';
+import type { Customer } from './model.ts';
 
 /**
  * Who is writing and through what. Every customer write carries one: the store records it in the
@@ -30,10 +17,10 @@ export interface WriteContext {
    */
   atMs?: number;
   /**
-   * The request's idempotency key, held by `owner`: the store completes it with `response(result)`
+   * The request's idempotency key, held by `owner`: the store completes it with `reply(result)`
    * in the write's transaction, and aborts the write if another request has taken the key over.
    */
-  idempotency?: { ref: IdempotencyRef; owner: string; response: (customer: Customer) => StoredResponse };
+  idempotency?: { ref: IdempotencyRef; owner: string; reply: (customer: Customer) => RecordedReply };
 }
 
 /** For writes no request makes: tests, maintenance. */

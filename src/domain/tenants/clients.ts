@@ -59,7 +59,7 @@ export function isClientActive(client: ClientRecord, nowMs: number = Date.now())
  * A bearer token for `client`. It carries its tenant's id in the clear (`at_` + 17 base62
  * characters + 43 random ones) so the store finds it by (tenant, hash), like everything else.
  */
-export function issueAccessToken(client: ClientRecord, ttlSeconds: number, nowMs: number = Date.now()): { token: string; record: AccessTokenRecord } {
+export function issueAccessToken(client: Pick<ClientRecord, 'id' | 'tenant_id' | 'mode'>, ttlSeconds: number, nowMs: number = Date.now()): { token: string; record: AccessTokenRecord } {
   const token = TOKEN_PREFIX + toBase62(client.tenant_id) + randomBase62(SECRET_ENTROPY_BYTES);
   const created = Math.floor(nowMs / 1000);
   // Rounded up: a token lives at least the seconds it was issued for, never a fraction less.

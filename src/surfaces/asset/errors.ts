@@ -161,7 +161,7 @@ function fromDomain(err: DomainError): Mapped {
     case 'not_found': {
       const e = err as NotFoundError;
       const field = String(e.path[0] ?? 'id');
-      if (field === 'starting_after' || field === 'ending_before') {
+      if (field === 'page_token') {
         // A page token whose boundary customer is not in this business and mode.
         return invalid([{ type: 'value_error', loc: ['query', 'page_token'], msg: 'Value error, the page token does not belong to this list' }]);
       }

@@ -21,7 +21,7 @@ export function bearerToken(header: string | undefined): string {
  */
 export function businessGate(app: App) {
   return async (request: FastifyRequest): Promise<void> => {
-    const auth = await authenticateAccessToken(app.store, bearerToken(request.headers.authorization));
+    const auth = await authenticateAccessToken(app.credentials, bearerToken(request.headers.authorization));
     const wireId = (request.params as { business_id?: string } | undefined)?.business_id ?? '';
     if (businessIdFromWire(wireId) !== auth.tenant.id) throw new NotFoundError('tenant', wireId, ['business_id']);
     request.auth = auth;

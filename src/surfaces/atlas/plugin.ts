@@ -19,7 +19,7 @@ export async function atlasApi(app: App): Promise<void> {
   app.setValidatorCompiler(atlasValidatorCompiler);
   useJsonBodies(app);
   app.addHook('onRequest', async (request) => {
-    request.auth = await authenticateSecretKey(app.store, request.headers.authorization);
+    request.auth = await authenticateSecretKey(app.credentials, request.headers.authorization);
   });
   app.addHook('preValidation', app.rateLimits.hook('atlas'));
   atlasCustomersCreate(app);

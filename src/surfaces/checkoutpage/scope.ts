@@ -14,7 +14,7 @@ export function authenticate(app: App) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (header === undefined || !/^\s*bearer\s+\S/i.test(header)) throw new AuthError(header ? 'malformed' : 'missing', null);
-    request.auth = await authenticateSecretKey(app.store, header);
+    request.auth = await authenticateSecretKey(app.credentials, header);
   };
 }
 

@@ -1,6 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { clientSecret, isClientActive, isClientIdShaped } from '../../domain/tenants/clients.ts';
 import { authenticateAccessToken, authenticateSecretKey, type AuthContext } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
 import { CountAuthError } from './errors.ts';
@@ -88,10 +87,10 @@ async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): 
     });
   }
   if (!SIGNATURE.test(signature!.trim()) || !CLIENT_ID.test(clientId!.trim())) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
-  const found = isClientIdShaped(clientId!.trim()) ? await app.store.findClient(clientId!.trim()) : null;
+  const found = await app.credentials.signingClient(clientId!.trim());
   if (!found) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
 
-  const secret = clientSecret(app.secrets, found.client);
+  const secret = found.secret;
   const given = Buffer.from(signature!.trim(), 'hex');
   const base = `${request.method.toUpperCase()}:${signedPath(request.raw.url ?? request.url)}:${timestamp!.trim()}`;
   let valid = false;
@@ -102,10 +101,10 @@ async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): 
   }
   if (!valid) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
   // Only a correctly signed request learns that its credentials have expired.
-  if (!isClientActive(found.client, now)) {
+  if (!found.active) {
     throw new CountAuthError('credentials_expired', 'These client credentials have expired: use the ones that replaced them.');
   }
-  return { tenant: found.tenant, mode: found.client.mode, keyId: found.client.id, keyKind: 'client' };
+  return found.principal;
 }
 
 async function bearer(app: App, authorization: string): Promise<AuthContext> {
@@ -117,8 +116,8 @@ async function bearer(app: App, authorization: string): Promise<AuthContext> {
     );
   }
   const token = match[1]!;
-  if (token.startsWith('at_')) return authenticateAccessToken(app.store, token);
-  return authenticateSecretKey(app.store, `Bearer ${token}`);
+  if (token.startsWith('at_')) return authenticateAccessToken(app.credentials, token);
+  return authenticateSecretKey(app.credentials, `Bearer ${token}`);
 }
 
 /** The tenant and mode a Count request is made for; CountAuthError (or AuthError) otherwise. */

@@ -14,7 +14,7 @@ export async function nativeApi(app: App): Promise<void> {
   app.setErrorHandler(nativeErrorHandler);
   app.setNotFoundHandler(nativeNotFoundHandler);
   app.addHook('onRequest', async (request) => {
-    request.auth = await authenticateSecretKey(app.store, request.headers.authorization);
+    request.auth = await authenticateSecretKey(app.credentials, request.headers.authorization);
   });
   app.addHook('preValidation', app.rateLimits.hook('native'));
   // Stripe takes a write with no body at all (`curl -X DELETE …`, an update that changes nothing)

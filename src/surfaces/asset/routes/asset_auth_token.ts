@@ -1,7 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
-import { clientSecret, isClientActive, isClientIdShaped, issueAccessToken } from '../../../domain/tenants/clients.ts';
-import { hashSecret, sameHash } from '../../../domain/tenants/secret-keys.ts';
 import { OAuthError } from '../errors.ts';
 import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, OAuthErrorBody, TokenRequest, TokenResponse } from '../schemas.ts';
 import { businessIdFromWire } from '../wire.ts';
@@ -12,10 +10,6 @@ import { businessIdFromWire } from '../wire.ts';
  * HTTP Basic (§2.3.1). Parameters the grant does not use (`scope`, say) are ignored, as §3.2
  * requires; a parameter given twice is refused.
  */
-
-const MAX_CLIENT_ID = 200;
-/** Compared against when the client is unknown, so that the answer takes as long either way. */
-const NO_SECRET_HASH = hashSecret('no client has this secret');
 
 const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
 
@@ -84,23 +78,19 @@ export function assetAuthToken(app: App): void {
     if (clientId === undefined) throw new OAuthError(401, 'invalid_client', 'client_id is required.', challenge);
     if (secret === undefined) throw new OAuthError(401, 'invalid_client', 'client_secret is required.', challenge);
 
-    const found = clientId.length <= MAX_CLIENT_ID && isClientIdShaped(clientId) ? await app.store.findClient(clientId) : null;
-    const active = found && isClientActive(found.client) ? found : null;
-    const expected = active ? hashSecret(clientSecret(app.secrets, active.client)) : NO_SECRET_HASH;
-    // Compared as SHA-256 digests: equal lengths, constant time.
-    if (!sameHash(hashSecret(secret), expected) || !active) {
+    const client = await app.credentials.authenticateClient(clientId, secret);
+    if (!client) {
       throw new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.', challenge);
     }
 
     // Tenant-level requests have their own budget (asset.tenant), counted once the client is known.
-    await app.rateLimits.enforce('asset', request, reply, { tenant: active.tenant, mode: active.client.mode, keyId: active.client.id, keyKind: 'client' });
+    await app.rateLimits.enforce('asset', request, reply, client);
 
-    if (businessId !== undefined && businessIdFromWire(businessId) !== active.tenant.id) {
+    if (businessId !== undefined && businessIdFromWire(businessId) !== client.tenant.id) {
       throw new OAuthError(400, 'invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
     }
 
-    const { token, record } = issueAccessToken(active.client, ttl);
-    await app.store.insertAccessToken(record);
+    const token = await app.credentials.issueAccessToken(client, ttl);
     void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
     return { access_token: token, token_type: 'Bearer' as const, expires_in: ttl };
   };

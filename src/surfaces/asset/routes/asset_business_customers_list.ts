@@ -11,10 +11,13 @@ import { scopeOf } from '../scope.ts';
  * so pages neither skip nor repeat customers while others are created. A null token: nothing
  * more that way.
  */
+/** The field a page token's customer is named by, when it is not in this business and mode. */
+const PAGE_TOKEN = ['page_token'];
+
 export function assetBusinessCustomersList(app: App): void {
   /** True when any customer lies beyond `id` in that direction. */
   const anyBeyond = async (scope: CustomerScope, direction: 'next' | 'previous', id: string): Promise<boolean> => {
-    const probe: ListQuery = direction === 'next' ? { limit: 1, startingAfter: id } : { limit: 1, endingBefore: id };
+    const probe: ListQuery = { limit: 1, cursor: direction === 'next' ? { after: id, field: PAGE_TOKEN } : { before: id, field: PAGE_TOKEN } };
     return (await app.customers.list(scope, probe)).data.length > 0;
   };
 
@@ -38,8 +41,7 @@ export function assetBusinessCustomersList(app: App): void {
         ]);
       }
       const query: ListQuery = { limit: size };
-      if (token?.direction === 'next') query.startingAfter = token.id;
-      if (token?.direction === 'previous') query.endingBefore = token.id;
+      if (token) query.cursor = token.direction === 'next' ? { after: token.id, field: PAGE_TOKEN } : { before: token.id, field: PAGE_TOKEN };
       const page = await app.customers.list(scope, query);
 
       const first: Customer | undefined = page.data[0];

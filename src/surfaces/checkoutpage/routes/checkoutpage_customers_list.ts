@@ -3,6 +3,7 @@ import type { ListQuery } from '../../../domain/store-port.ts';
 import { CustomerListResponse, DEFAULT_LIMIT, ERROR_RESPONSES, ListCustomersQuery } from '../schemas.ts';
 import { customerToWire } from '../wire.ts';
 import { cursorParam, scopeOf } from '../scope.ts';
+import { listCursor } from '../../shared/list-cursor.ts';
 
 /**
  * Newest first. `starting_after` / `ending_before` take a customer id from a previous page; an
@@ -20,8 +21,11 @@ export function checkoutPageCustomersList(app: App): void {
     handler: async (request) => {
       const q = request.query;
       const query: ListQuery = { limit: q.limit ?? DEFAULT_LIMIT, withTotal: true };
-      if (q.starting_after) query.startingAfter = cursorParam(q.starting_after, 'starting_after');
-      if (q.ending_before) query.endingBefore = cursorParam(q.ending_before, 'ending_before');
+      const cursor = listCursor(
+        q.starting_after ? cursorParam(q.starting_after, 'starting_after') : undefined,
+        q.ending_before ? cursorParam(q.ending_before, 'ending_before') : undefined,
+      );
+      if (cursor) query.cursor = cursor;
       if (q.search) query.contains = { text: q.search, fields: ['name', 'email'] };
       const page = await app.customers.list(scopeOf(request), query);
       return { data: page.data.map(customerToWire), total: page.total ?? 0, has_more: page.hasMore };

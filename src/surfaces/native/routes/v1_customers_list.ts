@@ -4,6 +4,7 @@ import { CustomerList, ListCustomersQuery, StripeError } from '../schemas.ts';
 import { customerToWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { listCursor } from '../../shared/list-cursor.ts';
 
 export function v1CustomersList(app: App): void {
   app.get('/customers', {
@@ -17,8 +18,11 @@ export function v1CustomersList(app: App): void {
       const q = request.query;
       checkExpand(q.expand, 'data.');
       const query: ListQuery = { limit: q.limit ?? 10 };
-      if (q.starting_after !== undefined) query.startingAfter = customerIdParam(q.starting_after, 'starting_after');
-      if (q.ending_before !== undefined) query.endingBefore = customerIdParam(q.ending_before, 'ending_before');
+      const cursor = listCursor(
+        q.starting_after !== undefined ? customerIdParam(q.starting_after, 'starting_after') : undefined,
+        q.ending_before !== undefined ? customerIdParam(q.ending_before, 'ending_before') : undefined,
+      );
+      if (cursor) query.cursor = cursor;
       if (q.email !== undefined) query.email = q.email;
       if (q.created !== undefined) query.created = typeof q.created === 'number' ? { gte: q.created, lte: q.created } : (q.created as CreatedRange);
       const page = await app.customers.list(scopeOf(request), query);

@@ -1,0 +1,100 @@
+import type { Mode } from '../customers/model.ts';
+import type { CredentialRecords } from '../store-port.ts';
+import { accessTokenTenant, clientSecret, isClientActive, isClientIdShaped, issueAccessToken, type ClientRecord } from './clients.ts';
+import type { SecretBox } from './secret-box.ts';
+import { hashSecret, isKeyActive, sameHash, secretKeyMode } from './secret-keys.ts';
+import type { Tenant } from './tenant.ts';
+
+/** Who a request acts for: a tenant in one mode, through one key or client (its id: safe to log, never a secret). */
+export interface Principal {
+  tenant: Tenant;
+  mode: Mode;
+  keyId: string;
+  /** What `keyId` names: a secret key, or client credentials (directly or through an access token). */
+  keyKind: 'api_key' | 'client';
+}
+
+/** A credential checked: the principal it names, or why it names none. */
+export type Verified = { ok: true; principal: Principal } | { ok: false; reason: 'invalid' | 'expired' };
+
+/** A client that signs requests (Count's HMAC): its secret, opened for the signature check. */
+export interface SigningClient {
+  principal: Principal;
+  secret: string;
+  active: boolean;
+}
+
+const MAX_CLIENT_ID_LENGTH = 200;
+/** Compared against when the client is unknown, so that the answer takes as long either way. */
+const NO_SECRET_HASH = hashSecret('no client has this secret');
+
+function clientPrincipal(client: ClientRecord, tenant: Tenant): Principal {
+  return { tenant, mode: client.mode, keyId: client.id, keyKind: 'client' };
+}
+
+/**
+ * Every credential check: secret keys, client credentials and access tokens. Secrets are looked
+ * up by hash and compared again in constant time, so that no path compares secrets naively.
+ */
+export class CredentialService {
+  constructor(
+    private readonly store: CredentialRecords,
+    private readonly box: SecretBox,
+  ) {}
+
+  async verifySecretKey(secret: string): Promise<Verified> {
+    const mode = secretKeyMode(secret);
+    if (mode === null) return { ok: false, reason: 'invalid' };
+    const hash = hashSecret(secret);
+    const found = await this.store.findApiKey(hash);
+    if (!found || !sameHash(found.key.hash, hash) || found.key.mode !== mode) return { ok: false, reason: 'invalid' };
+    if (!isKeyActive(found.key)) return { ok: false, reason: 'expired' };
+    return { ok: true, principal: { tenant: found.tenant, mode, keyId: found.key.id, keyKind: 'api_key' } };
+  }
+
+  /**
+   * An access token from the client-credentials grant. It names its tenant and is looked up by
+   * hash within it; it stops working when it expires, and when its client has been rolled and has
+   * expired.
+   */
+  async verifyAccessToken(token: string): Promise<Verified> {
+    const tenantId = accessTokenTenant(token);
+    if (tenantId === null) return { ok: false, reason: 'invalid' };
+    const hash = hashSecret(token);
+    const record = await this.store.findAccessToken(tenantId, hash);
+    if (!record || !sameHash(record.hash, hash)) return { ok: false, reason: 'invalid' };
+    if (record.expires_at * 1000 <= Date.now()) return { ok: false, reason: 'expired' };
+    const found = await this.store.findClient(record.client_id);
+    if (!found || found.tenant.id !== tenantId) return { ok: false, reason: 'invalid' };
+    if (!isClientActive(found.client)) return { ok: false, reason: 'expired' };
+    return { ok: true, principal: { tenant: found.tenant, mode: record.mode, keyId: record.client_id, keyKind: 'client' } };
+  }
+
+  /** The client with this id and its secret, expired or not; null when there is none (ids that cannot exist are not looked up). */
+  async signingClient(clientId: string): Promise<SigningClient | null> {
+    const found = isClientIdShaped(clientId) ? await this.store.findClient(clientId) : null;
+    if (!found) return null;
+    return { principal: clientPrincipal(found.client, found.tenant), secret: clientSecret(this.box, found.client), active: isClientActive(found.client) };
+  }
+
+  /**
+   * Client authentication with id and secret (OAuth's client-credentials grant): the principal of
+   * an active client whose secret matches, else null, in the same time either way.
+   */
+  async authenticateClient(clientId: string, secret: string): Promise<Principal | null> {
+    const found = clientId.length <= MAX_CLIENT_ID_LENGTH && isClientIdShaped(clientId) ? await this.store.findClient(clientId) : null;
+    const active = found && isClientActive(found.client) ? found : null;
+    const expected = active ? hashSecret(clientSecret(this.box, active.client)) : NO_SECRET_HASH;
+    // Compared as SHA-256 digests: equal lengths, constant time.
+    if (!sameHash(hashSecret(secret), expected) || !active) return null;
+    return clientPrincipal(active.client, active.tenant);
+  }
+
+  /** A new access token for a client principal, valid `ttlSeconds`; only its hash is stored. */
+  async issueAccessToken(principal: Principal, ttlSeconds: number): Promise<string> {
+    if (principal.keyKind !== 'client') throw new Error('access tokens are issued to clients');
+    const { token, record } = issueAccessToken({ id: principal.keyId, tenant_id: principal.tenant.id, mode: principal.mode }, ttlSeconds);
+    await this.store.insertAccessToken(record);
+    return token;
+  }
+}
