@@ -9,14 +9,14 @@
  */
 import Fastify from 'fastify';
 import { newCustomer } from '../src/domain/customers/factory.ts';
-import { customerToWire } from '../src/surfaces/native/wire.ts';
 import { customerPatch } from './data.ts';
+import { customerToStripe } from '../src/formats/stripe-customer.ts';
 
 const scope = { tenantId: '0'.repeat(24), mode: 'test' as const };
-const customer = customerToWire(newCustomer(scope, customerPatch(42)));
+const customer = customerToStripe(newCustomer(scope, customerPatch(42)));
 const page = {
   object: 'list' as const,
-  data: Array.from({ length: 10 }, (_, i) => customerToWire(newCustomer(scope, customerPatch(i)))),
+  data: Array.from({ length: 10 }, (_, i) => customerToStripe(newCustomer(scope, customerPatch(i)))),
   has_more: true,
   url: '/v1/customers',
 };

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newCustomer } from '../src/domain/customers/factory.ts';
-import { customerToWire } from '../src/surfaces/native/wire.ts';
 import { createForm, customerPatch } from './data.ts';
 import type { DriveResult } from './drive.ts';
 import { drive, startBare } from './processes.ts';
+import { customerToStripe } from '../src/formats/stripe-customer.ts';
 
 export interface Throughput {
   /** Rows (or requests) per second. */
@@ -68,7 +68,7 @@ function percentiles(latencies: number[]): { p50Ms: number; p99Ms: number } {
 }
 
 function rawRow(i: number): [string, string, string, number, string] {
-  const c = customerToWire(newCustomer({ tenantId: '0'.repeat(24), mode: 'test' }, customerPatch(i)));
+  const c = customerToStripe(newCustomer({ tenantId: '0'.repeat(24), mode: 'test' }, customerPatch(i)));
   return [c.id, `raw.${i}@example.com`, c.name ?? '', c.created, JSON.stringify(c)];
 }
 

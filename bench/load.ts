@@ -11,9 +11,9 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { CustomerScope } from '../src/domain/customers/model.ts';
 import { importFile } from '../src/cli/import.ts';
-import { customerIdToWire } from '../src/surfaces/native/wire.ts';
 import type { Store } from '../src/domain/store-port.ts';
 import { customerPatch } from './data.ts';
+import { customerIdToWire } from '../src/formats/ids.ts';
 
 export interface LoadResult {
   rows: number;

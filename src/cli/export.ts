@@ -11,9 +11,10 @@ import type { Writable } from 'node:stream';
 import { loadConfig } from '../config.ts';
 import type { Customer, CustomerScope } from '../domain/customers/model.ts';
 import { TenantService } from '../domain/tenants/tenant-service.ts';
-import { customerToWire } from '../surfaces/native/wire.ts';
+import { tenantArg } from './tenant-arg.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../domain/store-port.ts';
+import { customerToStripe } from '../formats/stripe-customer.ts';
 
 export type ExportFormat = 'ndjson' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ndjson', 'csv'];
@@ -33,7 +34,7 @@ export interface ExportSummary {
   format: ExportFormat;
 }
 
-type Wire = ReturnType<typeof customerToWire>;
+type Wire = ReturnType<typeof customerToStripe>;
 
 /**
  * CSV columns, in Stripe's parameter notation, so that `clientele import` reads them back.
@@ -90,12 +91,12 @@ function cell(value: unknown): string {
 export const CSV_HEADER = CSV_COLUMNS.map(([h]) => h).join(',') + '\n';
 
 function csvLine(c: Customer): string {
-  const wire = customerToWire(c);
+  const wire = customerToStripe(c);
   return CSV_COLUMNS.map(([, get]) => cell(get(wire))).join(',') + '\n';
 }
 
 function ndjsonLine(c: Customer): string {
-  return JSON.stringify(customerToWire(c)) + '\n';
+  return JSON.stringify(customerToStripe(c)) + '\n';
 }
 
 /** Writes `text`, and waits for the stream to drain when its buffer is full. */
@@ -169,7 +170,7 @@ export async function exportCommand(args: ExportCommandArgs): Promise<number> {
     outError ??= err;
   });
   try {
-    const tenant = await new TenantService(store).get(args.tenant);
+    const tenant = await tenantArg(new TenantService(store), args.tenant);
     let summary: ExportSummary;
     try {
       summary = await exportCustomers(store, { tenantId: tenant.id, mode: args.mode }, out, { format: args.format });

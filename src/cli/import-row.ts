@@ -14,8 +14,7 @@
  */
 import type { Address, ContactInput, CustomerPatch, CustomField, InvoiceSettings, TaxId } from '../domain/customers/model.ts';
 import { ValidationError, type FieldPath } from '../domain/errors.ts';
-import { fromPrefixed } from '../domain/ids.ts';
-import { customerIdFromWire } from '../surfaces/native/wire.ts';
+import { customerIdFromWire, fromPrefixed } from '../formats/ids.ts';
 
 export interface ImportRow {
   patch: CustomerPatch;

@@ -26,12 +26,13 @@ import { ConflictError, DomainError, ValidationError } from '../domain/errors.ts
 import { idTimeMs } from '../domain/ids.ts';
 import { TenantService } from '../domain/tenants/tenant-service.ts';
 import type { WriteContext } from '../domain/customers/write-context.ts';
-import { pathToParam } from '../surfaces/native/wire.ts';
+import { tenantArg } from './tenant-arg.ts';
 import { openStore } from '../store/open.ts';
 import type { InsertOutcome, Store } from '../domain/store-port.ts';
 import { formatOfPath, openBytes, readCsv, readCsvHeader, readJson, readNdjson, START, type ImportFormat, type ReadPosition, type SourceRecord } from './import-formats.ts';
 import { CsvColumns, importRow } from './import-row.ts';
 import { Progress } from './progress.ts';
+import { pathToParam } from '../formats/bracket-path.ts';
 
 /** The file, the checkpoint or the arguments do not allow the import to start (exit 2). */
 export class ImportSetupError extends Error {}
@@ -661,7 +662,7 @@ export async function importCommand(args: ImportCommandArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   const progress = args.quiet ? null : new Progress(process.stderr, `importing ${stdin ? 'stdin' : basename(args.file)}`);
   try {
-    const tenant = await new TenantService(store).get(args.tenant);
+    const tenant = await tenantArg(new TenantService(store), args.tenant);
     const options: ImportOptions = {
       strict: args.strict,
       resume: args.resume,

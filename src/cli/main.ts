@@ -3,14 +3,17 @@ import { loadConfig } from '../config.ts';
 import type { Mode } from '../domain/customers/model.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { EmailUniqueness, RateLimitRule, Tenant, TenantSettings } from '../domain/tenants/tenant.ts';
-import { describeRule, effectiveRule, parseRateLimitOverride, RATE_LIMIT_NAMES } from '../http/rate-limits.ts';
-import { TenantService, tenantIdToWire } from '../domain/tenants/tenant-service.ts';
+import { TenantService } from '../domain/tenants/tenant-service.ts';
+import { tenantArg } from './tenant-arg.ts';
 import { openStore } from '../store/open.ts';
 import { EXPORT_FORMATS, exportCommand, type ExportFormat } from './export.ts';
 import { IMPORT_FORMATS, type ImportFormat } from './import-formats.ts';
 import { importCommand, ImportSetupError } from './import.ts';
 import { loadSecretBox } from './master-key.ts';
 import { serve } from './serve.ts';
+import { keyIdToWire, tenantIdToWire } from '../formats/ids.ts';
+import { describeRule, effectiveRule, RATE_LIMIT_NAMES } from '../domain/tenants/rate-limit-policy.ts';
+import { parseRateLimitOverride } from './rate-limit-arg.ts';
 
 const USAGE = `Usage: clientele <command> [options]
 
@@ -239,14 +242,14 @@ export async function main(argv: string[]): Promise<number> {
       // Every flag is checked before anything is written.
       rateLimitOverrides({}, values['rate-limit']);
       const tenant = await withTenants(async (t) => {
-        const current = await t.get(values.tenant!);
+        const current = await tenantArg(t, values.tenant!);
         const change: Partial<TenantSettings> = {};
         if (email !== undefined) change.email_uniqueness = email;
         if (native !== undefined) change.native_rate_limits = native;
         if (retention !== undefined) change.history_retention_days = retention;
         const limits = rateLimitOverrides(current.settings.rate_limits ?? {}, values['rate-limit']);
         if (limits !== undefined) change.rate_limits = limits;
-        return Object.keys(change).length === 0 ? current : t.updateSettings(values.tenant!, change);
+        return Object.keys(change).length === 0 ? current : t.updateSettings(current.id, change);
       });
       if (values.json) print(tenantJson(tenant));
       else printSettings(tenant);
@@ -259,8 +262,8 @@ export async function main(argv: string[]): Promise<number> {
       const expireIn = values['expire-in'];
       if (expireIn !== undefined && !/^\d+$/.test(expireIn)) throw new UsageError('--expire-in is a whole number of seconds');
       const grace = expireIn === undefined ? 0 : Number(expireIn);
-      const rolled = await withTenants((t) => t.rollKey(values.tenant!, mode, grace));
-      if (values.json) print({ tenant: values.tenant, mode, key: rolled.secret, key_id: rolled.keyId });
+      const rolled = await withTenants(async (t) => t.rollKey((await tenantArg(t, values.tenant!)).id, mode, grace));
+      if (values.json) print({ tenant: values.tenant, mode, key: rolled.secret, key_id: keyIdToWire(rolled.keyId) });
       else process.stdout.write(`New ${mode} key for ${values.tenant}: ${rolled.secret}\n`);
       return 0;
     }
@@ -270,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
       if (mode !== 'test' && mode !== 'live') throw new UsageError('clients roll needs --mode test|live');
       const expireIn = values['expire-in'];
       if (expireIn !== undefined && !/^\d+$/.test(expireIn)) throw new UsageError('--expire-in is a whole number of seconds');
-      const rolled = await withTenants((t) => t.rollClient(values.tenant!, mode, expireIn === undefined ? 0 : Number(expireIn)));
+      const rolled = await withTenants(async (t) => t.rollClient((await tenantArg(t, values.tenant!)).id, mode, expireIn === undefined ? 0 : Number(expireIn)));
       if (values.json) print({ tenant: values.tenant, mode, ...rolled });
       else process.stdout.write(`New ${mode} client for ${values.tenant}: ${rolled.client_id}  secret: ${rolled.client_secret}\n`);
       return 0;

@@ -1,13 +1,14 @@
 import { Server } from 'node:net';
 import type { Redis } from 'ioredis';
 import { buildApp, REDACTED_PATHS } from '../server/app.ts';
-import { connectRateLimitRedis } from '../http/rate-limits.ts';
 import { loadConfig } from '../config.ts';
-import { TenantService, tenantIdToWire } from '../domain/tenants/tenant-service.ts';
+import { TenantService } from '../domain/tenants/tenant-service.ts';
 import { openStore } from '../store/open.ts';
 import { loadSecretBox } from './master-key.ts';
 import { sweepExpired } from './sweep.ts';
 import type { App } from '../http/types.ts';
+import { tenantIdToWire } from '../formats/ids.ts';
+import { connectRateLimitRedis } from '../http/rate-limits/redis.ts';
 
 const DRAIN_QUIET_MS = 100;
 const DRAIN_MAX_MS = 10_000;

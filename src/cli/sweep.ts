@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { tenantIdToWire } from '../domain/tenants/tenant-service.ts';
 import type { Store } from '../domain/store-port.ts';
+import { tenantIdToWire } from '../formats/ids.ts';
 
 const DAY_MS = 86_400_000;
 

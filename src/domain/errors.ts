@@ -5,7 +5,7 @@
 export type FieldPath = readonly (string | number)[];
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unavailable' | 'idempotency' | 'precondition_failed' | 'rate_limited';
+  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unavailable' | 'idempotency' | 'precondition_failed';
 }
 
 export class ValidationError extends DomainError {
@@ -83,10 +83,6 @@ export class IdempotencyError extends DomainError {
     this.name = 'IdempotencyError';
   }
 
-  get status(): 400 | 409 {
-    return this.reason === 'in_progress' ? 409 : 400;
-  }
-
   private static messageFor(reason: IdempotencyError['reason'], key: string): string {
     const shown = key.length > 40 ? key.slice(0, 37) + '...' : key;
     switch (reason) {
@@ -109,19 +105,5 @@ export class PreconditionFailedError extends DomainError {
   ) {
     super(`The customer has changed since the version given in If-Match; its current ETag is ${currentEtag}. Re-read it and retry.`);
     this.name = 'PreconditionFailedError';
-  }
-}
-
-/** Too many requests for a limit; the surface renders it with Retry-After. */
-export class RateLimitedError extends DomainError {
-  readonly kind = 'rate_limited';
-  constructor(
-    /** Seconds until a request would be allowed again. */
-    readonly retryAfterSeconds: number,
-    /** What is limited, for the message: "100 requests per minute per client id". */
-    readonly limit: string,
-  ) {
-    super(`Too many requests: the limit is ${limit}. Retry after ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`);
-    this.name = 'RateLimitedError';
   }
 }

@@ -94,16 +94,6 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
-/** `prefix_` + base62, the native rendering (`cus_…`, `biz_…`). */
-export function toPrefixed(prefix: string, id: string): string {
-  return `${prefix}_${toBase62(id)}`;
-}
-
-export function fromPrefixed(prefix: string, text: string): string | null {
-  if (!text.startsWith(prefix + '_')) return null;
-  return fromBase62(text.slice(prefix.length + 1));
-}
-
 /** A random base62 string of `bytes` bytes of entropy, for secrets (fresh from the CSPRNG each time). */
 export function randomBase62(bytes: number): string {
   let value = BigInt('0x' + randomBytes(bytes).toString('hex'));
@@ -134,34 +124,4 @@ export function pooledRandomBase62(chars: number): string {
     if (byte < 248) out += BASE62[byte % 62];
   }
   return out;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const LOW_26 = (1n << 26n) - 1n;
-
-/**
- * The id as a UUIDv7 (RFC 9562): the 48-bit millisecond time is the UUID's own timestamp, the
- * 48 random bits fill rand_a (12) and the top of rand_b (36), and the last 26 bits are zero.
- * Lossless both ways and still sorted by creation.
- */
-export function toUuid(id: string): string {
-  const value = BigInt('0x' + id);
-  const time = value >> 48n;
-  const random = value & RANDOM_MASK;
-  const randA = random >> 36n;
-  const randB = (random & ((1n << 36n) - 1n)) << 26n;
-  const uuid = (time << 80n) | (7n << 76n) | (randA << 64n) | (2n << 62n) | randB;
-  const hex = uuid.toString(16).padStart(32, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** The canonical id for a UUID made by `toUuid`, or null for any other text (including other UUIDs). */
-export function fromUuid(text: string): string | null {
-  if (!UUID.test(text)) return null;
-  const uuid = BigInt('0x' + text.replaceAll('-', ''));
-  if ((uuid & LOW_26) !== 0n) return null;
-  const time = uuid >> 80n;
-  const randA = (uuid >> 64n) & 0xfffn;
-  const randB = (uuid >> 26n) & ((1n << 36n) - 1n);
-  return ((time << 48n) | (randA << 36n) | randB).toString(16).padStart(ID_HEX_LENGTH, '0');
 }

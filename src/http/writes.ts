@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Customer } from '../domain/customers/model.ts';
 import { customerEtag, type Precondition } from '../domain/customers/precondition.ts';
 import type { WriteContext } from '../domain/customers/write-context.ts';
-import { keyIdToWire } from '../domain/tenants/tenant-service.ts';
 import { storedByWrite } from './idempotency.ts';
+import { keyIdToWire } from '../formats/ids.ts';
 
 /** Who is writing, for the history: the key or client, the surface, the request. */
 export function writeContext(request: FastifyRequest): WriteContext {

@@ -13,10 +13,10 @@ import { nativeApi } from '../surfaces/native/plugin.ts';
 import { registerIdempotency } from '../http/idempotency.ts';
 import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
 import { CredentialService } from '../domain/tenants/credential-service.ts';
-import { registerRateLimits, type RateLimitOptions } from '../http/rate-limits.ts';
 import { VENDOR_SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
+import { registerRateLimits, type RateLimitOptions } from '../http/rate-limits/limiter.ts';
 
 export interface AppOptions {
   store: Store;

@@ -20,15 +20,15 @@ import { applyPatch } from '../../src/domain/customers/patch.ts';
 import { type CustomerPatch, type CustomerScope } from '../../src/domain/customers/model.ts';
 import { UnavailableError } from '../../src/domain/errors.ts';
 import { DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenants/tenant.ts';
-import { TenantService, tenantIdToWire } from '../../src/domain/tenants/tenant-service.ts';
+import { TenantService } from '../../src/domain/tenants/tenant-service.ts';
 import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
-import { customerIdFromWire } from '../../src/surfaces/native/wire.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/domain/store-port.ts';
 import { BIN, cliHarness, ROOT, withTimeout } from '../helpers/cli.ts';
 import { createTestDatabase, ownPostgresForFile, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { STORE_KINDS, type StoreKind } from '../helpers/stores.ts';
+import { customerIdFromWire, tenantIdToWire } from '../../src/formats/ids.ts';
 
 const CHILD_TIMEOUT_MS = 90_000;
 const { tempDir, cli, spawnCli } = cliHarness({ prefix: 'clientele-import-', timeoutMs: CHILD_TIMEOUT_MS });

@@ -7,11 +7,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sweepExpired } from '../../src/cli/sweep.ts';
-import { customerIdFromWire } from '../../src/surfaces/native/wire.ts';
 import { cliHarness, type Served } from '../helpers/cli.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { STORE_KINDS } from '../helpers/stores.ts';
+import { customerIdFromWire } from '../../src/formats/ids.ts';
 
 const CHILD_TIMEOUT_MS = 20_000;
 const { tempDir, cli, startServe } = cliHarness({ prefix: 'clientele-settings-', timeoutMs: CHILD_TIMEOUT_MS });

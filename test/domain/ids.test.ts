@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { fromBase62, fromPrefixed, fromUuid, idTimeMs, isCanonicalId, newId, pooledRandomBase62, toBase62, toPrefixed, toUuid } from '../../src/domain/ids.ts';
+import { fromBase62, idTimeMs, isCanonicalId, newId, pooledRandomBase62, toBase62 } from '../../src/domain/ids.ts';
+import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/formats/ids.ts';
 
 const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

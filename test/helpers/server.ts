@@ -4,11 +4,12 @@ import Stripe from 'stripe';
 import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { IdempotencyTimes } from '../../src/domain/idempotency-keys.ts';
-import type { RateLimitOptions } from '../../src/http/rate-limits.ts';
-import { TenantService, tenantIdToWire, type ClientCredentials } from '../../src/domain/tenants/tenant-service.ts';
+import { TenantService, type ClientCredentials } from '../../src/domain/tenants/tenant-service.ts';
 import type { Store } from '../../src/domain/store-port.ts';
 import type { App } from '../../src/http/types.ts';
 import { openTestStore, type StoreKind } from './stores.ts';
+import { tenantIdToWire } from '../../src/formats/ids.ts';
+import { type RateLimitOptions } from '../../src/http/rate-limits/limiter.ts';
 
 export interface TestTenant {
   id: string;

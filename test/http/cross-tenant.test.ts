@@ -27,8 +27,7 @@ import { randomBytes } from 'node:crypto';
 // First: the app's modules load in the order the app itself loads them (src/ has import cycles
 // through src/surfaces/index.ts that break when that module is the first one imported).
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
-import { fromPrefixed, fromUuid, newId, toPrefixed, toUuid } from '../../src/domain/ids.ts';
-import { tenantIdToWire } from '../../src/domain/tenants/tenant-service.ts';
+import { newId } from '../../src/domain/ids.ts';
 import { encodePageToken } from '../../src/surfaces/asset/wire.ts';
 import { VENDOR_SURFACES } from '../../src/server/surfaces.ts';
 import { ASSET, tokenFor } from '../surfaces/asset/helpers.ts';
@@ -36,6 +35,7 @@ import { ATLAS, assertError as assertAtlasError } from '../surfaces/atlas/helper
 import { CP, assertErrorBody as assertCpErrorBody } from '../surfaces/checkoutpage/helpers.ts';
 import { COUNT, countClient, assertError as assertCountError } from '../surfaces/count/helpers.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
+import { fromPrefixed, fromUuid, tenantIdToWire, toPrefixed, toUuid } from '../../src/formats/ids.ts';
 
 type Mode = 'test' | 'live';
 type Res = { status: number; headers: Headers; body: any; text: string };

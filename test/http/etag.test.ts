@@ -5,12 +5,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromPrefixed, toPrefixed } from '../../src/domain/ids.ts';
 import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
 import { customerIdToCount } from '../../src/surfaces/count/wire.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { customersPath, tokenFor } from '../surfaces/asset/helpers.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
+import { fromPrefixed, toPrefixed } from '../../src/formats/ids.ts';
 
 type Res = { status: number; headers: Headers; text: string; body: any };
 

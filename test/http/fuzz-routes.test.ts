@@ -21,8 +21,8 @@ import fc from 'fast-check';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import type { ClientCredentials } from '../../src/domain/tenants/tenant-service.ts';
 import type { Customer } from '../../src/domain/customers/model.ts';
-import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/domain/ids.ts';
 import { generateSignature } from '../surfaces/count/count-client.ts';
+import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/formats/ids.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 2000;
 const CONCURRENCY = Math.max(1, Number(process.env.FUZZ_CONCURRENCY) || 8);
@@ -1260,9 +1260,9 @@ describe(`fuzzing every route of every surface (${RUNS} runs per route)`, () => 
     C = await server.newTenant('Rolled tenant');
     expiredCredentials.key = C.keys.test;
     expiredCredentials.client = C.clients.test;
-    testKeyC = (await server.tenants.rollKey(C.wireId, 'test', 0)).secret;
+    testKeyC = (await server.tenants.rollKey(C.id, 'test', 0)).secret;
     liveKeyC = C.keys.live;
-    await server.tenants.rollClient(C.wireId, 'test', 0);
+    await server.tenants.rollClient(C.id, 'test', 0);
 
     const token = async (credentials: ClientCredentials, tenant: TestTenant, expiresIn?: number) => {
       const form = new URLSearchParams({ client_id: credentials.client_id, client_secret: credentials.client_secret, grant_type: 'client_credentials', business_id: tenant.wireId, ...(expiresIn ? { expires_in: String(expiresIn) } : {}) });

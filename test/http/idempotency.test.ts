@@ -17,12 +17,12 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { Store } from '../../src/domain/store-port.ts';
 import type { App } from '../../src/http/types.ts';
-import { fromPrefixed, toPrefixed } from '../../src/domain/ids.ts';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import { openTestStore, TEST_STORE_KIND, type TestStore } from '../helpers/stores.ts';
 import { customersPath, tokenFor } from '../surfaces/asset/helpers.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
 import { customerIdToCount } from '../../src/surfaces/count/wire.ts';
+import { fromPrefixed, toPrefixed } from '../../src/formats/ids.ts';
 
 type Res = { status: number; headers: Headers; text: string; body: any };
 

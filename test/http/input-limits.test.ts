@@ -199,7 +199,7 @@ describe('the log never holds a secret', () => {
       const client = made.clients!.test;
       const wrongKey = 'sk_test_' + 'W'.repeat(43);
       const inject = (opts: InjectOptions) => app.inject(opts);
-      const biz = (await import('../../src/domain/tenants/tenant-service.ts')).tenantIdToWire(made.tenant.id);
+      const biz = (await import('../../src/formats/ids.ts')).tenantIdToWire(made.tenant.id);
       // Asset tokens, through the form, JSON and HTTP Basic, right and wrong.
       const form = await inject({ method: 'POST', url: '/asset/v0/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=client_credentials&client_id=${client.client_id}&client_secret=${client.client_secret}` });
       assert.equal(form.statusCode, 200, form.body);

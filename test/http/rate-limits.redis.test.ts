@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { connectRateLimitRedis } from '../../src/http/rate-limits.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { openTestStore, type TestStore } from '../helpers/stores.ts';
+import { connectRateLimitRedis } from '../../src/http/rate-limits/redis.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
 const SKIP = 'REDIS_URL not set: Redis rate-limit tests SKIPPED';
@@ -98,7 +98,7 @@ describe('rate limits shared through Redis', { skip: REDIS_URL ? false : SKIP },
   it('a per-store budget is shared too', async () => {
     const tenant = await a.newTenant('Shared store');
     await a.store.updateTenantSettings(tenant.id, { rate_limits: { 'checkoutpage.store': { max: 4, window_seconds: 60 } } });
-    const other = (await a.tenants.rollKey(tenant.wireId, 'test', 3600)).secret;
+    const other = (await a.tenants.rollKey(tenant.id, 'test', 3600)).secret;
     const results = [
       await a.request('GET', `${CP}/customers`, { key: tenant.keys.test }),
       await b.request('GET', `${CP}/customers`, { key: other }),

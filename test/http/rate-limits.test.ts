@@ -11,18 +11,12 @@ import { request as httpRequest } from 'node:http';
 import { loadConfig } from '../../src/config.ts';
 import { hashSecret } from '../../src/domain/tenants/secret-keys.ts';
 import { type RateLimitRule, type TenantSettings, DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenants/tenant.ts';
-import {
-  RATE_LIMITS,
-  RATE_LIMIT_NAMES,
-  describeRule,
-  effectiveRule,
-  parseRateLimitOverride,
-  type RateLimitName,
-} from '../../src/http/rate-limits.ts';
 import type { Store } from '../../src/domain/store-port.ts';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import { openTestStore } from '../helpers/stores.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
+import { RATE_LIMITS, RATE_LIMIT_NAMES, describeRule, effectiveRule, type RateLimitName } from '../../src/domain/tenants/rate-limit-policy.ts';
+import { parseRateLimitOverride } from '../../src/cli/rate-limit-arg.ts';
 
 const ATLAS = '/atlas/functions/v1';
 const CP = '/checkoutpage/v1';
@@ -304,7 +298,7 @@ describe('rate limits over HTTP', () => {
 
     // Other keys of the same store: their own 100 each, until the store's 500 are used up.
     const keys: string[] = [];
-    for (let i = 0; i < 5; i++) keys.push((await server.tenants.rollKey(tenant.wireId, 'test', 3600)).secret);
+    for (let i = 0; i < 5; i++) keys.push((await server.tenants.rollKey(tenant.id, 'test', 3600)).secret);
     const more = await burst(400, (i) => server.request('GET', `${CP}/customers?limit=1`, { key: keys[i % 5]! }));
     assert.deepEqual(statuses(more), { 200: 400 });
     const storeRefused = await server.request('GET', `${CP}/customers`, { key: keys[0]! });

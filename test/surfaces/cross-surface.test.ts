@@ -4,10 +4,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/domain/ids.ts';
 import { suiteServer, type TestServer } from '../helpers/server.ts';
 import { tokenFor } from './asset/helpers.ts';
 import { countClient } from './count/helpers.ts';
+import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/formats/ids.ts';
 
 /** The same customer, as every surface's create call writes it. */
 interface Person {

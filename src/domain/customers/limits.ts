@@ -25,9 +25,3 @@ export const LIMITS = {
   taxIdValue: 100,
   contacts: 100,
 } as const;
-
-/** Stripe's own limits for the native surface, where narrower than the storage bounds. */
-export const STRIPE_LIMITS = {
-  phone: 20,
-  businessName: 150,
-} as const;

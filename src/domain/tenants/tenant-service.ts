@@ -1,4 +1,4 @@
-import { newId, toPrefixed, fromPrefixed } from '../ids.ts';
+import { newId } from '../ids.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Mode } from '../customers/model.ts';
 import { DEFAULT_TENANT_SETTINGS, type Tenant, type TenantSettings } from './tenant.ts';
@@ -6,9 +6,6 @@ import { issueSecretKey } from './secret-keys.ts';
 import { issueClient, type ClientRecord } from './clients.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { Store } from '../store-port.ts';
-
-export const TENANT_PREFIX = 'biz';
-const KEY_PREFIX = 'key';
 
 export interface ClientCredentials {
   client_id: string;
@@ -21,18 +18,6 @@ export interface ProvisionedTenant {
   secrets: Record<Mode, string>;
   /** Shown once: the store keeps the secrets encrypted. Absent when the service has no SecretBox. */
   clients?: Record<Mode, ClientCredentials>;
-}
-
-export function tenantIdToWire(id: string): string {
-  return toPrefixed(TENANT_PREFIX, id);
-}
-
-export function tenantIdFromWire(text: string): string | null {
-  return fromPrefixed(TENANT_PREFIX, text);
-}
-
-export function keyIdToWire(id: string): string {
-  return toPrefixed(KEY_PREFIX, id);
 }
 
 /** Tenants, their secret keys and their client credentials. */
@@ -82,37 +67,41 @@ export class TenantService {
     return this.store.listTenants();
   }
 
-  async get(wireId: string): Promise<Tenant> {
-    const id = tenantIdFromWire(wireId);
-    const tenant = id === null ? null : await this.store.getTenant(id);
-    if (!tenant) throw new NotFoundError('tenant', wireId);
+  /** The tenant, or null when there is none with this id. */
+  find(id: string): Promise<Tenant | null> {
+    return this.store.getTenant(id);
+  }
+
+  async get(id: string): Promise<Tenant> {
+    const tenant = await this.find(id);
+    if (!tenant) throw new NotFoundError('tenant', id);
     return tenant;
   }
 
-  async updateSettings(wireId: string, settings: Partial<TenantSettings>): Promise<Tenant> {
-    const tenant = await this.get(wireId);
+  async updateSettings(id: string, settings: Partial<TenantSettings>): Promise<Tenant> {
+    const tenant = await this.get(id);
     return this.store.updateTenantSettings(tenant.id, settings);
   }
 
   /** A new secret key for the mode; the old ones stop working after `graceSeconds` (0: at once). */
-  async rollKey(wireId: string, mode: Mode, graceSeconds = 0): Promise<{ secret: string; keyId: string }> {
+  async rollKey(tenantId: string, mode: Mode, graceSeconds = 0): Promise<{ secret: string; keyId: string }> {
     if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
       throw new ValidationError(['expire_in'], 'The grace period is a whole number of seconds, 0 or more.');
     }
-    const tenant = await this.get(wireId);
+    const tenant = await this.get(tenantId);
     const now = Date.now();
     const issued = issueSecretKey(tenant.id, mode, newId(now), now);
     await this.store.rollApiKey(issued.record, Math.floor(now / 1000) + graceSeconds);
-    return { secret: issued.secret, keyId: keyIdToWire(issued.record.id) };
+    return { secret: issued.secret, keyId: issued.record.id };
   }
 
   /** New client credentials for the mode; the old ones stop working after `graceSeconds` (0: at once). */
-  async rollClient(wireId: string, mode: Mode, graceSeconds = 0): Promise<ClientCredentials> {
+  async rollClient(tenantId: string, mode: Mode, graceSeconds = 0): Promise<ClientCredentials> {
     if (!this.box) throw new Error('client credentials need a SecretBox');
     if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
       throw new ValidationError(['expire_in'], 'The grace period is a whole number of seconds, 0 or more.');
     }
-    const tenant = await this.get(wireId);
+    const tenant = await this.get(tenantId);
     const now = Date.now();
     const issued = issueClient(this.box, tenant.id, mode, now);
     await this.store.rollClient(issued.record, Math.floor(now / 1000) + graceSeconds);

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError, type FieldPath, type IdempotencyError, type PreconditionFailedError, type RateLimitedError } from '../../domain/errors.ts';
+import { DomainError, NotFoundError, type FieldPath, type IdempotencyError, type PreconditionFailedError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { pathToWire, shownCustomerId } from './wire.ts';
+import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
 
 /**
  * Asset's error bodies. Asset's pages do not show them; Asset's API is FastAPI's, so Clientele
@@ -152,8 +153,8 @@ function bodyLoc(path: FieldPath): Loc {
   return ['body', ...pathToWire(path)];
 }
 
-function fromDomain(err: DomainError): Mapped {
-  switch (err.kind) {
+function fromDomain(err: DomainError | RateLimitedError): Mapped {
+  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
     case 'validation': {
       const e = err as DomainError & { path: FieldPath };
       return invalid([{ type: 'value_error', loc: bodyLoc(e.path), msg: `Value error, ${err.message}` }]);
@@ -177,7 +178,7 @@ function fromDomain(err: DomainError): Mapped {
       return detail(503, 'Service temporarily unavailable; retry shortly.', { 'Retry-After': '1' });
     case 'idempotency': {
       const e = err as IdempotencyError;
-      return detail(e.status, err.message, e.reason === 'in_progress' ? { 'retry-after': '1' } : undefined);
+      return detail((e.reason === 'in_progress' ? 409 : 400), err.message, e.reason === 'in_progress' ? { 'retry-after': '1' } : undefined);
     }
     case 'precondition_failed':
       return detail(412, err.message, { etag: (err as PreconditionFailedError).currentEtag });
@@ -228,7 +229,7 @@ function fromFramework(fe: FastifyError, formBody: boolean): Mapped | null {
 export function mapAssetError(err: unknown, request?: FastifyRequest): Mapped | null {
   if (err instanceof AssetValidationError) return invalid(err.items);
   if (err instanceof AuthError) return fromAuth(err);
-  if (err instanceof DomainError) return fromDomain(err);
+  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err);
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe?.validation) return fromValidation(fe.validation, fe.validationContext);
   const formBody = /^application\/x-www-form-urlencoded/i.test(request?.headers['content-type'] ?? '');
@@ -246,9 +247,9 @@ export function mapOAuthError(err: unknown): Mapped | null {
   if (err instanceof DomainError && err.kind === 'unavailable') {
     return oauth(503, 'temporarily_unavailable', 'Service temporarily unavailable; retry shortly.', { 'Retry-After': '1' });
   }
-  if (err instanceof DomainError && err.kind === 'rate_limited') {
+  if (err instanceof RateLimitedError) {
     // RFC 6749 names no error for this; `slow_down` is the registered OAuth error for "too often" (RFC 8628 §3.5).
-    return oauth(429, 'slow_down', err.message, { 'retry-after': String((err as RateLimitedError).retryAfterSeconds) });
+    return oauth(429, 'slow_down', err.message, { 'retry-after': String(err.retryAfterSeconds) });
   }
   const fe = err as FastifyError;
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

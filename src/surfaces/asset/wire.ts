@@ -1,8 +1,8 @@
 import type { Address, Customer, CustomerPatch } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
-import { fromPrefixed, isCanonicalId, toPrefixed } from '../../domain/ids.ts';
-import { tenantIdFromWire, tenantIdToWire } from '../../domain/tenants/tenant-service.ts';
+import { isCanonicalId } from '../../domain/ids.ts';
 import type { AddressInput, CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
+import { fromPrefixed, tenantIdFromWire, tenantIdToWire, toPrefixed } from '../../formats/ids.ts';
 
 /** Asset's wire format ⇄ the domain model. Nothing else lives here. */
 

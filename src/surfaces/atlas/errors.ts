@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type RateLimitedError, type ValidationError } from '../../domain/errors.ts';
+import { DomainError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type ValidationError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { FormSyntaxError } from '../../http/form-body.ts';
 import { atlasParam, shownCustomerId } from './wire.ts';
+import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
 
 /**
  * Atlas documents no error format. Its API is Stripe-shaped (sk_ keys, `object: "customer"`,
@@ -170,8 +171,8 @@ function fromAuth(err: AuthError): Mapped {
   return mapped;
 }
 
-function fromDomain(err: DomainError): Mapped {
-  switch (err.kind) {
+function fromDomain(err: DomainError | RateLimitedError): Mapped {
+  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
     case 'validation': {
       const e = err as ValidationError;
       return invalid(err.message, e.code, atlasParam(e.path));
@@ -193,7 +194,7 @@ function fromDomain(err: DomainError): Mapped {
     case 'idempotency': {
       const e = err as IdempotencyError;
       const codes = { parameters_mismatch: 'idempotency_key_reused', in_progress: 'idempotency_key_in_use', invalid_key: 'idempotency_key_invalid' } as const;
-      const mapped = error(e.status, 'idempotency_error', err.message, { code: codes[e.reason] });
+      const mapped = error((e.reason === 'in_progress' ? 409 : 400), 'idempotency_error', err.message, { code: codes[e.reason] });
       return e.reason === 'in_progress' ? { ...mapped, headers: { 'Retry-After': '1' } } : mapped;
     }
     case 'precondition_failed':
@@ -218,7 +219,7 @@ const FRAMEWORK: Readonly<Record<string, { code: string; message: string }>> = {
 
 export function mapAtlasError(err: unknown): Mapped | null {
   if (err instanceof AuthError) return fromAuth(err);
-  if (err instanceof DomainError) return fromDomain(err);
+  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err);
   if (err instanceof FormSyntaxError) return invalid(err.message, 'parameter_invalid');
   const fe = err as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown; validation?: unknown; validationContext?: unknown } | null;
   if (fe && Array.isArray(fe.validation)) {

@@ -1,7 +1,8 @@
 import type { Address, Customer, CustomerPatch, TaxExempt } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
-import { fromPrefixed, isCanonicalId, toPrefixed } from '../../domain/ids.ts';
+import { isCanonicalId } from '../../domain/ids.ts';
 import type { CreateCustomerBody, CustomerObject, UpdateCustomerBody } from './schemas.ts';
+import { fromPrefixed, toPrefixed } from '../../formats/ids.ts';
 
 /**
  * Atlas's wire format ⇄ the domain model. Nothing else lives here.

@@ -1,8 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError, ValidationError, type FieldPath, type IdempotencyError, type PreconditionFailedError, type RateLimitedError } from '../../domain/errors.ts';
+import { DomainError, NotFoundError, ValidationError, type FieldPath, type IdempotencyError, type PreconditionFailedError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { pathToWire } from './wire.ts';
+import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
 
 /**
  * CheckoutPage's error bodies, as its pages print them:
@@ -96,8 +97,8 @@ function validationItem(request: FastifyRequest, path: FieldPath, message: strin
   return item(param, message, sentValue(request, param));
 }
 
-function fromDomain(err: DomainError, request: FastifyRequest): Mapped {
-  switch (err.kind) {
+function fromDomain(err: DomainError | RateLimitedError, request: FastifyRequest): Mapped {
+  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
     case 'validation': {
       const e = err as ValidationError;
       return mapped(400, [validationItem(request, e.path, e.message)]);
@@ -120,7 +121,7 @@ function fromDomain(err: DomainError, request: FastifyRequest): Mapped {
       return mapped(503, [item('request', 'The service is briefly unavailable; retry the request.')], { 'Retry-After': '1' });
     case 'idempotency': {
       const e = err as IdempotencyError;
-      return mapped(e.status, [item('Idempotency-Key', err.message, e.key)], e.reason === 'in_progress' ? { 'Retry-After': '1' } : undefined);
+      return mapped((e.reason === 'in_progress' ? 409 : 400), [item('Idempotency-Key', err.message, e.key)], e.reason === 'in_progress' ? { 'Retry-After': '1' } : undefined);
     }
     case 'precondition_failed': {
       const e = err as PreconditionFailedError;
@@ -158,7 +159,7 @@ export function mapCheckoutPageError(err: unknown, request: FastifyRequest): Map
   if (err instanceof AuthError) return { status: 401, body: UNAUTHORIZED_BODY, headers: { 'WWW-Authenticate': 'Bearer' } };
   if (err instanceof CheckoutPageError) return mapped(err.statusCode, err.items, err.headers);
   if (err instanceof ValidationErrors) return mapped(400, err.errors.map((e) => validationItem(request, e.path, e.message)));
-  if (err instanceof DomainError) return fromDomain(err, request);
+  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err, request);
   return fromFramework(err as FastifyError, request);
 }
 

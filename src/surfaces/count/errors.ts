@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, EmailTakenError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type RateLimitedError, type ValidationError } from '../../domain/errors.ts';
+import { DomainError, EmailTakenError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type ValidationError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { FormSyntaxError } from '../../http/form-body.ts';
 import { countField, shownCustomerId } from './wire.ts';
+import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
 
 /**
  * Count's error envelope, as its pages document it:
@@ -103,8 +104,8 @@ function fromSharedAuth(err: AuthError): Mapped {
   return body(401, 'UNAUTHORIZED', messages[err.reason], { reason: reasons[err.reason] });
 }
 
-function fromDomain(err: DomainError): Mapped {
-  switch (err.kind) {
+function fromDomain(err: DomainError | RateLimitedError): Mapped {
+  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
     case 'validation': {
       const e = err as ValidationError;
       const field = countField(e.path) || 'body';
@@ -127,7 +128,7 @@ function fromDomain(err: DomainError): Mapped {
     case 'idempotency': {
       const e = err as IdempotencyError;
       const codes = { parameters_mismatch: 'IDEMPOTENCY_KEY_REUSED', in_progress: 'IDEMPOTENCY_KEY_IN_USE', invalid_key: 'INVALID_IDEMPOTENCY_KEY' } as const;
-      const mapped = body(e.status, codes[e.reason], err.message, { type: 'idempotency_error' });
+      const mapped = body((e.reason === 'in_progress' ? 409 : 400), codes[e.reason], err.message, { type: 'idempotency_error' });
       return e.reason === 'in_progress' ? { ...mapped, headers: { 'Retry-After': '1' } } : mapped;
     }
     case 'precondition_failed': {
@@ -156,7 +157,7 @@ export function mapCountError(err: unknown): Mapped | null {
   if (err instanceof CountError) return body(err.statusCode, err.code, err.message, err.details, err.items);
   if (err instanceof CountAuthError) return body(401, 'UNAUTHORIZED', err.message, { reason: err.reason, ...err.extra });
   if (err instanceof AuthError) return fromSharedAuth(err);
-  if (err instanceof DomainError) return fromDomain(err);
+  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err);
   if (err instanceof FormSyntaxError) return body(400, 'BAD_REQUEST', err.message, { location: 'query' });
   const fe = err as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown } | null;
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -1,8 +1,9 @@
 import type { Address, ContactInput, Customer, CustomerPatch, Shipping } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
-import { fromUuid, idTimeMs, isCanonicalId, toUuid } from '../../domain/ids.ts';
+import { idTimeMs, isCanonicalId } from '../../domain/ids.ts';
 import type { ListOrderField } from '../../domain/store-port.ts';
 import type { CreateCustomerBody, CustomerObject, OrderBy, UpdateCustomerBody } from './schemas.ts';
+import { fromUuid, toUuid } from '../../formats/ids.ts';
 
 /**
  * Count's wire format ⇄ the domain model. Nothing else lives here; every choice made where

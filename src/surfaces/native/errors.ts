@@ -1,8 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError, type IdempotencyError, type PreconditionFailedError, type RateLimitedError } from '../../domain/errors.ts';
+import { DomainError, NotFoundError, type IdempotencyError, type PreconditionFailedError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
-import { customerIdToWire, pathToParam } from './wire.ts';
+import { customerIdToWire } from '../../formats/ids.ts';
+import { pathToParam } from '../../formats/bracket-path.ts';
+import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
 
 /** Stripe's error envelope: `{"error":{"type","code","message","param"}}`. */
 export interface StripeErrorBody {
@@ -174,8 +176,8 @@ function fromAuth(err: AuthError): Mapped {
   return mapped;
 }
 
-function fromDomain(err: DomainError): Mapped {
-  switch (err.kind) {
+function fromDomain(err: DomainError | RateLimitedError): Mapped {
+  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
     case 'validation': {
       const e = err as DomainError & { path: (string | number)[]; code: string };
       return error(400, 'invalid_request_error', err.message, { code: e.code, param: pathToParam(e.path) });
@@ -194,7 +196,7 @@ function fromDomain(err: DomainError): Mapped {
       return { ...error(503, 'api_error', err.message), headers: { 'Stripe-Should-Retry': 'true', 'Retry-After': '1' } };
     case 'idempotency': {
       const e = err as IdempotencyError;
-      const mapped = error(e.status, 'idempotency_error', err.message, IDEMPOTENCY_CODES[e.reason]);
+      const mapped = error((e.reason === 'in_progress' ? 409 : 400), 'idempotency_error', err.message, IDEMPOTENCY_CODES[e.reason]);
       // In progress: the same request will succeed once the first has finished.
       return e.reason === 'in_progress' ? { ...mapped, headers: { 'Stripe-Should-Retry': 'true', 'Retry-After': '1' } } : mapped;
     }
@@ -207,7 +209,7 @@ function fromDomain(err: DomainError): Mapped {
 
 export function mapNativeError(err: unknown): Mapped | null {
   if (err instanceof AuthError) return fromAuth(err);
-  if (err instanceof DomainError) return fromDomain(err);
+  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err);
   const fe = err as FastifyError & { validation?: AjvError[] };
   if (fe?.validation) return fromValidation(fe.validation);
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

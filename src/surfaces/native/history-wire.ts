@@ -1,5 +1,6 @@
 import type { HistoryEntry } from '../../domain/customers/history.ts';
-import { customerIdToWire, pathToParam } from './wire.ts';
+import { customerIdToWire } from '../../formats/ids.ts';
+import { pathToParam } from '../../formats/bracket-path.ts';
 
 /** History entries ⇄ the native wire format. */
 

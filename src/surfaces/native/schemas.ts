@@ -1,10 +1,14 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { LIMITS, STRIPE_LIMITS } from '../../domain/customers/limits.ts';
+import { LIMITS } from '../../domain/customers/limits.ts';
+import { CustomerObject, Nullable, TaxExempt } from '../../formats/stripe-customer.ts';
 
 /**
  * The native (Stripe-compatible) wire format. One source for validation, for the types the
  * routes see, and for the OpenAPI document. Form bodies arrive as strings and are coerced.
  */
+
+/** Stripe's own limits, where narrower than the model's storage bounds. */
+const STRIPE_LIMITS = { phone: 20, businessName: 150 } as const;
 
 /** `""` (form) or `null` (JSON): the caller wants the field cleared. */
 const Empty = Type.Union([Type.Literal(''), Type.Null()]);
@@ -96,7 +100,6 @@ const ContactParam = Type.Object(
 );
 
 const Expand = Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20, description: 'Fields to expand.' });
-const TaxExempt = Type.Union([Type.Literal('none'), Type.Literal('exempt'), Type.Literal('reverse')]);
 
 /** Parameters create and update share. */
 const commonParams = {
@@ -199,77 +202,6 @@ export type SearchCustomersQuery = Static<typeof SearchCustomersQuery>;
 export const FORM_AND_JSON = ['application/x-www-form-urlencoded', 'application/json'];
 
 // ---- responses (documentation) ----
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const AddressObject = Type.Object({
-  city: Nullable(Type.String()),
-  country: Nullable(Type.String()),
-  line1: Nullable(Type.String()),
-  line2: Nullable(Type.String()),
-  postal_code: Nullable(Type.String()),
-  state: Nullable(Type.String()),
-});
-
-export const CustomerObject = Type.Object(
-  {
-    id: Type.String(),
-    object: Type.Literal('customer'),
-    address: Nullable(AddressObject),
-    balance: Type.Integer(),
-    business_name: Type.Optional(Type.String()),
-    created: Type.Integer(),
-    currency: Nullable(Type.String()),
-    default_source: Nullable(Type.String()),
-    delinquent: Type.Boolean(),
-    description: Nullable(Type.String()),
-    discount: Type.Null(),
-    email: Nullable(Type.String()),
-    individual_name: Type.Optional(Type.String()),
-    invoice_prefix: Type.String(),
-    invoice_settings: Type.Object({
-      custom_fields: Nullable(Type.Array(Type.Object({ name: Type.String(), value: Type.String() }))),
-      default_payment_method: Nullable(Type.String()),
-      footer: Nullable(Type.String()),
-      rendering_options: Nullable(Type.Object({ amount_tax_display: Nullable(Type.String()), template: Nullable(Type.String()) })),
-    }),
-    livemode: Type.Boolean(),
-    metadata: Type.Record(Type.String(), Type.String()),
-    name: Nullable(Type.String()),
-    next_invoice_sequence: Type.Integer(),
-    phone: Nullable(Type.String()),
-    preferred_locales: Type.Array(Type.String()),
-    shipping: Nullable(Type.Object({ address: Nullable(AddressObject), name: Nullable(Type.String()), phone: Nullable(Type.String()) })),
-    tax_exempt: TaxExempt,
-    test_clock: Nullable(Type.String()),
-    billing_email: Nullable(Type.String()),
-    company_name: Nullable(Type.String()),
-    contacts: Type.Array(
-      Type.Object({
-        id: Type.String(),
-        name: Nullable(Type.String()),
-        first_name: Nullable(Type.String()),
-        last_name: Nullable(Type.String()),
-        email: Nullable(Type.String()),
-        phone: Nullable(Type.String()),
-        is_primary: Type.Boolean(),
-      }),
-    ),
-    default_payment_method: Nullable(Type.String()),
-    external_id: Nullable(Type.String()),
-    seller_id: Nullable(Type.String()),
-    status: Type.Union([Type.Literal('active'), Type.Literal('inactive')]),
-    stripe_customer_id: Nullable(Type.String()),
-    tax_ids: Type.Array(Type.Object({ type: Type.String(), value: Type.String() })),
-    updated: Type.Integer({ description: 'Unix seconds of the last change.' }),
-    website: Nullable(Type.String()),
-  },
-  { $id: 'Customer' },
-);
-
-export const DeletedCustomerObject = Type.Object(
-  { id: Type.String(), object: Type.Literal('customer'), deleted: Type.Literal(true) },
-  { $id: 'DeletedCustomer' },
-);
 
 export const CustomerList = Type.Object({
   object: Type.Literal('list'),

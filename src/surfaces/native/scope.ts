@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { customerIdFromWire } from './wire.ts';
+import { customerIdFromWire } from '../../formats/ids.ts';
 
 export function scopeOf(request: FastifyRequest): CustomerScope {
   const auth = request.auth;

@@ -1,21 +1,12 @@
-import type { Address, Customer, CustomerPatch, InvoiceSettings, MetadataPatch } from '../../domain/customers/model.ts';
+import type { Address, CustomerPatch, InvoiceSettings, MetadataPatch } from '../../domain/customers/model.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { fromPrefixed, toPrefixed } from '../../domain/ids.ts';
 import type { CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
+import { contactIdFromWire } from '../../formats/ids.ts';
 
-/** The native wire format ⇄ the domain model. Nothing else lives here. */
-
-export const CUSTOMER_PREFIX = 'cus';
-const CONTACT_PREFIX = 'cont';
-
-export function customerIdToWire(id: string): string {
-  return toPrefixed(CUSTOMER_PREFIX, id);
-}
-
-/** The canonical id for a `cus_…` id, or null when it cannot name any customer. */
-export function customerIdFromWire(id: string): string | null {
-  return fromPrefixed(CUSTOMER_PREFIX, id);
-}
+/**
+ * Native request bodies → domain patches. Responses are Stripe's customer object
+ * (src/formats/stripe-customer.ts), shared with the CLI's import and export.
+ */
 
 type Body = CreateCustomerBody & UpdateCustomerBody;
 type Emptyable<T> = T | '' | null | undefined;
@@ -128,7 +119,7 @@ export function patchFromWire(body: Body): CustomerPatch {
       contacts.map((c, i) => {
         let id: string | undefined;
         if (c.id !== undefined) {
-          const canonical = fromPrefixed(CONTACT_PREFIX, c.id);
+          const canonical = contactIdFromWire(c.id);
           if (canonical === null) throw new ValidationError(['contacts', i, 'id'], `No such contact on this customer: '${c.id}'`);
           id = canonical;
         }
@@ -147,80 +138,4 @@ export function patchFromWire(body: Body): CustomerPatch {
     if (patch[key] === undefined) delete patch[key];
   }
   return patch;
-}
-
-/** A domain field path in the native bracket notation: `address[country]`. */
-export function pathToParam(path: readonly (string | number)[]): string {
-  const [head, ...rest] = path;
-  return String(head ?? '') + rest.map((p) => `[${p}]`).join('');
-}
-
-function addressToWire(a: Address | null) {
-  return (
-    a && { city: a.city, country: a.country, line1: a.line1, line2: a.line2, postal_code: a.postal_code, state: a.state }
-  );
-}
-
-/** What Stripe prints for a deleted customer. */
-export function deletedCustomerToWire(c: Customer) {
-  return { id: customerIdToWire(c.id), object: 'customer' as const, deleted: true as const };
-}
-
-/** A customer as retrieve prints it: the full object, or the stub once deleted. */
-export function anyCustomerToWire(c: Customer) {
-  return c.deleted ? deletedCustomerToWire(c) : customerToWire(c);
-}
-
-/** The customer as Stripe prints it, field for field, followed by Clientele's extension fields. */
-export function customerToWire(c: Customer) {
-  return {
-    id: customerIdToWire(c.id),
-    object: 'customer' as const,
-    address: addressToWire(c.address),
-    balance: c.balance,
-    ...(c.company_name !== null ? { business_name: c.company_name } : {}),
-    created: c.created,
-    currency: c.currency,
-    default_source: c.default_source,
-    delinquent: c.delinquent,
-    description: c.description,
-    discount: null,
-    email: c.email,
-    ...(c.individual_name !== null ? { individual_name: c.individual_name } : {}),
-    invoice_prefix: c.invoice_prefix,
-    invoice_settings: {
-      custom_fields: c.invoice_settings.custom_fields,
-      default_payment_method: c.invoice_settings.default_payment_method,
-      footer: c.invoice_settings.footer,
-      rendering_options: c.invoice_settings.rendering_options,
-    },
-    livemode: c.mode === 'live',
-    metadata: c.metadata,
-    name: c.name,
-    next_invoice_sequence: c.next_invoice_sequence,
-    phone: c.phone,
-    preferred_locales: c.preferred_locales,
-    shipping: c.shipping && { address: addressToWire(c.shipping.address), name: c.shipping.name, phone: c.shipping.phone },
-    tax_exempt: c.tax_exempt,
-    test_clock: c.test_clock,
-    billing_email: c.billing_email,
-    company_name: c.company_name,
-    contacts: c.contacts.map((k) => ({
-      id: toPrefixed(CONTACT_PREFIX, k.id),
-      name: k.name,
-      first_name: k.first_name,
-      last_name: k.last_name,
-      email: k.email,
-      phone: k.phone,
-      is_primary: k.is_primary,
-    })),
-    default_payment_method: c.invoice_settings.default_payment_method,
-    external_id: c.external_id,
-    seller_id: c.seller_id,
-    status: c.status,
-    stripe_customer_id: c.stripe_customer_id,
-    tax_ids: c.tax_ids,
-    updated: Math.floor(c.updated / 1000),
-    website: c.website,
-  };
 }

@@ -132,7 +132,7 @@ describe('Asset surface: OAuth 2.0 client credentials', () => {
     it('refuses credentials that have been rolled', async () => {
       const t = await server.newTenant('Roller');
       const old = await tokenFor(server, t);
-      await server.tenants.rollClient(t.wireId, 'test', 0);
+      await server.tenants.rollClient(t.id, 'test', 0);
       assertOAuthError(await grant({ client_id: t.clients.test.client_id, client_secret: t.clients.test.client_secret }), 401, 'invalid_client');
       const res = await server.request('GET', customersPath(t), { key: old });
       assert.equal(res.status, 401, 'tokens of rolled credentials stop working');

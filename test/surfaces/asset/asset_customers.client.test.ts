@@ -1,8 +1,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromPrefixed } from '../../../src/domain/ids.ts';
 import { suiteServer, type TestServer, type TestTenant } from '../../helpers/server.ts';
 import { SYSTEM_WRITE } from '../../../src/domain/customers/write-context.ts';
+import { fromPrefixed } from '../../../src/formats/ids.ts';
 
 /**
  * A client written the way Asset's users write one: a base URL (Asset's

@@ -28,7 +28,7 @@ describe('Atlas errors', () => {
     it('has expired after being rolled', async () => {
       const t = await ctx.server.newTenant('Rolled');
       const old = t.keys.test;
-      const fresh = await ctx.server.tenants.rollKey(t.wireId, 'test', 0);
+      const fresh = await ctx.server.tenants.rollKey(t.id, 'test', 0);
       assertError(await atlas(ctx.server, 'GET', '/customers', { key: old }), 401, { type: 'authentication_error', code: 'api_key_expired' });
       assert.equal((await atlas(ctx.server, 'GET', '/customers', { key: fresh.secret })).status, 200);
     });

@@ -202,7 +202,7 @@ describe('CheckoutPage customers: errors', () => {
     it('for a rolled (expired) key, before anything else is checked', async () => {
       const tenant = await ctx.server.newTenant('Rolled');
       const id = await createCustomer(ctx.server, {}, tenant.keys.test);
-      await ctx.server.tenants.rollKey(tenant.wireId, 'test');
+      await ctx.server.tenants.rollKey(tenant.id, 'test');
       expect401(await ctx.server.request('GET', `${CP}/customers/${id}`, { key: tenant.keys.test }), 'rolled key');
       expect401(await ctx.server.request('PATCH', `${CP}/customers/${id}`, { key: tenant.keys.test, json: {} }), 'rolled key, bad body');
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { fromPrefixed, toPrefixed } from '../../../src/domain/ids.ts';
 import type { TestServer } from '../../helpers/server.ts';
+import { fromPrefixed, toPrefixed } from '../../../src/formats/ids.ts';
 
 /** Where a client's `https://api.checkoutpage.com/v1` goes. */
 export const CP = '/checkoutpage/v1';

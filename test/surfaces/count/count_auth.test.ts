@@ -138,7 +138,7 @@ describe('Count surface: request signing and bearer keys', () => {
       const tenant = await server.newTenant('Rolling');
       const old = countClient(server, 'test', tenant.clients.test);
       assertSuccess(await old.listCustomers());
-      const fresh = await server.tenants.rollClient(tenant.wireId, 'test', 0);
+      const fresh = await server.tenants.rollClient(tenant.id, 'test', 0);
       await sleep(1100); // expiry is in whole seconds
       const res = await old.listCustomers();
       assertError(res, 401, 'UNAUTHORIZED');
@@ -147,7 +147,7 @@ describe('Count surface: request signing and bearer keys', () => {
       // A forged request with the expired client id learns nothing about the expiry.
       reason(await rawSigned(server, { method: 'GET', path: '/customers', clientId: tenant.clients.test.client_id, secret: 'guess' }), 'invalid_signature');
 
-      const graced = await server.tenants.rollClient(tenant.wireId, 'test', 3600);
+      const graced = await server.tenants.rollClient(tenant.id, 'test', 3600);
       assertSuccess(await countClient(server, 'test', fresh).listCustomers(), 200);
       assertSuccess(await countClient(server, 'test', graced).listCustomers());
     });

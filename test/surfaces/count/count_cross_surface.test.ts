@@ -1,9 +1,9 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../../src/domain/ids.ts';
 import { suiteServer, type TestServer } from '../../helpers/server.ts';
 import type { CountClient } from './count-client.ts';
 import { assertError, assertSuccess, countClient, createCustomer, uniqueEmail } from './helpers.ts';
+import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../../src/formats/ids.ts';
 
 /** One store behind every surface: a Count uuid and a native `cus_…` id name the same customer. */
 

@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { newId, toUuid } from '../../../src/domain/ids.ts';
+import { newId } from '../../../src/domain/ids.ts';
 import { suiteServer, type TestServer } from '../../helpers/server.ts';
 import type { CountClient } from './count-client.ts';
 import {
@@ -17,6 +17,7 @@ import {
   uniqueEmail,
   UUID7,
 } from './helpers.ts';
+import { toUuid } from '../../../src/formats/ids.ts';
 
 /**
  * Count's "Update Customer" page (and the create fields it shares with "Create Customer"), line

@@ -53,13 +53,13 @@ describe('authentication', () => {
 
   it('stops a rolled key at once, or after its grace period', async () => {
     const t = await server.newTenant('Roller');
-    const rolled = await server.tenants.rollKey(t.wireId, 'test');
+    const rolled = await server.tenants.rollKey(t.id, 'test');
     assert.equal((await server.request('GET', '/v1/customers', { key: t.keys.test })).status, 401);
     const expired = await server.request('GET', '/v1/customers', { key: t.keys.test });
     assert.equal(expired.body.error.code, 'api_key_expired');
     assert.equal((await server.request('GET', '/v1/customers', { key: rolled.secret })).status, 200);
     assert.equal((await server.request('GET', '/v1/customers', { key: t.keys.live })).status, 200, 'live key unaffected');
-    const graced = await server.tenants.rollKey(t.wireId, 'test', 3600);
+    const graced = await server.tenants.rollKey(t.id, 'test', 3600);
     assert.equal((await server.request('GET', '/v1/customers', { key: rolled.secret })).status, 200);
     assert.equal((await server.request('GET', '/v1/customers', { key: graced.secret })).status, 200);
   });

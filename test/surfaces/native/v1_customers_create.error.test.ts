@@ -34,13 +34,13 @@ describe('POST /v1/customers (errors)', () => {
 
   it("allows duplicates for a tenant whose email_uniqueness is off (Stripe's behaviour)", async () => {
     const relaxed = await ctx.server.newTenant('Relaxed');
-    await ctx.server.tenants.updateSettings(relaxed.wireId, { email_uniqueness: 'off' });
+    await ctx.server.tenants.updateSettings(relaxed.id, { email_uniqueness: 'off' });
     const s = ctx.server.stripe(relaxed.keys.test);
     await s.customers.create({ email: 'same@example.com' });
     await s.customers.create({ email: 'same@example.com' });
     assert.equal((await s.customers.list({ email: 'same@example.com' })).data.length, 2);
     // Turning enforcement back on is refused while duplicates exist.
-    await assert.rejects(ctx.server.tenants.updateSettings(relaxed.wireId, { email_uniqueness: 'enforced' }), /share an e-mail/);
+    await assert.rejects(ctx.server.tenants.updateSettings(relaxed.id, { email_uniqueness: 'enforced' }), /share an e-mail/);
   });
 
   it('never creates two customers with one e-mail under concurrent creates', async () => {

@@ -5,13 +5,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromPrefixed, toPrefixed } from '../../../src/domain/ids.ts';
 import { hashSecret } from '../../../src/domain/tenants/secret-keys.ts';
-import { keyIdToWire } from '../../../src/domain/tenants/tenant-service.ts';
 import { customerIdToCount } from '../../../src/surfaces/count/wire.ts';
 import { startServer, type TestServer } from '../../helpers/server.ts';
 import { customersPath, tokenFor } from '../asset/helpers.ts';
 import { CountClient } from '../count/count-client.ts';
+import { fromPrefixed, keyIdToWire, toPrefixed } from '../../../src/formats/ids.ts';
 
 describe('GET /v1/customers/:id/history', () => {
   let server: TestServer;

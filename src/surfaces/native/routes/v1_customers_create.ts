@@ -1,9 +1,10 @@
 import type { App } from '../../../http/types.ts';
-import { CreateCustomerBody, CustomerObject, StripeError, FORM_AND_JSON } from '../schemas.ts';
-import { customerToWire, patchFromWire } from '../wire.ts';
+import { CreateCustomerBody, StripeError, FORM_AND_JSON } from '../schemas.ts';
+import { patchFromWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
 import { scopeOf } from '../scope.ts';
 import { customerWrite } from '../../../http/writes.ts';
+import { CustomerObject, customerToStripe } from '../../../formats/stripe-customer.ts';
 
 export function v1CustomersCreate(app: App): void {
   app.post('/customers', {
@@ -17,7 +18,7 @@ export function v1CustomersCreate(app: App): void {
     handler: async (request, reply) => {
       const body = request.body ?? {};
       checkExpand(body.expand, '');
-      const write = customerWrite(request, reply, customerToWire);
+      const write = customerWrite(request, reply, customerToStripe);
       return write.send(await app.customers.create(scopeOf(request), patchFromWire(body), write.context));
     },
   });

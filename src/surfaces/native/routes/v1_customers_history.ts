@@ -2,9 +2,9 @@ import type { App } from '../../../http/types.ts';
 import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { HistoryPageQuery } from '../../../domain/store-port.ts';
 import { CustomerIdParams, HistoryList, HistoryQuery, StripeError } from '../schemas.ts';
-import { customerIdToWire } from '../wire.ts';
 import { historyEntryToWire, versionFromEntryId } from '../history-wire.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
+import { customerIdToWire } from '../../../formats/ids.ts';
 
 /**
  * Every write of a customer, newest first: who (key or client id), through which surface and

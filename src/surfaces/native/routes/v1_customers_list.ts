@@ -1,10 +1,10 @@
 import type { App } from '../../../http/types.ts';
 import type { CreatedRange, ListQuery } from '../../../domain/store-port.ts';
 import { CustomerList, ListCustomersQuery, StripeError } from '../schemas.ts';
-import { customerToWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
 import { listCursor } from '../../shared/list-cursor.ts';
+import { customerToStripe } from '../../../formats/stripe-customer.ts';
 
 export function v1CustomersList(app: App): void {
   app.get('/customers', {
@@ -26,7 +26,7 @@ export function v1CustomersList(app: App): void {
       if (q.email !== undefined) query.email = q.email;
       if (q.created !== undefined) query.created = typeof q.created === 'number' ? { gte: q.created, lte: q.created } : (q.created as CreatedRange);
       const page = await app.customers.list(scopeOf(request), query);
-      return { object: 'list' as const, data: page.data.map(customerToWire), has_more: page.hasMore, url: '/v1/customers' };
+      return { object: 'list' as const, data: page.data.map(customerToStripe), has_more: page.hasMore, url: '/v1/customers' };
     },
   });
 }

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, CustomerObject, DeletedCustomerObject, ExpandQuery, StripeError } from '../schemas.ts';
-import { anyCustomerToWire } from '../wire.ts';
+import { CustomerIdParams, ExpandQuery, StripeError } from '../schemas.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
 import { withEtag } from '../../../http/writes.ts';
+import { anyCustomerToStripe, CustomerObject, DeletedCustomerObject } from '../../../formats/stripe-customer.ts';
 
 export function v1CustomersRetrieve(app: App): void {
   app.get('/customers/:id', {
@@ -18,7 +18,7 @@ export function v1CustomersRetrieve(app: App): void {
     handler: async (request, reply) => {
       checkExpand(request.query.expand, '');
       const customer = await app.customers.get(scopeOf(request), customerIdParam(request.params.id));
-      return withEtag(reply, customer, anyCustomerToWire(customer));
+      return withEtag(reply, customer, anyCustomerToStripe(customer));
     },
   });
 }

@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
 import { CustomerSearchResult, SearchCustomersQuery, StripeError } from '../schemas.ts';
-import { customerToWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
 import { scopeOf } from '../scope.ts';
+import { customerToStripe } from '../../../formats/stripe-customer.ts';
 
 export function v1CustomersSearch(app: App): void {
   app.get('/customers/search', {
@@ -24,7 +24,7 @@ export function v1CustomersSearch(app: App): void {
       });
       return {
         object: 'search_result' as const,
-        data: result.data.map(customerToWire),
+        data: result.data.map(customerToStripe),
         has_more: result.hasMore,
         next_page: result.nextPage,
         url: '/v1/customers/search',

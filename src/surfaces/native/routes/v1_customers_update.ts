@@ -1,17 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, CustomerObject, StripeError, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
-import { customerToWire, patchFromWire } from '../wire.ts';
+import { CustomerIdParams, StripeError, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
+import { patchFromWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
 import { customerIdParam, scopeOf } from '../scope.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
+import { CustomerObject, customerToStripe } from '../../../formats/stripe-customer.ts';
 
 /** Stripe updates with POST; PATCH is accepted too, with the same partial-update rules. */
 export function v1CustomersUpdate(app: App): void {
   const handler = async (request: FastifyRequest<{ Params: { id: string }; Body: UpdateCustomerBody | undefined }>, reply: FastifyReply) => {
     const body = request.body ?? {};
     checkExpand(body.expand, '');
-    const write = customerWrite(request, reply, customerToWire);
+    const write = customerWrite(request, reply, customerToStripe);
     const id = customerIdParam(request.params.id);
     return write.send(await app.customers.update(scopeOf(request), id, patchFromWire(body), write.context, preconditionOf(request)));
   };

@@ -1,0 +1,152 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import type { Address, Customer } from '../domain/customers/model.ts';
+import { contactIdToWire, customerIdToWire } from './ids.ts';
+
+/**
+ * A customer in Stripe's shape: what the native API answers, what `clientele export` writes and
+ * `clientele import` reads. The TypeBox schema documents it in /openapi.json and types the
+ * renderer: a field rendered but not in the schema fails to compile.
+ */
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const AddressObject = Type.Object({
+  city: Nullable(Type.String()),
+  country: Nullable(Type.String()),
+  line1: Nullable(Type.String()),
+  line2: Nullable(Type.String()),
+  postal_code: Nullable(Type.String()),
+  state: Nullable(Type.String()),
+});
+
+export const TaxExempt = Type.Union([Type.Literal('none'), Type.Literal('exempt'), Type.Literal('reverse')]);
+
+export const CustomerObject = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('customer'),
+    address: Nullable(AddressObject),
+    balance: Type.Integer(),
+    business_name: Type.Optional(Type.String()),
+    created: Type.Integer(),
+    currency: Nullable(Type.String()),
+    default_source: Nullable(Type.String()),
+    delinquent: Type.Boolean(),
+    description: Nullable(Type.String()),
+    discount: Type.Null(),
+    email: Nullable(Type.String()),
+    individual_name: Type.Optional(Type.String()),
+    invoice_prefix: Type.String(),
+    invoice_settings: Type.Object({
+      custom_fields: Nullable(Type.Array(Type.Object({ name: Type.String(), value: Type.String() }))),
+      default_payment_method: Nullable(Type.String()),
+      footer: Nullable(Type.String()),
+      rendering_options: Nullable(Type.Object({ amount_tax_display: Nullable(Type.String()), template: Nullable(Type.String()) })),
+    }),
+    livemode: Type.Boolean(),
+    metadata: Type.Record(Type.String(), Type.String()),
+    name: Nullable(Type.String()),
+    next_invoice_sequence: Type.Integer(),
+    phone: Nullable(Type.String()),
+    preferred_locales: Type.Array(Type.String()),
+    shipping: Nullable(Type.Object({ address: Nullable(AddressObject), name: Nullable(Type.String()), phone: Nullable(Type.String()) })),
+    tax_exempt: TaxExempt,
+    test_clock: Nullable(Type.String()),
+    billing_email: Nullable(Type.String()),
+    company_name: Nullable(Type.String()),
+    contacts: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Nullable(Type.String()),
+        first_name: Nullable(Type.String()),
+        last_name: Nullable(Type.String()),
+        email: Nullable(Type.String()),
+        phone: Nullable(Type.String()),
+        is_primary: Type.Boolean(),
+      }),
+    ),
+    default_payment_method: Nullable(Type.String()),
+    external_id: Nullable(Type.String()),
+    seller_id: Nullable(Type.String()),
+    status: Type.Union([Type.Literal('active'), Type.Literal('inactive')]),
+    stripe_customer_id: Nullable(Type.String()),
+    tax_ids: Type.Array(Type.Object({ type: Type.String(), value: Type.String() })),
+    updated: Type.Integer({ description: 'Unix seconds of the last change.' }),
+    website: Nullable(Type.String()),
+  },
+  { $id: 'Customer' },
+);
+
+export const DeletedCustomerObject = Type.Object(
+  { id: Type.String(), object: Type.Literal('customer'), deleted: Type.Literal(true) },
+  { $id: 'DeletedCustomer' },
+);
+
+function addressToStripe(a: Address | null): Static<typeof AddressObject> | null {
+  return (
+    a && { city: a.city, country: a.country, line1: a.line1, line2: a.line2, postal_code: a.postal_code, state: a.state }
+  );
+}
+
+/** What Stripe prints for a deleted customer. */
+export function deletedCustomerToStripe(c: Customer): Static<typeof DeletedCustomerObject> {
+  return { id: customerIdToWire(c.id), object: 'customer' as const, deleted: true as const };
+}
+
+/** A customer as retrieve prints it: the full object, or the stub once deleted. */
+export function anyCustomerToStripe(c: Customer): Static<typeof CustomerObject> | Static<typeof DeletedCustomerObject> {
+  return c.deleted ? deletedCustomerToStripe(c) : customerToStripe(c);
+}
+
+/** The customer as Stripe prints it, field for field, followed by Clientele's extension fields. */
+export function customerToStripe(c: Customer): Static<typeof CustomerObject> {
+  return {
+    id: customerIdToWire(c.id),
+    object: 'customer' as const,
+    address: addressToStripe(c.address),
+    balance: c.balance,
+    ...(c.company_name !== null ? { business_name: c.company_name } : {}),
+    created: c.created,
+    currency: c.currency,
+    default_source: c.default_source,
+    delinquent: c.delinquent,
+    description: c.description,
+    discount: null,
+    email: c.email,
+    ...(c.individual_name !== null ? { individual_name: c.individual_name } : {}),
+    invoice_prefix: c.invoice_prefix,
+    invoice_settings: {
+      custom_fields: c.invoice_settings.custom_fields,
+      default_payment_method: c.invoice_settings.default_payment_method,
+      footer: c.invoice_settings.footer,
+      rendering_options: c.invoice_settings.rendering_options,
+    },
+    livemode: c.mode === 'live',
+    metadata: c.metadata,
+    name: c.name,
+    next_invoice_sequence: c.next_invoice_sequence,
+    phone: c.phone,
+    preferred_locales: c.preferred_locales,
+    shipping: c.shipping && { address: addressToStripe(c.shipping.address), name: c.shipping.name, phone: c.shipping.phone },
+    tax_exempt: c.tax_exempt,
+    test_clock: c.test_clock,
+    billing_email: c.billing_email,
+    company_name: c.company_name,
+    contacts: c.contacts.map((k) => ({
+      id: contactIdToWire(k.id),
+      name: k.name,
+      first_name: k.first_name,
+      last_name: k.last_name,
+      email: k.email,
+      phone: k.phone,
+      is_primary: k.is_primary,
+    })),
+    default_payment_method: c.invoice_settings.default_payment_method,
+    external_id: c.external_id,
+    seller_id: c.seller_id,
+    status: c.status,
+    stripe_customer_id: c.stripe_customer_id,
+    tax_ids: c.tax_ids,
+    updated: Math.floor(c.updated / 1000),
+    website: c.website,
+  };
+}
