@@ -1,11 +1,15 @@
 /**
- * Errors the domain and the store raise. They name fields by their canonical path
- * (`['address', 'country']`); each surface renders the path in its own notation.
+ * Errors the domain raises, and the store raises through its port. They name fields by their
+ * canonical path (`['address', 'country']`); each surface renders the path in its own notation.
  */
 export type FieldPath = readonly (string | number)[];
 
+/** Every kind of error the domain and the store raise; each surface renders each (src/surfaces/shared/errors/). */
+export const DOMAIN_ERROR_KINDS = ['validation', 'not_found', 'conflict', 'unavailable', 'idempotency', 'precondition_failed'] as const;
+export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
+
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unavailable' | 'idempotency' | 'precondition_failed';
+  abstract readonly kind: DomainErrorKind;
 }
 
 export class ValidationError extends DomainError {
@@ -70,8 +74,8 @@ export class IdTakenError extends ConflictError {
 }
 
 /**
- * An Idempotency-Key that cannot be honoured: reused with other parameters (400), still held by a
- * request that has not finished (409), or not a usable key (400).
+ * An Idempotency-Key that cannot be honoured: reused with other parameters, still held by a
+ * request that has not finished, or not a usable key.
  */
 export class IdempotencyError extends DomainError {
   readonly kind = 'idempotency';

@@ -9,11 +9,10 @@ import { SecretBox } from '../domain/tenants/secret-box.ts';
 import type { Store } from '../domain/store-port.ts';
 import { parseBracketForm, parseQueryString, QUERY_ERROR } from '../http/form-body.ts';
 import { boundedJsonParser } from '../http/json-body.ts';
-import { nativeApi } from '../surfaces/native/plugin.ts';
 import { registerIdempotency } from '../http/idempotency.ts';
 import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
 import { CredentialService } from '../domain/tenants/credential-service.ts';
-import { VENDOR_SURFACES } from './surfaces.ts';
+import { SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
 import { registerRateLimits, type RateLimitOptions } from '../http/rate-limits/limiter.ts';
@@ -137,7 +136,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // validation and before the idempotency hook below claims a key.
   await registerRateLimits(app, options.rateLimits);
   registerIdempotency(app);
-  await app.register(nativeApi, { prefix: '/v1' });
-  for (const surface of VENDOR_SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
+  for (const surface of SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
   return app;
 }

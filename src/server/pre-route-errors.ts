@@ -1,14 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import { VENDOR_SURFACES, type BareError, type ErrorHandler } from './surfaces.ts';
-import { nativeBareError, nativeErrorHandler } from '../surfaces/native/errors.ts';
+import type { BareKind } from '../surfaces/shared/errors/answer.ts';
+import { SURFACES as MOUNTED } from './surfaces.ts';
 
-/** Each surface's URL prefix and the handler that renders errors in that surface's format. */
-const SURFACES: readonly { name: string; prefix: string; onError: ErrorHandler; bareError: BareError }[] = [
-  { name: 'native', prefix: '/v1/', onError: nativeErrorHandler, bareError: nativeBareError },
-  ...VENDOR_SURFACES.map((s) => ({ name: s.name, prefix: s.prefix + '/', onError: s.onError, bareError: s.bareError })),
-];
+/** Each surface by the start of the URLs it serves. */
+const SURFACES = MOUNTED.map((s) => ({ ...s, prefix: s.prefix + '/' }));
 
 /** The surface a request came through, by its URL: `native`, `asset`, …; `other` outside them. */
 export function surfaceOf(request: FastifyRequest): string {
@@ -28,9 +25,9 @@ export function frameworkErrorHandler(err: unknown, request: FastifyRequest, rep
   void reply.code(status).send({ error: 'Bad Request', message: (err as Error).message, statusCode: status });
 }
 
-const CLIENT_ERRORS: Readonly<Record<string, { status: number; message: string }>> = {
-  HPE_HEADER_OVERFLOW: { status: 431, message: 'The request headers are too large (at most 16 KiB, URL included).' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; kind: BareKind; message: string }>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, kind: 'headers_too_large', message: 'The request headers are too large (at most 16 KiB, URL included).' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, kind: 'request_timeout', message: 'The request took too long to arrive.' },
 };
 
 /**
@@ -43,11 +40,11 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
     socket.destroy();
     return;
   }
-  const { status, message } = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, message: 'The request is not valid HTTP.' };
+  const { status, kind, message } = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, kind: 'malformed_request', message: 'The request is not valid HTTP.' };
   const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined;
   const url = raw?.toString('latin1', 0, 4096).split('\r\n', 1)[0]?.split(' ')[1] ?? '';
   const surface = SURFACES.find((s) => url.startsWith(s.prefix));
-  const body = JSON.stringify(surface ? surface.bareError(status, message) : { error: STATUS_CODES[status], message, statusCode: status });
+  const body = JSON.stringify(surface ? surface.bareError(status, message, kind) : { error: STATUS_CODES[status], message, statusCode: status });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -1,34 +1,40 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../http/types.ts';
-import { assetApi } from '../surfaces/asset/plugin.ts';
-import { assetBareError, assetErrorHandler } from '../surfaces/asset/errors.ts';
-import { atlasApi } from '../surfaces/atlas/plugin.ts';
-import { atlasBareError, atlasErrorHandler } from '../surfaces/atlas/errors.ts';
-import { checkoutPageApi } from '../surfaces/checkoutpage/plugin.ts';
-import { checkoutPageBareError, checkoutPageErrorHandler } from '../surfaces/checkoutpage/errors.ts';
-import { countApi } from '../surfaces/count/plugin.ts';
-import { countBareError, countErrorHandler } from '../surfaces/count/errors.ts';
+import { assetSurface } from '../surfaces/asset/plugin.ts';
+import { atlasSurface } from '../surfaces/atlas/plugin.ts';
+import { checkoutPageSurface } from '../surfaces/checkoutpage/plugin.ts';
+import { countSurface } from '../surfaces/count/plugin.ts';
+import { nativeSurface } from '../surfaces/native/plugin.ts';
+import { answerProblem, problemOf, surfaceErrorHandler, type BareKind } from '../surfaces/shared/errors/answer.ts';
+import type { LegacySurface, Surface } from '../surfaces/shared/surface.ts';
 
-export type BareError = (status: number, message: string) => unknown;
-
-export type ErrorHandler = (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
-
-export interface VendorSurface {
-  /** Lower-case vendor name: recorded in history, used in settings and limit names. */
+/** A surface as the server mounts it, with what answers errors raised before its routes run. */
+export interface MountedSurface {
   name: string;
-  /** Where the vendor's base URL is mounted; a client swaps its base URL for this one. */
   prefix: string;
   plugin: (app: App) => Promise<void>;
-  /** Renders errors raised before routing (a malformed URL, say) in the vendor's format. */
-  onError: ErrorHandler;
-  /** The vendor's error body for a request Node refused before Fastify saw it (headers too large). */
-  bareError: BareError;
+  /** Renders errors raised before routing (a malformed URL, say) in the surface's format. */
+  onError: (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+  /** The surface's error body for a request Node refused before Fastify saw it (headers too large). */
+  bareError: (status: number, message: string, kind: BareKind) => unknown;
 }
 
-/** The vendor surfaces, each serving its vendor's documented customer endpoints over the one store. */
-export const VENDOR_SURFACES: readonly VendorSurface[] = [
-  { name: 'asset', prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler, bareError: assetBareError },
-  { name: 'checkoutpage', prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler, bareError: checkoutPageBareError },
-  { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler, bareError: atlasBareError },
-  { name: 'count', prefix: '/count/partners', plugin: countApi, onError: countErrorHandler, bareError: countBareError },
-];
+const REGISTERED: readonly (Surface | LegacySurface)[] = [nativeSurface, assetSurface, checkoutPageSurface, atlasSurface, countSurface];
+
+const catalogued = (s: Surface | LegacySurface): s is Surface => 'errors' in s;
+
+/** The surfaces that answer errors through the shared catalogue (src/surfaces/shared/errors/). */
+export const CATALOGUED_SURFACES: readonly Surface[] = REGISTERED.filter(catalogued);
+
+/** Every API served over the store, each under its prefix. */
+export const SURFACES: readonly MountedSurface[] = REGISTERED.map((s) =>
+  catalogued(s)
+    ? {
+        name: s.name,
+        prefix: s.prefix,
+        plugin: s.plugin,
+        onError: surfaceErrorHandler(s.errors),
+        bareError: (_status: number, message: string, kind: BareKind) => answerProblem(s.errors, problemOf(kind, message), null).body,
+      }
+    : s,
+);

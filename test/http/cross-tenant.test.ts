@@ -24,12 +24,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-// First: the app's modules load in the order the app itself loads them (src/ has import cycles
-// through src/surfaces/index.ts that break when that module is the first one imported).
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { encodePageToken } from '../../src/surfaces/asset/wire.ts';
-import { VENDOR_SURFACES } from '../../src/server/surfaces.ts';
+import { SURFACES } from '../../src/server/surfaces.ts';
 import { ASSET, tokenFor } from '../surfaces/asset/helpers.ts';
 import { ATLAS, assertError as assertAtlasError } from '../surfaces/atlas/helpers.ts';
 import { CP, assertErrorBody as assertCpErrorBody } from '../surfaces/checkoutpage/helpers.ts';
@@ -1029,7 +1027,7 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
   // ---------------------------------------------------------------------------------------------
 
   it('the sweep table names every route the app serves, and nothing else', async () => {
-    const prefixes = ['/v1', ...VENDOR_SURFACES.map((s) => s.prefix)].map((p) => p + '/');
+    const prefixes = SURFACES.map((s) => s.prefix + '/');
     const served = new Set<string>();
     const stack: string[] = [];
     for (const line of server.app.printRoutes({ commonPrefix: false }).split('\n')) {

@@ -1,5 +1,6 @@
 import type { App } from '../../http/types.ts';
-import { assetErrorHandler, assetNotFoundHandler } from './errors.ts';
+import type { LegacySurface } from '../shared/surface.ts';
+import { assetErrorHandler, assetNotFoundHandler, assetBareError } from './errors.ts';
 import { jsonOnly } from './guards.ts';
 import { businessGate } from './scope.ts';
 import { assetAuthToken } from './routes/asset_auth_token.ts';
@@ -13,7 +14,7 @@ import { assetBusinessCustomersUpdate } from './routes/asset_business_customers_
  * src/server/surfaces.ts): a client swaps `https://api.sandbox.getasset.com/v0` for this prefix.
  * POST /auth/token issues access tokens; every other route needs one. See ./README.md.
  */
-export async function assetApi(app: App): Promise<void> {
+async function assetApi(app: App): Promise<void> {
   app.setErrorHandler(assetErrorHandler);
   app.setNotFoundHandler(assetNotFoundHandler);
 
@@ -29,3 +30,5 @@ export async function assetApi(app: App): Promise<void> {
     assetBusinessCustomersUpdate(api);
   });
 }
+
+export const assetSurface: LegacySurface = { name: 'asset', prefix: '/asset/v0', plugin: assetApi, onError: assetErrorHandler, bareError: assetBareError };

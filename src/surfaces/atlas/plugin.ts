@@ -1,6 +1,7 @@
 import type { App } from '../../http/types.ts';
+import type { LegacySurface } from '../shared/surface.ts';
 import { authenticateSecretKey } from '../../http/auth.ts';
-import { atlasErrorHandler, atlasNotFoundHandler } from './errors.ts';
+import { atlasErrorHandler, atlasNotFoundHandler, atlasBareError } from './errors.ts';
 import { atlasValidatorCompiler, useJsonBodies } from './validator.ts';
 import { atlasCustomersCreate } from './routes/atlas_customers_create.ts';
 import { atlasCustomersDelete } from './routes/atlas_customers_delete.ts';
@@ -13,7 +14,7 @@ import { atlasCustomersUpdate } from './routes/atlas_customers_update.ts';
  * (see src/server/surfaces.ts), over the same store and the same secret keys as the native API.
  * The mapping choices are documented at the top of wire.ts; the error format in errors.ts.
  */
-export async function atlasApi(app: App): Promise<void> {
+async function atlasApi(app: App): Promise<void> {
   app.setErrorHandler(atlasErrorHandler);
   app.setNotFoundHandler(atlasNotFoundHandler);
   app.setValidatorCompiler(atlasValidatorCompiler);
@@ -28,3 +29,5 @@ export async function atlasApi(app: App): Promise<void> {
   atlasCustomersDelete(app);
   atlasCustomersList(app);
 }
+
+export const atlasSurface: LegacySurface = { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler, bareError: atlasBareError };

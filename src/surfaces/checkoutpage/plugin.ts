@@ -1,5 +1,6 @@
 import type { App } from '../../http/types.ts';
-import { checkoutPageErrorHandler, checkoutPageNotFoundHandler } from './errors.ts';
+import type { LegacySurface } from '../shared/surface.ts';
+import { checkoutPageErrorHandler, checkoutPageNotFoundHandler, checkoutPageBareError } from './errors.ts';
 import { authenticate } from './scope.ts';
 import { checkoutPageValidatorCompiler, jsonOnly } from './validation.ts';
 import { checkoutPageCustomersList } from './routes/checkoutpage_customers_list.ts';
@@ -11,7 +12,7 @@ import { checkoutPageCustomersUpdate } from './routes/checkoutpage_customers_upd
  * (see src/server/surfaces.ts): a client swaps its base URL for this prefix. CheckoutPage has no
  * create or delete for customers (they appear through checkouts). See ./README.md.
  */
-export async function checkoutPageApi(app: App): Promise<void> {
+async function checkoutPageApi(app: App): Promise<void> {
   app.setErrorHandler(checkoutPageErrorHandler);
   app.setNotFoundHandler(checkoutPageNotFoundHandler);
   app.setValidatorCompiler(checkoutPageValidatorCompiler);
@@ -22,3 +23,5 @@ export async function checkoutPageApi(app: App): Promise<void> {
   checkoutPageCustomersRetrieve(app);
   checkoutPageCustomersUpdate(app);
 }
+
+export const checkoutPageSurface: LegacySurface = { name: 'checkoutpage', prefix: '/checkoutpage/v1', plugin: checkoutPageApi, onError: checkoutPageErrorHandler, bareError: checkoutPageBareError };

@@ -1,5 +1,6 @@
 import type { App } from '../../http/types.ts';
-import { countErrorHandler, countNotFoundHandler } from './errors.ts';
+import type { LegacySurface } from '../shared/surface.ts';
+import { countErrorHandler, countNotFoundHandler, countBareError } from './errors.ts';
 import { authenticateAndParse, keepRawBodies } from './body.ts';
 import { countValidatorCompiler } from './validator.ts';
 import { countCustomersBulkCreate } from './routes/count_customers_bulk_create.ts';
@@ -17,7 +18,7 @@ import { countCustomersUpdate } from './routes/count_customers_update.ts';
  * keeps its signing code. Requests are signed with the tenant's client credentials (auth.ts); the
  * wire mapping is in wire.ts, the error format in errors.ts, every choice in README.md.
  */
-export async function countApi(app: App): Promise<void> {
+async function countApi(app: App): Promise<void> {
   app.setErrorHandler(countErrorHandler);
   app.setNotFoundHandler(countNotFoundHandler);
   app.setValidatorCompiler(countValidatorCompiler);
@@ -33,3 +34,5 @@ export async function countApi(app: App): Promise<void> {
   countCustomersUpdate(app);
   countCustomersDelete(app);
 }
+
+export const countSurface: LegacySurface = { name: 'count', prefix: '/count/partners', plugin: countApi, onError: countErrorHandler, bareError: countBareError };

@@ -1,6 +1,9 @@
 import type { App } from '../../http/types.ts';
-import { authenticateSecretKey } from '../../http/auth.ts';
-import { nativeErrorHandler, nativeNotFoundHandler } from './errors.ts';
+import { authenticateEveryRequest } from '../shared/authentication.ts';
+import { surfaceErrorHandler, surfaceNotFoundHandler } from '../shared/errors/answer.ts';
+import type { Surface } from '../shared/surface.ts';
+import { authenticateNative } from './auth.ts';
+import { nativeErrors } from './errors.ts';
 import { v1CustomersCreate } from './routes/v1_customers_create.ts';
 import { v1CustomersDelete } from './routes/v1_customers_delete.ts';
 import { v1CustomersHistory } from './routes/v1_customers_history.ts';
@@ -9,14 +12,11 @@ import { v1CustomersRetrieve } from './routes/v1_customers_retrieve.ts';
 import { v1CustomersSearch } from './routes/v1_customers_search.ts';
 import { v1CustomersUpdate } from './routes/v1_customers_update.ts';
 
-/** The native, Stripe-compatible API, mounted at `/v1`. */
-export async function nativeApi(app: App): Promise<void> {
-  app.setErrorHandler(nativeErrorHandler);
-  app.setNotFoundHandler(nativeNotFoundHandler);
-  app.addHook('onRequest', async (request) => {
-    request.auth = await authenticateSecretKey(app.credentials, request.headers.authorization);
-  });
-  app.addHook('preValidation', app.rateLimits.hook('native'));
+/** The native, Stripe-compatible API (see ./README.md). */
+async function nativeApi(app: App): Promise<void> {
+  app.setErrorHandler(surfaceErrorHandler(nativeErrors));
+  app.setNotFoundHandler(surfaceNotFoundHandler(nativeErrors));
+  authenticateEveryRequest(app, 'native', authenticateNative(app));
   // Stripe takes a write with no body at all (`curl -X DELETE …`, an update that changes nothing)
   // as one with no parameters.
   app.addHook('preValidation', async (request) => {
@@ -30,3 +30,5 @@ export async function nativeApi(app: App): Promise<void> {
   v1CustomersSearch(app);
   v1CustomersHistory(app);
 }
+
+export const nativeSurface: Surface = { name: 'native', prefix: '/v1', plugin: nativeApi, errors: nativeErrors };

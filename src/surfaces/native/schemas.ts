@@ -232,6 +232,9 @@ export const StripeError = Type.Object(
   { $id: 'StripeError' },
 );
 
+/** Every route answers every error in Stripe's envelope. */
+export const ERROR_RESPONSES = { '4xx': StripeError, '5xx': StripeError };
+
 export const HistoryQuery = Type.Object(
   {
     limit: Type.Optional(Limit),

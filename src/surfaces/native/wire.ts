@@ -1,12 +1,18 @@
 import type { Address, CustomerPatch, InvoiceSettings, MetadataPatch } from '../../domain/customers/model.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
-import { contactIdFromWire } from '../../formats/ids.ts';
+import { contactIdFromWire, customerIdFromWire } from '../../formats/ids.ts';
+import { customerIdParam } from '../shared/request-scope.ts';
 
 /**
  * Native request bodies → domain patches. Responses are Stripe's customer object
  * (src/formats/stripe-customer.ts), shared with the CLI's import and export.
  */
+
+/** The canonical id behind a `cus_…` id in `field`; an id that cannot exist is simply not found. */
+export function customerIdIn(text: string, field = 'id'): string {
+  return customerIdParam(customerIdFromWire, text, field);
+}
 
 type Body = CreateCustomerBody & UpdateCustomerBody;
 type Emptyable<T> = T | '' | null | undefined;

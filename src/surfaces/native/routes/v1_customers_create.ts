@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
-import { CreateCustomerBody, StripeError, FORM_AND_JSON } from '../schemas.ts';
+import { CreateCustomerBody, ERROR_RESPONSES, FORM_AND_JSON } from '../schemas.ts';
 import { patchFromWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
-import { scopeOf } from '../scope.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
 import { customerWrite } from '../../../http/writes.ts';
 import { CustomerObject, customerToStripe } from '../../../formats/stripe-customer.ts';
 
@@ -13,7 +13,7 @@ export function v1CustomersCreate(app: App): void {
       consumes: FORM_AND_JSON,
       summary: 'Create a customer',
       body: CreateCustomerBody,
-      response: { 200: CustomerObject, '4xx': StripeError },
+      response: { 200: CustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
       const body = request.body ?? {};

@@ -1,6 +1,7 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, DeleteCustomerBody, StripeError } from '../schemas.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
+import { CustomerIdParams, DeleteCustomerBody, ERROR_RESPONSES } from '../schemas.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { customerIdIn } from '../wire.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 import { DeletedCustomerObject, deletedCustomerToStripe } from '../../../formats/stripe-customer.ts';
 
@@ -11,11 +12,11 @@ export function v1CustomersDelete(app: App): void {
       summary: 'Delete a customer',
       params: CustomerIdParams,
       body: DeleteCustomerBody,
-      response: { 200: DeletedCustomerObject, '4xx': StripeError },
+      response: { 200: DeletedCustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
       const write = customerWrite(request, reply, deletedCustomerToStripe);
-      const id = customerIdParam(request.params.id);
+      const id = customerIdIn(request.params.id);
       return write.send(await app.customers.delete(scopeOf(request), id, write.context, preconditionOf(request)));
     },
   });

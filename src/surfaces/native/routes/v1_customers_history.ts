@@ -1,9 +1,10 @@
 import type { App } from '../../../http/types.ts';
 import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { HistoryPageQuery } from '../../../domain/store-port.ts';
-import { CustomerIdParams, HistoryList, HistoryQuery, StripeError } from '../schemas.ts';
+import { CustomerIdParams, HistoryList, HistoryQuery, ERROR_RESPONSES } from '../schemas.ts';
 import { historyEntryToWire, versionFromEntryId } from '../history-wire.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { customerIdIn } from '../wire.ts';
 import { customerIdToWire } from '../../../formats/ids.ts';
 
 /**
@@ -18,10 +19,10 @@ export function v1CustomersHistory(app: App): void {
       summary: "A customer's change history, newest first",
       params: CustomerIdParams,
       querystring: HistoryQuery,
-      response: { 200: HistoryList, '4xx': StripeError },
+      response: { 200: HistoryList, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
-      const id = customerIdParam(request.params.id);
+      const id = customerIdIn(request.params.id);
       const q = request.query;
       if (q.starting_after !== undefined && q.ending_before !== undefined) {
         throw new ValidationError(['starting_after'], 'You may only specify one of these parameters: ending_before, starting_after.');

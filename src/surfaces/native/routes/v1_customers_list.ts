@@ -1,8 +1,9 @@
 import type { App } from '../../../http/types.ts';
 import type { CreatedRange, ListQuery } from '../../../domain/store-port.ts';
-import { CustomerList, ListCustomersQuery, StripeError } from '../schemas.ts';
+import { CustomerList, ListCustomersQuery, ERROR_RESPONSES } from '../schemas.ts';
 import { checkExpand } from '../expand.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { customerIdIn } from '../wire.ts';
 import { listCursor } from '../../shared/list-cursor.ts';
 import { customerToStripe } from '../../../formats/stripe-customer.ts';
 
@@ -12,15 +13,15 @@ export function v1CustomersList(app: App): void {
       tags: ['Customers'],
       summary: 'List customers, newest first',
       querystring: ListCustomersQuery,
-      response: { 200: CustomerList, '4xx': StripeError },
+      response: { 200: CustomerList, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
       const q = request.query;
       checkExpand(q.expand, 'data.');
       const query: ListQuery = { limit: q.limit ?? 10 };
       const cursor = listCursor(
-        q.starting_after !== undefined ? customerIdParam(q.starting_after, 'starting_after') : undefined,
-        q.ending_before !== undefined ? customerIdParam(q.ending_before, 'ending_before') : undefined,
+        q.starting_after !== undefined ? customerIdIn(q.starting_after, 'starting_after') : undefined,
+        q.ending_before !== undefined ? customerIdIn(q.ending_before, 'ending_before') : undefined,
       );
       if (cursor) query.cursor = cursor;
       if (q.email !== undefined) query.email = q.email;

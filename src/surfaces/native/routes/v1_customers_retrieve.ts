@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, ExpandQuery, StripeError } from '../schemas.ts';
+import { CustomerIdParams, ExpandQuery, ERROR_RESPONSES } from '../schemas.ts';
 import { checkExpand } from '../expand.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { customerIdIn } from '../wire.ts';
 import { withEtag } from '../../../http/writes.ts';
 import { anyCustomerToStripe, CustomerObject, DeletedCustomerObject } from '../../../formats/stripe-customer.ts';
 
@@ -13,11 +14,11 @@ export function v1CustomersRetrieve(app: App): void {
       summary: 'Retrieve a customer (a deleted one as its deleted stub)',
       params: CustomerIdParams,
       querystring: ExpandQuery,
-      response: { 200: Type.Union([CustomerObject, DeletedCustomerObject]), '4xx': StripeError },
+      response: { 200: Type.Union([CustomerObject, DeletedCustomerObject]), ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
       checkExpand(request.query.expand, '');
-      const customer = await app.customers.get(scopeOf(request), customerIdParam(request.params.id));
+      const customer = await app.customers.get(scopeOf(request), customerIdIn(request.params.id));
       return withEtag(reply, customer, anyCustomerToStripe(customer));
     },
   });

@@ -1,7 +1,7 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerSearchResult, SearchCustomersQuery, StripeError } from '../schemas.ts';
+import { CustomerSearchResult, SearchCustomersQuery, ERROR_RESPONSES } from '../schemas.ts';
 import { checkExpand } from '../expand.ts';
-import { scopeOf } from '../scope.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
 import { customerToStripe } from '../../../formats/stripe-customer.ts';
 
 export function v1CustomersSearch(app: App): void {
@@ -10,7 +10,7 @@ export function v1CustomersSearch(app: App): void {
       tags: ['Customers'],
       summary: "Search customers with Stripe's search query language; strongly consistent",
       querystring: SearchCustomersQuery,
-      response: { 200: CustomerSearchResult, '4xx': StripeError },
+      response: { 200: CustomerSearchResult, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
       const q = request.query;

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, StripeError, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
+import { CustomerIdParams, ERROR_RESPONSES, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
 import { patchFromWire } from '../wire.ts';
 import { checkExpand } from '../expand.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { customerIdIn } from '../wire.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 import { CustomerObject, customerToStripe } from '../../../formats/stripe-customer.ts';
 
@@ -13,7 +14,7 @@ export function v1CustomersUpdate(app: App): void {
     const body = request.body ?? {};
     checkExpand(body.expand, '');
     const write = customerWrite(request, reply, customerToStripe);
-    const id = customerIdParam(request.params.id);
+    const id = customerIdIn(request.params.id);
     return write.send(await app.customers.update(scopeOf(request), id, patchFromWire(body), write.context, preconditionOf(request)));
   };
   const schema = {
@@ -22,7 +23,7 @@ export function v1CustomersUpdate(app: App): void {
     summary: 'Update a customer: only the parameters given change',
     params: CustomerIdParams,
     body: UpdateCustomerBody,
-    response: { 200: CustomerObject, '4xx': StripeError },
+    response: { 200: CustomerObject, ...ERROR_RESPONSES },
   };
   app.post('/customers/:id', { schema, handler });
   app.patch('/customers/:id', { schema, handler });

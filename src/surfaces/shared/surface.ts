@@ -1,0 +1,23 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../http/types.ts';
+import type { SurfaceErrors } from './errors/answer.ts';
+
+/** One API served over the store: the native one or a vendor's, mounted under its prefix. */
+export interface Surface {
+  /** Lower-case name: recorded in history, used in rate-limit names and tenant settings. */
+  name: 'native' | 'asset' | 'checkoutpage' | 'atlas' | 'count';
+  /** Where it is mounted; a vendor's client swaps its base URL for this one. */
+  prefix: string;
+  plugin: (app: App) => Promise<void>;
+  /** How it answers every error, those raised before routing included. */
+  errors: SurfaceErrors;
+}
+
+/** A surface not yet answering through the catalogue: its own handler and bare-error renderer. To be removed. */
+export interface LegacySurface {
+  name: Surface['name'];
+  prefix: string;
+  plugin: (app: App) => Promise<void>;
+  onError: (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+  bareError: (status: number, message: string) => unknown;
+}
