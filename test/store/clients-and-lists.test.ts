@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { clientSecret, issueAccessToken, issueClient } from '../../src/domain/tenants/clients.ts';
 import { newCustomer } from '../../src/domain/customers/factory.ts';
-import { type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customers/model.ts';
+import type { Customer, CustomerPatch, CustomerScope } from '../../src/domain/customers/model.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
 import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { issueAccessToken, issueClient } from '../../src/domain/tenants/clients.ts';
 import { applyPatch } from '../../src/domain/customers/patch.ts';
 import { newCustomer } from '../../src/domain/customers/factory.ts';
-import { type Customer, type CustomerPatch, type CustomerScope, type Mode } from '../../src/domain/customers/model.ts';
+import type { Customer, CustomerPatch, CustomerScope, Mode } from '../../src/domain/customers/model.ts';
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { ConflictError, EmailTakenError, IdTakenError, NotFoundError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -588,27 +588,27 @@ function storeConformance(kind: StoreKind): void {
       assert.equal(all.hasMore, false);
     });
 
-    it('startingAfter walks the whole list forwards with no gap or duplicate', async () => {
+    it('a cursor after a customer walks the whole list forwards with no gap or duplicate', async () => {
       const walked: Customer[] = [];
       let startingAfter: string | undefined;
       for (let pages = 0; ; pages++) {
         assert.ok(pages < 10, 'the walk ends');
-        const page = await list({ limit: 5, ...(startingAfter ? { startingAfter } : {}) });
+        const page = await list({ limit: 5, ...(startingAfter ? { cursor: { after: startingAfter, field: ['starting_after'] } } : {}) });
         walked.push(...page.data);
         if (!page.hasMore) break;
         assert.equal(page.data.length, 5);
         startingAfter = page.data.at(-1)!.id;
       }
       assert.deepEqual(idsOf(walked), idsOf(expected));
-      assert.deepEqual(await list({ startingAfter: expected.at(-1)!.id }), { data: [], hasMore: false });
+      assert.deepEqual(await list({ cursor: { after: expected.at(-1)!.id, field: ['starting_after'] } }), { data: [], hasMore: false });
     });
 
-    it('endingBefore walks the whole list backwards, each page newest first, with no gap or duplicate', async () => {
+    it('a cursor before a customer walks the whole list backwards, each page newest first, with no gap or duplicate', async () => {
       const pages: Customer[][] = [];
       let endingBefore = expected.at(-1)!.id;
       for (let n = 0; ; n++) {
         assert.ok(n < 10, 'the walk ends');
-        const page = await list({ limit: 5, endingBefore });
+        const page = await list({ limit: 5, cursor: { before: endingBefore, field: ['ending_before'] } });
         assert.deepEqual([...page.data].sort(newestFirst), page.data, 'newest first within the page');
         pages.unshift(page.data);
         if (!page.hasMore) break;
@@ -616,7 +616,7 @@ function storeConformance(kind: StoreKind): void {
         endingBefore = page.data[0]!.id;
       }
       assert.deepEqual(idsOf([...pages.flat(), expected.at(-1)!]), idsOf(expected));
-      assert.deepEqual(await list({ endingBefore: expected[0]!.id }), { data: [], hasMore: false });
+      assert.deepEqual(await list({ cursor: { before: expected[0]!.id, field: ['ending_before'] } }), { data: [], hasMore: false });
     });
 
     it('the email filter is exact and case-sensitive', async () => {
@@ -640,11 +640,11 @@ function storeConformance(kind: StoreKind): void {
       }
     });
 
-    it('an unknown cursor is NotFoundError naming its parameter, also for another tenant’s customer', async () => {
+    it('an unknown cursor is NotFoundError naming the field that carried it, also for another tenant’s customer', async () => {
       for (const id of [newId(), otherTenantCustomer.id]) {
-        const forwards = await rejectsWith(list({ startingAfter: id }), NotFoundError);
+        const forwards = await rejectsWith(list({ cursor: { after: id, field: ['starting_after'] } }), NotFoundError);
         assert.deepEqual(forwards.path, ['starting_after']);
-        const backwards = await rejectsWith(list({ endingBefore: id }), NotFoundError);
+        const backwards = await rejectsWith(list({ cursor: { before: id, field: ['ending_before'] } }), NotFoundError);
         assert.deepEqual(backwards.path, ['ending_before']);
       }
     });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { importedCustomer, newCustomer } from '../../src/domain/customers/factory.ts';
-import { type Customer, type CustomerPatch, type CustomerScope } from '../../src/domain/customers/model.ts';
+import type { Customer, CustomerPatch, CustomerScope } from '../../src/domain/customers/model.ts';
 import { EmailTakenError, IdTakenError, ValidationError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
@@ -228,7 +228,7 @@ for (const kind of STORE_KINDS) {
 
     it('refuses contexts that do not match the customers, or carry an idempotency key', async () => {
       await assert.rejects(t.store.insertCustomers([newCustomer(scope, {})], []), /one write context per customer/);
-      const keyed: WriteContext = { ...context('k'), idempotency: { ref: { ...scope, key: 'k' }, owner: 'o', response: () => ({ status: 200, headers: {}, body: '' }) } };
+      const keyed: WriteContext = { ...context('k'), idempotency: { ref: { ...scope, key: 'k' }, owner: 'o', reply: () => ({ status: 200, headers: {}, body: '' }) } };
       await assert.rejects(t.store.insertCustomers([newCustomer(scope, {})], [keyed]), /no idempotency keys/);
     });
   });

@@ -7,13 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPatch } from '../../src/domain/customers/patch.ts';
 import { newCustomer } from '../../src/domain/customers/factory.ts';
-import { type CustomerScope } from '../../src/domain/customers/model.ts';
+import type { CustomerScope } from '../../src/domain/customers/model.ts';
 import { IdempotencyError, NotFoundError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
 import { hashSecret, issueSecretKey } from '../../src/domain/tenants/secret-keys.ts';
 import type { WriteContext } from '../../src/domain/customers/write-context.ts';
-import type { IdempotencyClaimRequest } from '../../src/domain/store-port.ts';
+import type { IdempotencyClaimRequest } from '../../src/domain/idempotency-keys.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
 
@@ -97,7 +97,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(await t.store.completeIdempotencyKey(claim(key).ref, 'owner-2', { status: 200, headers: {}, body: 'no' }), false, 'only the holder completes');
       const response = { status: 201, headers: { 'content-type': 'application/json' }, body: '{"a":1}' };
       assert.equal(await t.store.completeIdempotencyKey(claim(key).ref, 'owner-1', response), true);
-      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { owner: 'owner-3' })), { state: 'done', response });
+      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { owner: 'owner-3' })), { state: 'done', reply: response });
       await t.store.releaseIdempotencyKey(claim(key).ref, 'owner-1');
       assert.equal((await t.store.claimIdempotencyKey(claim(key, { owner: 'owner-4' }))).state, 'done', 'a completed key is never released');
 
@@ -117,6 +117,20 @@ for (const kind of STORE_KINDS) {
       assert.equal((await t.store.claimIdempotencyKey(claim(expired, { fingerprint: 'new', owner: 'o7' }))).state, 'in_progress');
     });
 
+    it('an expired key that kept a reply starts afresh: the new holder completes it, and its reply is the one replayed', async () => {
+      const key = `k-${newId()}`;
+      const old = { status: 200, headers: { a: 'old' }, body: 'old' };
+      await t.store.claimIdempotencyKey(claim(key, { nowMs: Date.now() - 10_000, ttlMs: 1_000 }));
+      assert.equal(await t.store.completeIdempotencyKey(claim(key).ref, 'owner-1', old), true);
+      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { fingerprint: 'new', owner: 'o2' })), { state: 'claimed' });
+      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { fingerprint: 'new', owner: 'o3' })), { state: 'in_progress' }, 'the old reply is gone');
+      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { owner: 'o3' })), { state: 'mismatch' }, 'the new fingerprint is kept');
+      const fresh = { status: 201, headers: { b: 'new' }, body: 'new' };
+      assert.equal(await t.store.completeIdempotencyKey(claim(key).ref, 'o2', fresh), true);
+      await t.store.deleteExpiredIdempotencyKeys(Date.now());
+      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { fingerprint: 'new', owner: 'o4' })), { state: 'done', reply: fresh }, 'with a new expiry');
+    });
+
     it('concurrent claims of one new key: exactly one is claimed', async () => {
       const key = `race-${newId()}`;
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.store.claimIdempotencyKey(claim(key, { owner: `o${i}` }))));
@@ -127,9 +141,9 @@ for (const kind of STORE_KINDS) {
     it('a write completes its key in its own transaction; if the key was taken over, the write is undone', async () => {
       const key = `w-${newId()}`;
       await t.store.claimIdempotencyKey(claim(key));
-      const idempotency = { ref: claim(key).ref, owner: 'owner-1', response: () => ({ status: 200, headers: {}, body: 'created' }) };
+      const idempotency = { ref: claim(key).ref, owner: 'owner-1', reply: () => ({ status: 200, headers: {}, body: 'created' }) };
       const made = await t.store.insertCustomer(newCustomer(scope, { name: 'Once' }), context('r', { idempotency }));
-      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { owner: 'x' })), { state: 'done', response: { status: 200, headers: {}, body: 'created' } });
+      assert.deepEqual(await t.store.claimIdempotencyKey(claim(key, { owner: 'x' })), { state: 'done', reply: { status: 200, headers: {}, body: 'created' } });
 
       const lost = `w-${newId()}`;
       await t.store.claimIdempotencyKey(claim(lost, { owner: 'someone-else' }));

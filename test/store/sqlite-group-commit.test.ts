@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPatch } from '../../src/domain/customers/patch.ts';
 import { newCustomer } from '../../src/domain/customers/factory.ts';
-import { type CustomerScope } from '../../src/domain/customers/model.ts';
+import type { CustomerScope } from '../../src/domain/customers/model.ts';
 import { EmailTakenError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { DEFAULT_TENANT_SETTINGS } from '../../src/domain/tenants/tenant.ts';

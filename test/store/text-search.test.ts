@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { applyPatch } from '../../src/domain/customers/patch.ts';
 import { importedCustomer } from '../../src/domain/customers/factory.ts';
-import { type Customer, type CustomerScope } from '../../src/domain/customers/model.ts';
+import type { Customer, CustomerScope } from '../../src/domain/customers/model.ts';
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { parseSearchQuery } from '../../src/domain/customers/search-query.ts';

@@ -1,4 +1,5 @@
-import { UnavailableError, ValidationError } from '../../domain/errors.ts';
+import type { Customer } from '../../domain/customers/model.ts';
+import { EmailTakenError, IdTakenError, UnavailableError, ValidationError } from '../../domain/errors.ts';
 
 /** SQLSTATEs after which the same request may well succeed on retry: the database is going or coming back. */
 const RETRYABLE_SQLSTATES = new Set([
@@ -14,10 +15,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 
 /** True when `err` says the database could not be reached or dropped the connection. */
 export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  const code = typeof e?.code === 'string' ? e.code : '';
+  const error = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof error?.code === 'string' ? error.code : '';
   if (code.startsWith('08') || RETRYABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code)) return true;
-  const message = typeof e?.message === 'string' ? e.message : '';
+  const message = typeof error?.message === 'string' ? error.message : '';
   // node-postgres reports a dropped socket and a pool connect timeout by message only.
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|after calling end on the pool/i.test(message);
 }
@@ -39,6 +40,18 @@ export function unavailableIfDisconnected(err: unknown): never {
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+  const violation = err as { code?: unknown; constraint?: unknown } | null;
+  return violation?.code === '23505' && (constraint === undefined || violation.constraint === constraint);
+}
+
+/** A customer's INSERT or UPDATE refused for its e-mail or id, as the domain error saying so; other errors unchanged. */
+export function customerWriteError(err: unknown, customer: Customer): unknown {
+  if (isUniqueViolation(err, 'customers_email_unique')) return new EmailTakenError(customer.email ?? '');
+  if (isUniqueViolation(err, 'customers_pkey')) return new IdTakenError(customer.id);
+  return err;
+}
+
+/** A Batcher's outage: the calls still queued fail at once rather than wait on an unreachable database. */
+export function isOutage(error: unknown): boolean {
+  return error instanceof UnavailableError;
 }

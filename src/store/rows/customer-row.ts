@@ -1,8 +1,8 @@
-import type { Contact, Customer } from '../domain/customers/model.ts';
-import type { WriteContext } from '../domain/customers/write-context.ts';
+import type { Contact, Customer } from '../../domain/customers/model.ts';
+import type { WriteContext } from '../../domain/customers/write-context.ts';
 
 /** A customer as both SQL backends store it: scalars in columns, sub-objects as JSON text. */
-export type CustomerRow = Record<(typeof CUSTOMER_COLUMNS)[number], string | number | null>;
+export type CustomerRow = Record<CustomerColumn, string | number | null>;
 
 export const CUSTOMER_COLUMNS = [
   'tenant_id', 'mode', 'id', 'created', 'updated', 'deleted_at', 'version',
@@ -13,45 +13,47 @@ export const CUSTOMER_COLUMNS = [
   'metadata', 'preferred_locales', 'tax_ids', 'contacts',
 ] as const;
 
-export function customerToRow(c: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): CustomerRow {
-  const emailLower = c.email === null ? null : c.email.toLowerCase();
+export type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number];
+
+export function customerToRow(customer: Customer, enforceUniqueEmail: boolean, deletedAt: number | null = null): CustomerRow {
+  const emailLower = customer.email === null ? null : customer.email.toLowerCase();
   return {
-    tenant_id: c.tenant_id,
-    mode: c.mode,
-    id: c.id,
-    created: c.created,
-    updated: c.updated,
+    tenant_id: customer.tenant_id,
+    mode: customer.mode,
+    id: customer.id,
+    created: customer.created,
+    updated: customer.updated,
     deleted_at: deletedAt,
-    version: c.version,
-    email: c.email,
+    version: customer.version,
+    email: customer.email,
     email_lower: emailLower,
     email_unique: enforceUniqueEmail && deletedAt === null ? emailLower : null,
-    name: c.name,
-    phone: c.phone,
-    description: c.description,
-    individual_name: c.individual_name,
-    external_id: c.external_id,
-    company_name: c.company_name,
-    billing_email: c.billing_email,
-    website: c.website,
-    status: c.status,
-    balance: c.balance,
-    currency: c.currency,
-    default_source: c.default_source,
-    delinquent: c.delinquent ? 1 : 0,
-    invoice_prefix: c.invoice_prefix,
-    next_invoice_sequence: c.next_invoice_sequence,
-    tax_exempt: c.tax_exempt,
-    test_clock: c.test_clock,
-    seller_id: c.seller_id,
-    stripe_customer_id: c.stripe_customer_id,
-    address: json(c.address),
-    shipping: json(c.shipping),
-    invoice_settings: json(c.invoice_settings),
-    metadata: json(c.metadata),
-    preferred_locales: json(c.preferred_locales),
-    tax_ids: json(c.tax_ids),
-    contacts: json(c.contacts),
+    name: customer.name,
+    phone: customer.phone,
+    description: customer.description,
+    individual_name: customer.individual_name,
+    external_id: customer.external_id,
+    company_name: customer.company_name,
+    billing_email: customer.billing_email,
+    website: customer.website,
+    status: customer.status,
+    balance: customer.balance,
+    currency: customer.currency,
+    default_source: customer.default_source,
+    delinquent: customer.delinquent ? 1 : 0,
+    invoice_prefix: customer.invoice_prefix,
+    next_invoice_sequence: customer.next_invoice_sequence,
+    tax_exempt: customer.tax_exempt,
+    test_clock: customer.test_clock,
+    seller_id: customer.seller_id,
+    stripe_customer_id: customer.stripe_customer_id,
+    address: json(customer.address),
+    shipping: json(customer.shipping),
+    invoice_settings: json(customer.invoice_settings),
+    metadata: json(customer.metadata),
+    preferred_locales: json(customer.preferred_locales),
+    tax_ids: json(customer.tax_ids),
+    contacts: json(customer.contacts),
   };
 }
 
@@ -60,11 +62,11 @@ function json(value: unknown): string | null {
 }
 
 export function rowToCustomer(row: Record<string, unknown>): Customer {
-  const r = row as Record<string, string | number | null | undefined>;
-  return customerFrom((col) => r[col] ?? null);
+  const columns = row as Record<string, string | number | null | undefined>;
+  return customerFrom((column) => columns[column] ?? null);
 }
 
-const COLUMN_INDEX = Object.fromEntries(CUSTOMER_COLUMNS.map((c, i) => [c, i])) as Record<(typeof CUSTOMER_COLUMNS)[number], number>;
+const COLUMN_INDEX = Object.fromEntries(CUSTOMER_COLUMNS.map((column, i) => [column, i])) as Record<CustomerColumn, number>;
 
 /**
  * A customer from its columns' values in CUSTOMER_COLUMNS order (a row read as an array): a store
@@ -72,14 +74,15 @@ const COLUMN_INDEX = Object.fromEntries(CUSTOMER_COLUMNS.map((c, i) => [c, i])) 
  * faster (measured: 87 → 49 µs for a page of 11 rows).
  */
 export function valuesToCustomer(values: readonly unknown[]): Customer {
-  const v = values as readonly (string | number | null)[];
-  return customerFrom((col) => v[COLUMN_INDEX[col]] ?? null);
+  const columns = values as readonly (string | number | null)[];
+  return customerFrom((column) => columns[COLUMN_INDEX[column]] ?? null);
 }
 
-function customerFrom(get: (col: (typeof CUSTOMER_COLUMNS)[number]) => string | number | null): Customer {
-  const parsed = (col: (typeof CUSTOMER_COLUMNS)[number]) => {
-    const v = get(col);
-    return typeof v === 'string' ? JSON.parse(v) : v;
+function customerFrom(get: (column: CustomerColumn) => string | number | null): Customer {
+  // JSON columns: text on SQLite, already parsed by pg from PostgreSQL's json type.
+  const parsed = (column: CustomerColumn) => {
+    const value = get(column);
+    return typeof value === 'string' ? JSON.parse(value) : value;
   };
   const deletedAt = get('deleted_at');
   return {
@@ -117,14 +120,14 @@ function customerFrom(get: (col: (typeof CUSTOMER_COLUMNS)[number]) => string | 
     preferred_locales: parsed('preferred_locales') ?? [],
     tax_ids: parsed('tax_ids') ?? [],
     // Contacts stored before first_name/last_name existed read as having none.
-    contacts: ((parsed('contacts') ?? []) as Partial<Contact>[]).map((k) => ({
-      id: k.id as string,
-      name: k.name ?? null,
-      first_name: k.first_name ?? null,
-      last_name: k.last_name ?? null,
-      email: k.email ?? null,
-      phone: k.phone ?? null,
-      is_primary: k.is_primary === true,
+    contacts: ((parsed('contacts') ?? []) as Partial<Contact>[]).map((contact) => ({
+      id: contact.id as string,
+      name: contact.name ?? null,
+      first_name: contact.first_name ?? null,
+      last_name: contact.last_name ?? null,
+      email: contact.email ?? null,
+      phone: contact.phone ?? null,
+      is_primary: contact.is_primary === true,
     })),
   };
 }
@@ -132,5 +135,5 @@ function customerFrom(get: (col: (typeof CUSTOMER_COLUMNS)[number]) => string | 
 /** The arguments of `Store.insertCustomers`, checked alike by both stores. */
 export function checkBatch(customers: readonly Customer[], contexts: readonly WriteContext[]): void {
   if (customers.length !== contexts.length) throw new Error('insertCustomers needs one write context per customer');
-  if (contexts.some((c) => c.idempotency !== undefined)) throw new Error('insertCustomers takes no idempotency keys');
+  if (contexts.some((context) => context.idempotency !== undefined)) throw new Error('insertCustomers takes no idempotency keys');
 }

@@ -1,7 +1,7 @@
-import type { AccessTokenRecord, ClientRecord } from '../domain/tenants/clients.ts';
-import type { HistoryEntry } from '../domain/customers/history.ts';
-import { DEFAULT_TENANT_SETTINGS, type ExtraTenantSettings, type Tenant } from '../domain/tenants/tenant.ts';
-import { type ApiKeyRecord } from '../domain/tenants/secret-keys.ts';
+import type { AccessTokenRecord, ClientRecord } from '../../domain/tenants/clients.ts';
+import type { HistoryEntry } from '../../domain/customers/history.ts';
+import { DEFAULT_TENANT_SETTINGS, type ExtraTenantSettings, type Tenant } from '../../domain/tenants/tenant.ts';
+import { type ApiKeyRecord } from '../../domain/tenants/secret-keys.ts';
 
 /** Rows of the small tables (tenants, keys, clients, tokens) as both SQL backends return them. */
 type Row = Record<string, unknown>;
@@ -53,6 +53,11 @@ export function rowToKey(row: Row): ApiKeyRecord {
   };
 }
 
+/** The tenant of a credential row joined with its tenant's columns (see sql/credential-sql.ts). */
+export function joinedTenant(row: Row): Tenant {
+  return rowToTenant({ id: row.tenant_id, name: row.tenant_name, created: row.tenant_created, email_uniqueness: row.email_uniqueness, settings: row.tenant_settings });
+}
+
 function parseSettings(raw: unknown): Partial<ExtraTenantSettings> {
   if (typeof raw !== 'string' || raw === '') return {};
   return JSON.parse(raw) as Partial<ExtraTenantSettings>;
@@ -73,9 +78,9 @@ export function rowToHistoryEntry(row: Row): HistoryEntry {
   };
 }
 
-export const HISTORY_COLUMNS = 'tenant_id, mode, customer_id, version, created, action, actor, surface, request_id, changes';
+export const HISTORY_COLUMNS = ['tenant_id', 'mode', 'customer_id', 'version', 'created', 'action', 'actor', 'surface', 'request_id', 'changes'] as const;
 
-/** The columns of a history row, in the order both stores insert them (HISTORY_COLUMNS). */
+/** The values of a history row, in HISTORY_COLUMNS order. */
 export function historyRow(entry: HistoryEntry): unknown[] {
   return [
     entry.tenantId, entry.mode, entry.customerId, entry.version, entry.created, entry.action,

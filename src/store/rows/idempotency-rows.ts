@@ -1,5 +1,4 @@
-import type { StoredResponse } from '../domain/customers/write-context.ts';
-import type { IdempotencyClaim, IdempotencyClaimRequest } from '../domain/store-port.ts';
+import type { IdempotencyClaim, IdempotencyClaimRequest, RecordedReply } from '../../domain/idempotency-keys.ts';
 
 type Row = Record<string, unknown>;
 
@@ -11,12 +10,12 @@ type Row = Record<string, unknown>;
 export function decideClaim(row: Row | undefined, request: IdempotencyClaimRequest): 'insert' | 'take_over' | IdempotencyClaim {
   if (!row || Number(row.expires_at) <= request.nowMs) return 'insert';
   if (row.fingerprint !== request.fingerprint) return { state: 'mismatch' };
-  if (row.response_status !== null && row.response_status !== undefined) return { state: 'done', response: rowToResponse(row) };
+  if (row.response_status !== null && row.response_status !== undefined) return { state: 'done', reply: rowToReply(row) };
   if (row.locked_until !== null && Number(row.locked_until) > request.nowMs) return { state: 'in_progress' };
   return 'take_over';
 }
 
-function rowToResponse(row: Row): StoredResponse {
+function rowToReply(row: Row): RecordedReply {
   return {
     status: Number(row.response_status),
     headers: JSON.parse(String(row.response_headers ?? '{}')) as Record<string, string>,

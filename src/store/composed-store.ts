@@ -1,0 +1,53 @@
+import type { CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords } from '../domain/store-port.ts';
+
+/** One backend's implementation of each record kind. */
+export interface RecordKinds {
+  tenants: TenantRecords;
+  credentials: CredentialRecords;
+  customers: CustomerRecords;
+  history: HistoryRecords;
+  idempotency: IdempotencyRecords;
+}
+
+type Args<K extends keyof Store> = Store[K] extends (...args: infer A) => unknown ? A : never;
+
+/** A Store made of a backend's record kinds: each operation goes to the one that keeps its records. */
+export abstract class ComposedStore implements Store {
+  abstract readonly kind: Store['kind'];
+  abstract migrate(): Promise<void>;
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  constructor(private readonly records: RecordKinds) {}
+
+  createTenant(...args: Args<'createTenant'>) { return this.records.tenants.createTenant(...args); }
+  getTenant(...args: Args<'getTenant'>) { return this.records.tenants.getTenant(...args); }
+  deleteEmptyTenant(...args: Args<'deleteEmptyTenant'>) { return this.records.tenants.deleteEmptyTenant(...args); }
+  listTenants() { return this.records.tenants.listTenants(); }
+  updateTenantSettings(...args: Args<'updateTenantSettings'>) { return this.records.tenants.updateTenantSettings(...args); }
+
+  findApiKey(...args: Args<'findApiKey'>) { return this.records.credentials.findApiKey(...args); }
+  rollApiKey(...args: Args<'rollApiKey'>) { return this.records.credentials.rollApiKey(...args); }
+  findClient(...args: Args<'findClient'>) { return this.records.credentials.findClient(...args); }
+  rollClient(...args: Args<'rollClient'>) { return this.records.credentials.rollClient(...args); }
+  insertAccessToken(...args: Args<'insertAccessToken'>) { return this.records.credentials.insertAccessToken(...args); }
+  findAccessToken(...args: Args<'findAccessToken'>) { return this.records.credentials.findAccessToken(...args); }
+  deleteExpiredAccessTokens(...args: Args<'deleteExpiredAccessTokens'>) { return this.records.credentials.deleteExpiredAccessTokens(...args); }
+
+  insertCustomer(...args: Args<'insertCustomer'>) { return this.records.customers.insertCustomer(...args); }
+  insertCustomers(...args: Args<'insertCustomers'>) { return this.records.customers.insertCustomers(...args); }
+  analyze() { return this.records.customers.analyze(); }
+  getCustomer(...args: Args<'getCustomer'>) { return this.records.customers.getCustomer(...args); }
+  updateCustomer(...args: Args<'updateCustomer'>) { return this.records.customers.updateCustomer(...args); }
+  deleteCustomer(...args: Args<'deleteCustomer'>) { return this.records.customers.deleteCustomer(...args); }
+  listCustomers(...args: Args<'listCustomers'>) { return this.records.customers.listCustomers(...args); }
+  searchCustomers(...args: Args<'searchCustomers'>) { return this.records.customers.searchCustomers(...args); }
+
+  listCustomerHistory(...args: Args<'listCustomerHistory'>) { return this.records.history.listCustomerHistory(...args); }
+  deleteHistoryBefore(...args: Args<'deleteHistoryBefore'>) { return this.records.history.deleteHistoryBefore(...args); }
+
+  claimIdempotencyKey(...args: Args<'claimIdempotencyKey'>) { return this.records.idempotency.claimIdempotencyKey(...args); }
+  completeIdempotencyKey(...args: Args<'completeIdempotencyKey'>) { return this.records.idempotency.completeIdempotencyKey(...args); }
+  releaseIdempotencyKey(...args: Args<'releaseIdempotencyKey'>) { return this.records.idempotency.releaseIdempotencyKey(...args); }
+  deleteExpiredIdempotencyKeys(...args: Args<'deleteExpiredIdempotencyKeys'>) { return this.records.idempotency.deleteExpiredIdempotencyKeys(...args); }
+}

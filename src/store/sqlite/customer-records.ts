@@ -1,0 +1,139 @@
+import type { Customer, CustomerScope } from '../../domain/customers/model.ts';
+import { deletedCustomer } from '../../domain/customers/patch.ts';
+import type { SearchQuery } from '../../domain/customers/search-query.ts';
+import type { WriteContext } from '../../domain/customers/write-context.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { CustomerRecords, CustomerUpdater, InsertManyOptions, InsertOutcome, ListQuery, Page, SearchPageQuery } from '../../domain/store-port.ts';
+import { checkBatch, valuesToCustomer } from '../rows/customer-row.ts';
+import { cursorCustomerId, listPageSql, positionOf, searchPageSql, type CustomerPageSql } from '../sql/customer-pages.ts';
+import { CUSTOMER_SQL, CustomerWrites, FOLDED_COPIES } from '../sql/customer-sql.ts';
+import { SQLITE } from '../sql/dialect.ts';
+import { countOf, pageOf } from '../sql/paging.ts';
+import type { SqliteConnection } from './connection.ts';
+import { recordWrite } from './history-records.ts';
+import { searchCondition } from './search-sql.ts';
+import { customerWriteError, isStoreFailure } from './sqlite-errors.ts';
+import { enforcesUniqueEmail } from './tenant-records.ts';
+
+const WRITES = new CustomerWrites(SQLITE, { derived: FOLDED_COPIES, value: () => '?' });
+
+/**
+ * Customers: a write is a savepoint of a group commit, a bulk import a transaction of its own; a
+ * read runs in autocommit and reads customers as arrays (raw mode) for valuesToCustomer.
+ */
+export class SqliteCustomerRecords implements CustomerRecords {
+  constructor(private readonly connection: SqliteConnection) {}
+
+  async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
+    return this.connection.write(() => {
+      this.writeCustomer(WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
+      recordWrite(this.connection, null, customer, context);
+      return customer;
+    });
+  }
+
+  /**
+   * One transaction of its own (not shared through group commit: a batch is its own group).
+   * A customer that fails is not undone by a savepoint: an INSERT that breaks a constraint is
+   * undone by SQLite alone (statement atomicity), and its history entry is written only after it
+   * succeeded. Savepoints per customer cost SQLite a copy of every page each one touches.
+   */
+  async insertCustomers(customers: readonly Customer[], contexts: readonly WriteContext[], options: InsertManyOptions = {}): Promise<InsertOutcome[]> {
+    checkBatch(customers, contexts);
+    if (customers.length === 0) return [];
+    return this.connection.transaction(() => {
+      const enforcedByTenant = new Map<string, boolean>();
+      const outcomes: InsertOutcome[] = [];
+      let stopped = false;
+      customers.forEach((customer, i) => {
+        if (stopped) {
+          outcomes.push({ status: 'not_attempted' });
+          return;
+        }
+        let enforced = enforcedByTenant.get(customer.tenant_id);
+        if (enforced === undefined) enforcedByTenant.set(customer.tenant_id, (enforced = enforcesUniqueEmail(this.connection, customer.tenant_id)));
+        try {
+          this.writeCustomer(WRITES.insert, customer, enforced);
+        } catch (err) {
+          if (isStoreFailure(err)) throw err;
+          outcomes.push({ status: 'failed', error: err as Error });
+          stopped = options.stopAtFirstFailure === true;
+          return;
+        }
+        // A failure here is the store's: it fails the whole batch.
+        recordWrite(this.connection, null, customer, contexts[i]!);
+        outcomes.push({ status: 'inserted', customer });
+      });
+      return outcomes;
+    });
+  }
+
+  async updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer> {
+    return this.connection.write(() => {
+      const current = this.liveCustomer(scope, id);
+      const next = update(current);
+      if (next === current) return current;
+      this.writeCustomer(WRITES.update, next, enforcesUniqueEmail(this.connection, scope.tenantId));
+      recordWrite(this.connection, current, next, context);
+      return next;
+    });
+  }
+
+  async deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer> {
+    return this.connection.write(() => {
+      const current = this.liveCustomer(scope, id);
+      check?.(current);
+      const next = deletedCustomer(current, nowMs);
+      this.connection.prepared(WRITES.update).run(WRITES.values(next, false, nowMs));
+      recordWrite(this.connection, current, next, context);
+      return next;
+    });
+  }
+
+  async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
+    return this.connection.autocommit(() => this.connection.customer(CUSTOMER_SQL.select, scope, id)) ?? null;
+  }
+
+  async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
+    const connection = this.connection;
+    return connection.autocommit(() => {
+      const cursor = query.cursor;
+      const position = cursor && positionOf(connection.row(CUSTOMER_SQL.position, scope, cursorCustomerId(cursor)), cursor);
+      return this.page(listPageSql(SQLITE, scope, query, position), query.limit);
+    });
+  }
+
+  async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
+    return this.connection.autocommit(() => this.page(searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params)), page.limit));
+  }
+
+  async analyze(): Promise<void> {
+    // Without statistics the planner prefers the (created, id) index that serves ORDER BY and
+    // scans a whole tenant for `email:"…"`; with them it looks the e-mail up (measured: 2.6 ms →
+    // 0.17 ms at 10k customers, about 1 s → well under 1 ms at 1M).
+    this.connection.autocommit(() => this.connection.db.pragma('optimize=0x10002'));
+  }
+
+  private page(sql: CustomerPageSql, limit: number): Page<Customer> {
+    const total = sql.count && countOf(this.connection.queryRow(sql.count));
+    return pageOf(this.connection.customerRows(sql.page), limit, valuesToCustomer, { backwards: sql.backwards, total });
+  }
+
+  /**
+   * The customer a write transforms. The write began IMMEDIATE, taking the write lock before this
+   * read: no other writer, in this process or another, can slip in between the read and the write.
+   */
+  private liveCustomer(scope: CustomerScope, id: string): Customer {
+    const current = this.connection.customer(CUSTOMER_SQL.selectForUpdate, scope, id);
+    if (!current || current.deleted) throw new NotFoundError('customer', id);
+    return current;
+  }
+
+  private writeCustomer(sql: string, customer: Customer, enforceUniqueEmail: boolean): void {
+    try {
+      this.connection.prepared(sql).run(WRITES.values(customer, enforceUniqueEmail));
+    } catch (err) {
+      throw customerWriteError(err, customer);
+    }
+  }
+}
