@@ -13,7 +13,7 @@ import pg from 'pg';
 import { CUSTOMER_SEARCH_FIELDS } from '../src/domain/customers/search-fields.ts';
 import { SYSTEM_WRITE } from '../src/domain/customers/write-context.ts';
 import { newCustomer } from '../src/domain/customers/factory.ts';
-import { type CustomerScope } from '../src/domain/customers/model.ts';
+import type { CustomerScope } from '../src/domain/customers/model.ts';
 import { parseSearchQuery } from '../src/domain/customers/search-query.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 

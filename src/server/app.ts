@@ -1,14 +1,13 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CustomerService } from '../domain/customers/customer-service.ts';
 import { randomBytes } from 'node:crypto';
 import { pooledRandomBase62 } from '../domain/ids.ts';
 import { SecretBox } from '../domain/tenants/secret-box.ts';
 import type { Store } from '../domain/store-port.ts';
-import { parseBracketForm, parseQueryString, QUERY_ERROR } from '../http/form-body.ts';
-import { boundedJsonParser } from '../http/json-body.ts';
+import { parseQueryString } from '../http/form-body.ts';
+import { registerRequestParsers } from '../http/request-parsers.ts';
+import { registerOpenApi } from './openapi.ts';
 import { registerIdempotency } from '../http/idempotency.ts';
 import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
 import { CredentialService } from '../domain/tenants/credential-service.ts';
@@ -24,7 +23,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** How long idempotency keys are kept, held and waited for (defaults: 24 h, 60 s, 5 s). */
   idempotency?: Partial<IdempotencyTimes>;
-  /** Rate limits (src/http/rate-limits.ts): on, in memory, unless told otherwise. */
+  /** Rate limits (src/http/rate-limits/): on, in memory, unless told otherwise. */
   rateLimits?: RateLimitOptions;
   return503OnClosing?: boolean;
 }
@@ -32,6 +31,10 @@ export interface AppOptions {
 /** Never logged, wherever they appear. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie', 'headers.authorization'];
 
+/**
+ * The composition root: the store's services, the HTTP toolkit (parsers, OpenAPI, rate limits,
+ * idempotency) and every surface under its prefix. Nothing below this sees the store itself.
+ */
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -62,16 +65,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorateRequest('auth', null);
   app.decorateRequest('surface', 'other');
 
-  const parseJson = boundedJsonParser(app);
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => parseJson(request, body as string, done));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseBracketForm(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  registerRequestParsers(app);
 
   // Responses are plain objects built by each surface's renderer; the schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -80,48 +74,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     request.surface = surfaceOf(request);
     void reply.header('Request-Id', request.id);
   });
-  app.addHook('preValidation', async (request) => {
-    const failed = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
-    if (failed) throw failed;
-  });
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Clientele',
-        version: '0.1.0',
-        description: "Customer records, wire-compatible with Stripe's Customers API, plus vendor surfaces over one store.",
-      },
-      components: {
-        securitySchemes: {
-          secretKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…; HTTP Basic with the key as user name also works.' },
-          assetOAuth: {
-            type: 'oauth2',
-            description: "Asset: the tenant's client credentials for an access token, then `Authorization: Bearer <access_token>`.",
-            flows: { clientCredentials: { tokenUrl: '/asset/v0/auth/token', scopes: {} } },
-          },
-          countSignature: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'x-signature',
-            description: 'Count: x-client-id, x-timestamp and x-signature = hex HMAC-SHA256(client secret, METHOD:path:timestamp:bodyHash).',
-          },
-        },
-      },
-      security: [{ secretKey: [] }],
-      tags: [
-        { name: 'Customers', description: 'Native, Stripe-compatible API at /v1' },
-        { name: 'Asset', description: "Asset's customer endpoints at /asset/v0" },
-        { name: 'CheckoutPage', description: "CheckoutPage's customer endpoints at /checkoutpage/v1" },
-        { name: 'Atlas', description: "Atlas's customer endpoints at /atlas/functions/v1" },
-        { name: 'Count', description: "Count's customer endpoints at /count/partners" },
-      ],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app);
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     try {

@@ -9,7 +9,7 @@ import type { Store } from '../../src/domain/store-port.ts';
 import type { App } from '../../src/http/types.ts';
 import { openTestStore, type StoreKind } from './stores.ts';
 import { tenantIdToWire } from '../../src/formats/ids.ts';
-import { type RateLimitOptions } from '../../src/http/rate-limits/limiter.ts';
+import type { RateLimitOptions } from '../../src/http/rate-limits/limiter.ts';
 
 export interface TestTenant {
   id: string;

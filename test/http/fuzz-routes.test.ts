@@ -1235,7 +1235,7 @@ async function listAll(identity: Identity): Promise<Customer[]> {
   const out: Customer[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await server.store.listCustomers(scope, { limit: 100, ...(after ? { startingAfter: after } : {}) });
+    const page = await server.store.listCustomers(scope, { limit: 100, ...(after ? { cursor: { after, field: ['starting_after'] } } : {}) });
     out.push(...page.data);
     if (!page.hasMore || page.data.length === 0) return out;
     after = page.data[page.data.length - 1]!.id;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { applyPatch, isEmptyPatch } from './patch.ts';
 import { newCustomer } from './factory.ts';
-import { type Customer, type CustomerPatch, type CustomerScope } from './model.ts';
+import type { Customer, CustomerPatch, CustomerScope } from './model.ts';
 import { CUSTOMER_SEARCH_FIELDS } from './search-fields.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { parseSearchQuery } from './search-query.ts';
-import type { HistoryPageQuery, ListQuery, Page, Store } from '../store-port.ts';
+import type { CustomerRecords, HistoryPageQuery, HistoryRecords, ListQuery, Page } from '../store-port.ts';
 import type { HistoryEntry } from './history.ts';
 import { checkPrecondition, type Precondition } from './precondition.ts';
 import type { WriteContext } from './write-context.ts';
@@ -26,7 +26,7 @@ export interface SearchResult extends Page<Customer> {
  * through it, so every surface gets the same rules.
  */
 export class CustomerService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: CustomerRecords & HistoryRecords) {}
 
   async create(scope: CustomerScope, patch: CustomerPatch, context: WriteContext): Promise<Customer> {
     return this.store.insertCustomer(newCustomer(scope, patch), context);

@@ -5,7 +5,7 @@ import { DEFAULT_TENANT_SETTINGS, type Tenant, type TenantSettings } from './ten
 import { issueSecretKey } from './secret-keys.ts';
 import { issueClient, type ClientRecord } from './clients.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { Store } from '../store-port.ts';
+import type { CredentialRecords, TenantRecords } from '../store-port.ts';
 
 export interface ClientCredentials {
   client_id: string;
@@ -24,7 +24,7 @@ export interface ProvisionedTenant {
 export class TenantService {
   /** Without a SecretBox, tenants get secret keys but no client credentials. */
   constructor(
-    private readonly store: Store,
+    private readonly store: TenantRecords & CredentialRecords,
     private readonly box?: SecretBox,
   ) {}
 

@@ -26,10 +26,18 @@ describe('POST /v1/customers (errors)', () => {
   });
 
   it('scopes uniqueness to the tenant and the mode', async () => {
-    await ctx.stripe.customers.create({ email: 'scoped@example.com' });
-    await ctx.server.stripe(ctx.server.tenant.keys.live).customers.create({ email: 'scoped@example.com' });
     const other = await ctx.server.newTenant('Other');
-    await ctx.server.stripe(other.keys.test).customers.create({ email: 'scoped@example.com' });
+    const made = [
+      await ctx.stripe.customers.create({ email: 'scoped@example.com' }),
+      await ctx.server.stripe(ctx.server.tenant.keys.live).customers.create({ email: 'scoped@example.com' }),
+      await ctx.server.stripe(other.keys.test).customers.create({ email: 'scoped@example.com' }),
+    ];
+    assert.deepEqual(made.map((c) => c.email), ['scoped@example.com', 'scoped@example.com', 'scoped@example.com']);
+    assert.deepEqual(made.map((c) => c.livemode), [false, true, false]);
+    assert.equal(new Set(made.map((c) => c.id)).size, 3);
+    // Within one tenant and mode the e-mail is still taken.
+    const err = await stripeError(ctx.stripe.customers.create({ email: 'scoped@example.com' }));
+    assert.equal(err.statusCode, 409);
   });
 
   it("allows duplicates for a tenant whose email_uniqueness is off (Stripe's behaviour)", async () => {
