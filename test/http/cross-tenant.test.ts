@@ -26,7 +26,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer, type TestServer, type TestTenant } from '../helpers/server.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { encodePageToken } from '../../src/surfaces/asset/wire.ts';
+import { encodePageToken } from '../../src/surfaces/asset/page-tokens.ts';
 import { SURFACES } from '../../src/server/surfaces.ts';
 import { ASSET, tokenFor } from '../surfaces/asset/helpers.ts';
 import { ATLAS, assertError as assertAtlasError } from '../surfaces/atlas/helpers.ts';

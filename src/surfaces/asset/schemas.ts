@@ -1,13 +1,13 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * Asset's wire format (https://docs.getasset.com, API v0). One source for validation, for the
- * types the routes see, and for the OpenAPI document. Field order follows Asset's pages.
+ * types the routes and renderers see, and for the OpenAPI document. Field order follows Asset's
+ * pages.
  *
- * Nullable fields are JSON Schema type lists (`["string", "null"]`), not unions: with the app's
- * scalar coercion a union's string branch would turn `null` into `""` before the null branch
- * is tried.
+ * Nullable request fields are JSON Schema type lists (`["string", "null"]`), not unions: a bad
+ * value gets one complaint, not one per branch, and /openapi.json shows each limit on the field.
  */
 
 /** Asset's documented limits (the create and update pages). */
@@ -32,14 +32,7 @@ export const MAX_TOKEN_TTL = 86400;
 const nullableText = (maxLength: number, description: string, minLength?: number) =>
   Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength, ...(minLength ? { minLength } : {}), description });
 
-export interface AddressInput {
-  street_1?: string | null;
-  city?: string | null;
-  state?: string | null;
-  postal_code?: string | null;
-  country?: string | null;
-  street_2?: string | null;
-}
+// ---- requests ----
 
 const addressLine = (description: string) => Type.Optional(nullableText(ASSET_LIMITS.addressField, description));
 
@@ -54,63 +47,47 @@ const AddressObjectParam = Type.Object(
   },
   { additionalProperties: false },
 );
+export type AddressParam = Static<typeof AddressObjectParam>;
 
 /** An Address object, or `null` to remove the address. Replaced whole: absent fields become null. */
-const AddressParam = (description: string) =>
-  Type.Unsafe<AddressInput | null>({ ...AddressObjectParam, type: ['object', 'null'], description });
+const addressParam = (description: string) => Type.Unsafe<AddressParam | null>({ ...AddressObjectParam, type: ['object', 'null'], description });
 
-const customerFields = {
-  external_id: Type.Optional(nullableText(ASSET_LIMITS.externalId, 'The external ID of the customer. `null` removes it.')),
+const externalId = (description: string) => Type.Optional(nullableText(ASSET_LIMITS.externalId, description));
+
+/** The fields create and update take alike. */
+const fieldsOfBoth = {
   email: Type.Optional(nullableText(ASSET_LIMITS.email, 'The email address of the customer. `null` removes it; unique within the business.')),
-  billing_address: Type.Optional(AddressParam('The billing address of the customer. Replaced whole; `null` removes it.')),
-  shipping_address: Type.Optional(AddressParam('The shipping address of the customer. Replaced whole; `null` removes it.')),
+  billing_address: Type.Optional(addressParam('The billing address of the customer. Replaced whole; `null` removes it.')),
+  shipping_address: Type.Optional(addressParam('The shipping address of the customer. Replaced whole; `null` removes it.')),
   phone_number: Type.Optional(nullableText(ASSET_LIMITS.phoneNumber, 'The phone number of the customer. `null` removes it.')),
 };
 
 export const CreateCustomerBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: ASSET_LIMITS.name, description: 'The name of the customer' }),
-    ...customerFields,
+    external_id: externalId('The external ID of the customer. `null` removes it.'),
+    ...fieldsOfBoth,
   },
   { additionalProperties: false },
 );
-export interface CreateCustomerBody {
-  name: string;
-  external_id?: string | null;
-  email?: string | null;
-  billing_address?: AddressInput | null;
-  shipping_address?: AddressInput | null;
-  phone_number?: string | null;
-}
+export type CreateCustomerBody = Static<typeof CreateCustomerBody>;
 
 export const UpdateCustomerBody = Type.Object(
   {
     name: Type.Optional(nullableText(ASSET_LIMITS.name, 'The name of the customer. A name is required on create, so `null` leaves it unchanged.', 1)),
-    email: customerFields.email,
-    billing_address: customerFields.billing_address,
-    shipping_address: customerFields.shipping_address,
-    phone_number: customerFields.phone_number,
-    external_id: Type.Optional(
-      nullableText(ASSET_LIMITS.externalId, "Clientele extension: not on Asset's update page, accepted with create's rules. `null` removes it."),
-    ),
+    ...fieldsOfBoth,
+    external_id: externalId("Clientele extension: not on Asset's update page, accepted with create's rules. `null` removes it."),
   },
   { additionalProperties: false },
 );
-export interface UpdateCustomerBody {
-  name?: string | null;
-  email?: string | null;
-  billing_address?: AddressInput | null;
-  shipping_address?: AddressInput | null;
-  phone_number?: string | null;
-  external_id?: string | null;
-}
+export type UpdateCustomerBody = Static<typeof UpdateCustomerBody>;
 
-export const BusinessParams = Type.Object({
-  business_id: Type.String({ description: 'The id of the business, `biz_…`.' }),
-});
+const businessId = Type.String({ description: 'The id of the business, `biz_…`.' });
+
+export const BusinessParams = Type.Object({ business_id: businessId });
 
 export const CustomerParams = Type.Object({
-  business_id: Type.String({ description: 'The id of the business, `biz_…`.' }),
+  business_id: businessId,
   customer_id: Type.String({ description: 'The id of the customer, `cus_…`.' }),
 });
 
@@ -123,15 +100,11 @@ export const ListCustomersQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export interface ListCustomersQuery {
-  page_token?: string;
-  page_size?: number;
-}
 
 /** Retrieve takes no query parameters; any given are refused by name. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
 
-// ---- responses (documentation; the routes build plain objects) ----
+// ---- responses ----
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -164,28 +137,30 @@ export const CustomerListResponse = Type.Object({
   }),
 });
 
-/** FastAPI's validation error body. */
-export const ValidationErrorBody = Type.Object({
-  detail: Type.Array(
-    Type.Object({
-      type: Type.String(),
-      loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
-      msg: Type.String(),
-      ctx: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    }),
-  ),
+// ---- errors ----
+
+/** One item of FastAPI's validation error: Pydantic's `type`, the field's `loc`, `msg`, and `ctx` for limits. */
+export const ValidationErrorItem = Type.Object({
+  type: Type.String(),
+  loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+  msg: Type.String(),
+  ctx: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
+export type ValidationErrorItem = Static<typeof ValidationErrorItem>;
+
+/** FastAPI's body for invalid input (422). */
+export const ValidationErrorBody = Type.Object({ detail: Type.Array(ValidationErrorItem) });
 
 /** FastAPI's body for every other error. */
 export const ErrorBody = Type.Object({ detail: Type.String() });
 
-export const CUSTOMER_ERRORS = {
-  401: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  415: ErrorBody,
-  422: ValidationErrorBody,
-};
+export type AssetErrorBody = Static<typeof ValidationErrorBody> | Static<typeof ErrorBody>;
+
+/** The customer routes take an access token from POST /auth/token (the `assetOAuth` scheme of src/server/app.ts). */
+export const SECURITY: { [scheme: string]: string[] }[] = [{ assetOAuth: [] }];
+
+/** Every status the customer routes answer with besides 200 (./errors.ts). */
+export const CUSTOMER_ERRORS = { 422: ValidationErrorBody, '4xx': ErrorBody, '5xx': ErrorBody } as const;
 
 // ---- POST /auth/token ----
 
@@ -207,8 +182,21 @@ export const TokenResponse = Type.Object({
   expires_in: Type.Integer({ description: 'Seconds until the token expires.' }),
 });
 
+/** The `error` codes the token endpoint answers: RFC 6749 §5.2's, and `slow_down` (RFC 8628 §3.5) past its rate limit. */
+export const OAuthErrorCode = Type.Enum([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'slow_down',
+  'temporarily_unavailable',
+  'server_error',
+]);
+export type OAuthErrorCode = Static<typeof OAuthErrorCode>;
+
 /** RFC 6749 §5.2. */
-export const OAuthErrorBody = Type.Object({
-  error: Type.String(),
-  error_description: Type.String(),
-});
+export const OAuthErrorBody = Type.Object({ error: OAuthErrorCode, error_description: Type.String() });
+export type OAuthErrorBody = Static<typeof OAuthErrorBody>;
+
+export const TOKEN_ERRORS = { '4xx': OAuthErrorBody, '5xx': OAuthErrorBody } as const;

@@ -1,10 +1,12 @@
+import type { Static } from 'typebox';
 import type { Address, Customer, CustomerPatch } from '../../domain/customers/model.ts';
 import type { FieldPath } from '../../domain/errors.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
-import type { AddressInput, CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
-import { fromPrefixed, tenantIdFromWire, tenantIdToWire, toPrefixed } from '../../formats/ids.ts';
+import { fromPrefixed, tenantIdFromWire, toPrefixed } from '../../formats/ids.ts';
+import { customerIdParam } from '../shared/request-scope.ts';
+import type { AddressParam, CreateCustomerBody, CustomerObject, UpdateCustomerBody } from './schemas.ts';
 
-/** Asset's wire format ⇄ the domain model. Nothing else lives here. */
+/** Asset's wire format ⇄ the domain model. */
 
 const CUSTOMER_PREFIX = 'cus';
 
@@ -18,6 +20,11 @@ export function customerIdFromWire(text: string): string | null {
   return fromPrefixed(CUSTOMER_PREFIX, text);
 }
 
+/** The canonical id behind the `customer_id` path parameter; an id that cannot exist is simply not found. */
+export function customerIdIn(text: string): string {
+  return customerIdParam(customerIdFromWire, text, 'customer_id');
+}
+
 /** An id as the caller should see it: canonical ids rendered `cus_…`, anything else as given. */
 export function shownCustomerId(id: string): string {
   return isCanonicalId(id) ? customerIdToWire(id) : id;
@@ -28,24 +35,31 @@ export function businessIdFromWire(text: string): string | null {
   return tenantIdFromWire(text);
 }
 
-export function businessIdToWire(id: string): string {
-  return tenantIdToWire(id);
-}
+type AddressObject = Static<typeof CustomerObject>['billing_address'];
 
-function addressFromWire(a: AddressInput | null | undefined): Address | null | undefined {
-  if (a === undefined || a === null) return a;
+function addressFromWire(address: AddressParam | null | undefined): Address | null | undefined {
+  if (address === undefined || address === null) return address;
   return {
-    line1: a.street_1 ?? null,
-    line2: a.street_2 ?? null,
-    city: a.city ?? null,
-    state: a.state ?? null,
-    postal_code: a.postal_code ?? null,
-    country: a.country ?? null,
+    line1: address.street_1 ?? null,
+    line2: address.street_2 ?? null,
+    city: address.city ?? null,
+    state: address.state ?? null,
+    postal_code: address.postal_code ?? null,
+    country: address.country ?? null,
   };
 }
 
-function addressToWire(a: Address | null) {
-  return a && { street_1: a.line1, city: a.city, state: a.state, postal_code: a.postal_code, country: a.country, street_2: a.line2 };
+function addressToWire(address: Address | null): AddressObject {
+  return (
+    address && {
+      street_1: address.line1,
+      city: address.city,
+      state: address.state,
+      postal_code: address.postal_code,
+      country: address.country,
+      street_2: address.line2,
+    }
+  );
 }
 
 /**
@@ -53,7 +67,7 @@ function addressToWire(a: Address | null) {
  * `shipping.name` is set to the customer's name.
  */
 export function createPatchFromWire(body: CreateCustomerBody): CustomerPatch {
-  const patch = commonPatch(body);
+  const patch = patchOfBoth(body);
   patch.name = body.name;
   if (body.external_id !== undefined) patch.external_id = body.external_id;
   const shipping = addressFromWire(body.shipping_address);
@@ -68,7 +82,7 @@ export function createPatchFromWire(body: CreateCustomerBody): CustomerPatch {
  * whenever `shipping_address` is given.
  */
 export function updatePatchFromWire(body: UpdateCustomerBody, current: Customer | null): CustomerPatch {
-  const patch = commonPatch(body);
+  const patch = patchOfBoth(body);
   if (body.name !== undefined && body.name !== null) patch.name = body.name;
   if (body.external_id !== undefined) patch.external_id = body.external_id;
   const shipping = addressFromWire(body.shipping_address);
@@ -82,7 +96,7 @@ export function updatePatchFromWire(body: UpdateCustomerBody, current: Customer 
   return patch;
 }
 
-function commonPatch(body: CreateCustomerBody | UpdateCustomerBody): CustomerPatch {
+function patchOfBoth(body: CreateCustomerBody | UpdateCustomerBody): CustomerPatch {
   const patch: CustomerPatch = {};
   if (body.email !== undefined) patch.email = body.email;
   if (body.phone_number !== undefined) patch.phone = body.phone_number;
@@ -92,15 +106,15 @@ function commonPatch(body: CreateCustomerBody | UpdateCustomerBody): CustomerPat
 }
 
 /** The customer as Asset prints it: exactly the fields of Asset's Customer object, in its order. */
-export function customerToWire(c: Customer) {
+export function customerToWire(customer: Customer): Static<typeof CustomerObject> {
   return {
-    name: c.name,
-    id: customerIdToWire(c.id),
-    external_id: c.external_id,
-    email: c.email,
-    billing_address: addressToWire(c.address),
-    shipping_address: addressToWire(c.shipping?.address ?? null),
-    phone_number: c.phone,
+    name: customer.name,
+    id: customerIdToWire(customer.id),
+    external_id: customer.external_id,
+    email: customer.email,
+    billing_address: addressToWire(customer.address),
+    shipping_address: addressToWire(customer.shipping?.address ?? null),
+    phone_number: customer.phone,
   };
 }
 
@@ -109,7 +123,7 @@ const ADDRESS_FIELDS: Readonly<Record<string, string>> = { line1: 'street_1', li
 /** A domain field path in Asset's notation: `['address', 'line1']` → `['billing_address', 'street_1']`. */
 export function pathToWire(path: FieldPath): (string | number)[] {
   const [head, ...rest] = path;
-  const address = (parts: FieldPath) => parts.map((p) => (typeof p === 'string' ? (ADDRESS_FIELDS[p] ?? p) : p));
+  const address = (parts: FieldPath) => parts.map((part) => (typeof part === 'string' ? (ADDRESS_FIELDS[part] ?? part) : part));
   switch (head) {
     case 'address':
       return ['billing_address', ...address(rest)];
@@ -124,27 +138,4 @@ export function pathToWire(path: FieldPath): (string | number)[] {
     default:
       return [...path];
   }
-}
-
-// ---- page tokens ----
-
-export type PageDirection = 'next' | 'previous';
-
-/**
- * Page tokens are opaque to clients: base64url of the direction and the canonical id of the
- * customer at the page boundary. `next`: customers older than it; `previous`: newer than it.
- */
-export function encodePageToken(direction: PageDirection, customerId: string): string {
-  return Buffer.from(`${direction === 'next' ? 'n' : 'p'}.${customerId}`, 'utf8').toString('base64url');
-}
-
-/** The direction and boundary id in a page token, or null when the text is not one of ours. */
-export function decodePageToken(token: string): { direction: PageDirection; id: string } | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  const match = /^([np])\.([0-9a-f]{24})$/.exec(text);
-  if (!match || !match[1] || !match[2]) return null;
-  // Only the canonical encoding: a token is one string, not any that decodes alike.
-  if (Buffer.from(text, 'utf8').toString('base64url') !== token) return null;
-  return { direction: match[1] === 'n' ? 'next' : 'previous', id: match[2] };
 }

@@ -1,7 +1,8 @@
+import type { Static } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
-import { OAuthError } from '../errors.ts';
-import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, OAuthErrorBody, TokenRequest, TokenResponse } from '../schemas.ts';
+import { OAuthError } from '../oauth-errors.ts';
+import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, TOKEN_ERRORS, TokenRequest, TokenResponse } from '../schemas.ts';
 import { businessIdFromWire } from '../wire.ts';
 
 /**
@@ -11,7 +12,9 @@ import { businessIdFromWire } from '../wire.ts';
  * requires; a parameter given twice is refused.
  */
 
-const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
+const BASIC_CHALLENGE = 'Basic realm="Clientele"';
+
+const invalidRequest = (description: string) => new OAuthError('invalid_request', description);
 
 /** One string parameter: absent or empty counts as not given (§3.2); numbers are taken as text. */
 function param(body: Record<string, unknown>, name: string): string | undefined {
@@ -27,30 +30,30 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   if (!header) return null;
   const [scheme, value, ...rest] = header.trim().split(/\s+/);
   if (scheme?.toLowerCase() !== 'basic') return null;
-  const challenge = { 'WWW-Authenticate': 'Basic realm="Clientele"' };
-  if (!value || rest.length > 0) throw new OAuthError(401, 'invalid_client', 'Malformed Authorization header: use Basic with base64(client_id:client_secret).', challenge);
+  const malformed = (description: string) => new OAuthError('invalid_client', description, BASIC_CHALLENGE);
+  if (!value || rest.length > 0) throw malformed('Malformed Authorization header: use Basic with base64(client_id:client_secret).');
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw new OAuthError(401, 'invalid_client', 'Malformed Authorization header: use Basic with base64(client_id:client_secret).', challenge);
+  if (colon < 0) throw malformed('Malformed Authorization header: use Basic with base64(client_id:client_secret).');
   try {
-    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    const unform = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
     return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
   } catch {
-    throw new OAuthError(401, 'invalid_client', 'Malformed Authorization header: client_id and client_secret must be form-encoded.', challenge);
+    throw malformed('Malformed Authorization header: client_id and client_secret must be form-encoded.');
   }
 }
 
 function ttlOf(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TOKEN_TTL;
-  const n = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_TOKEN_TTL) {
+  const seconds = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_TOKEN_TTL) {
     throw invalidRequest(`expires_in must be a whole number of seconds from 1 to ${MAX_TOKEN_TTL}.`);
   }
-  return n;
+  return seconds;
 }
 
 export function assetAuthToken(app: App): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<Static<typeof TokenResponse>> => {
     const raw: unknown = request.body ?? {};
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw invalidRequest('The body must be form-encoded parameters (or a JSON object).');
@@ -62,7 +65,7 @@ export function assetAuthToken(app: App): void {
     const businessId = param(body, 'business_id');
     const ttl = ttlOf(param(body, 'expires_in'));
     if (grantType !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', `grant_type '${grantType.slice(0, 40)}' is not supported: use client_credentials.`);
+      throw new OAuthError('unsupported_grant_type', `grant_type '${grantType.slice(0, 40)}' is not supported: use client_credentials.`);
     }
 
     const basic = basicCredentials(request.headers.authorization);
@@ -72,27 +75,27 @@ export function assetAuthToken(app: App): void {
     if (basic && bodyId !== undefined && bodyId !== basic.id) {
       throw invalidRequest('client_id in the body differs from the one in the Authorization header.');
     }
-    const challenge: Record<string, string> = basic ? { 'WWW-Authenticate': 'Basic realm="Clientele"' } : {};
+    const challenge = basic ? BASIC_CHALLENGE : null;
     const clientId = basic?.id ?? bodyId;
     const secret = basic?.secret ?? bodySecret;
-    if (clientId === undefined) throw new OAuthError(401, 'invalid_client', 'client_id is required.', challenge);
-    if (secret === undefined) throw new OAuthError(401, 'invalid_client', 'client_secret is required.', challenge);
+    if (clientId === undefined) throw new OAuthError('invalid_client', 'client_id is required.', challenge);
+    if (secret === undefined) throw new OAuthError('invalid_client', 'client_secret is required.', challenge);
 
     const client = await app.credentials.authenticateClient(clientId, secret);
     if (!client) {
-      throw new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.', challenge);
+      throw new OAuthError('invalid_client', 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.', challenge);
     }
 
     // Tenant-level requests have their own budget (asset.tenant), counted once the client is known.
     await app.rateLimits.enforce('asset', request, reply, client);
 
     if (businessId !== undefined && businessIdFromWire(businessId) !== client.tenant.id) {
-      throw new OAuthError(400, 'invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
+      throw new OAuthError('invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
     }
 
     const token = await app.credentials.issueAccessToken(client, ttl);
     void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
-    return { access_token: token, token_type: 'Bearer' as const, expires_in: ttl };
+    return { access_token: token, token_type: 'Bearer', expires_in: ttl };
   };
 
   app.post('/auth/token', {
@@ -104,7 +107,7 @@ export function assetAuthToken(app: App): void {
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       security: [],
       body: TokenRequest,
-      response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody },
+      response: { 200: TokenResponse, ...TOKEN_ERRORS },
     },
     // The schema documents the request; the handler checks it, to answer in RFC 6749's terms.
     validatorCompiler: () => () => true,
