@@ -1,8 +1,11 @@
 import type { App } from '../../http/types.ts';
-import type { LegacySurface } from '../shared/surface.ts';
-import { authenticateSecretKey } from '../../http/auth.ts';
-import { atlasErrorHandler, atlasNotFoundHandler, atlasBareError } from './errors.ts';
-import { atlasValidatorCompiler, useJsonBodies } from './validator.ts';
+import { authenticateEveryRequest } from '../shared/authentication.ts';
+import { surfaceErrorHandler, surfaceNotFoundHandler } from '../shared/errors/answer.ts';
+import { acceptJsonObjectsOnly } from '../shared/json-bodies.ts';
+import { strictValidatorCompiler } from '../shared/strict-validation.ts';
+import type { Surface } from '../shared/surface.ts';
+import { authenticateAtlas } from './auth.ts';
+import { atlasErrors } from './errors.ts';
 import { atlasCustomersCreate } from './routes/atlas_customers_create.ts';
 import { atlasCustomersDelete } from './routes/atlas_customers_delete.ts';
 import { atlasCustomersList } from './routes/atlas_customers_list.ts';
@@ -10,19 +13,19 @@ import { atlasCustomersRetrieve } from './routes/atlas_customers_retrieve.ts';
 import { atlasCustomersUpdate } from './routes/atlas_customers_update.ts';
 
 /**
- * Atlas's customer endpoints (https://api.atlas.co/functions/v1), mounted under its prefix
- * (see src/server/surfaces.ts), over the same store and the same secret keys as the native API.
- * The mapping choices are documented at the top of wire.ts; the error format in errors.ts.
+ * Atlas validates as it always has: `?email=` is an empty filter, refused, not an absent one; any
+ * run of digits is an integer, so an offset past 2^53 fails its bound rather than its type; a
+ * write with no body is one with no fields.
  */
+const VALIDATION = { emptyQueryValueIsAbsent: false, queryInteger: /^-?[0-9]+$/, absentBodyIsEmptyObject: true };
+
+/** Atlas's customer endpoints (see ./README.md), over the same store and secret keys as the native API. */
 async function atlasApi(app: App): Promise<void> {
-  app.setErrorHandler(atlasErrorHandler);
-  app.setNotFoundHandler(atlasNotFoundHandler);
-  app.setValidatorCompiler(atlasValidatorCompiler);
-  useJsonBodies(app);
-  app.addHook('onRequest', async (request) => {
-    request.auth = await authenticateSecretKey(app.credentials, request.headers.authorization);
-  });
-  app.addHook('preValidation', app.rateLimits.hook('atlas'));
+  app.setErrorHandler(surfaceErrorHandler(atlasErrors));
+  app.setNotFoundHandler(surfaceNotFoundHandler(atlasErrors));
+  app.setValidatorCompiler(strictValidatorCompiler(VALIDATION));
+  acceptJsonObjectsOnly(app);
+  authenticateEveryRequest(app, 'atlas', authenticateAtlas(app));
   atlasCustomersCreate(app);
   atlasCustomersRetrieve(app);
   atlasCustomersUpdate(app);
@@ -30,4 +33,4 @@ async function atlasApi(app: App): Promise<void> {
   atlasCustomersList(app);
 }
 
-export const atlasSurface: LegacySurface = { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, onError: atlasErrorHandler, bareError: atlasBareError };
+export const atlasSurface: Surface = { name: 'atlas', prefix: '/atlas/functions/v1', plugin: atlasApi, errors: atlasErrors };

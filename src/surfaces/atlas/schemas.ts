@@ -3,9 +3,10 @@ import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * Atlas's wire format (https://api.atlas.co/functions/v1): JSON only, snake_case. One source for
- * validation (strict JSON types, see validator.ts), for the types the routes see, and for the
- * OpenAPI document. Length bounds are the domain's storage bounds, repeated here so that the
- * document shows them; the domain checks them again.
+ * validation (strict JSON types: the shared strictValidatorCompiler, see plugin.ts), for the types
+ * the routes see, for the types the renderers return, and for the OpenAPI document. Length bounds
+ * are the domain's storage bounds, repeated here so that the document shows them; the domain
+ * checks them again.
  */
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -78,9 +79,9 @@ export type ListCustomersQuery = Static<typeof ListCustomersQuery>;
 /** Atlas documents JSON bodies only. */
 export const JSON_ONLY = ['application/json'];
 
-// ---- responses (documentation: the app serializes with JSON.stringify) ----
+// ---- responses: the app serializes with JSON.stringify; the renderers (wire.ts, errors.ts) return these types ----
 
-const AddressObject = Type.Object({
+export const AddressObject = Type.Object({
   line1: Nullable(Type.String()),
   line2: Nullable(Type.String()),
   city: Nullable(Type.String()),
@@ -104,7 +105,6 @@ export const CustomerObject = Type.Object({
   metadata: Type.Record(Type.String(), Type.String()),
   created: Type.Integer({ description: 'Unix seconds.' }),
 });
-export type CustomerObject = Static<typeof CustomerObject>;
 
 export const DeletedCustomerObject = Type.Object({ id: Type.String(), object: Type.Literal('customer'), deleted: Type.Literal(true) });
 
@@ -115,10 +115,18 @@ export const CustomerList = Type.Object({
   total_count: Type.Integer({ description: 'Every customer the filter matches, ignoring limit and offset.' }),
 });
 
+const ErrorType = Type.Union([
+  Type.Literal('invalid_request_error'),
+  Type.Literal('authentication_error'),
+  Type.Literal('idempotency_error'),
+  Type.Literal('rate_limit_error'),
+  Type.Literal('api_error'),
+]);
+
 export const AtlasError = Type.Object({
   error: Type.Object({
-    type: Type.String({ description: 'invalid_request_error, authentication_error or api_error.' }),
-    code: Type.Optional(Type.String()),
+    type: ErrorType,
+    code: Type.Optional(Type.String({ description: 'What went wrong, for code: parameter_missing, parameter_invalid, resource_missing, api_key_invalid, rate_limit_exceeded, …' })),
     message: Type.String(),
     param: Type.Optional(Type.String({ description: 'The field at fault, dotted: billing_address.line1.' })),
   }),

@@ -1,132 +1,85 @@
+import type { Static } from 'typebox';
 import type { Address, Customer, CustomerPatch, TaxExempt } from '../../domain/customers/model.ts';
-import type { FieldPath } from '../../domain/errors.ts';
+import { NotFoundError, type FieldPath } from '../../domain/errors.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
-import type { CreateCustomerBody, CustomerObject, UpdateCustomerBody } from './schemas.ts';
-import { fromPrefixed, toPrefixed } from '../../formats/ids.ts';
+import type { Page } from '../../domain/store-port.ts';
+import { customerIdFromWire, customerIdToWire } from '../../formats/ids.ts';
+import { customerIdParam } from '../shared/request-scope.ts';
+import type { AddressObject, CreateCustomerBody, CustomerList, CustomerObject, DeletedCustomerObject, UpdateCustomerBody } from './schemas.ts';
 
 /**
- * Atlas's wire format ⇄ the domain model. Nothing else lives here.
- *
- * Atlas documents its customer object and its update body (the seed page) but not every rule
- * behind them. Every choice made where the page is silent:
- *
- * - Ids are the native `cus_…` form, so one id names one customer on every surface. A
- *   `customer_id` that does not parse as one is simply not found (404), never a 500.
- * - `billing_address` ⇄ the customer's `address`; `shipping_address` ⇄ `shipping.address`. Both
- *   are replaced whole, as Stripe and the domain do (an address is one value: sending
- *   `{line1, city}` does not keep the old `line2`); `null` clears one. Atlas has no shipping
- *   name or phone: those the customer already has (set natively) are kept when Atlas changes
- *   the shipping address, and when Atlas clears the address of a customer with neither, the
- *   whole `shipping` goes. The domain does not require a shipping name, so an Atlas-created
- *   shipping address has `shipping.name = null`.
- *   An address with no field set is printed as an object of nulls; no address at all as `null`.
- * - `tax_exempt`: `true` ⇄ 'exempt', `false` ⇄ 'none'. 'reverse' (reverse charge: the
- *   customer, not the seller, accounts for the tax) is printed as `true`, and sending `true`
- *   to such a customer keeps 'reverse': what Atlas shows does not change, so neither does the
- *   record. `null` resets it to `false` ('none').
- * - `default_payment_method` ⇄ `invoice_settings.default_payment_method`.
- * - `metadata` is merged on update, as Stripe (whose shape Atlas's API follows) does, and as a
- *   PATCH (RFC 7396) would: given keys are set, a key whose value is `null` (or "") is
- *   removed, keys not named stay; `metadata: null` removes every key. On create it is the
- *   initial set. Values are strings: numbers and booleans are refused, not converted.
- * - `tax_ids` are printed but not writable: the page's update body does not name them (set
- *   them through the native API); sending them is refused by name like any unknown field.
- * - `null` clears a nullable field (`name`, `phone`, `description`, `default_payment_method`,
- *   either address); `""` does the same, as the domain stores no empty text. `email` is
- *   required on create and can be changed but never cleared or blanked.
- * - Fields are typed strictly: `"tax_exempt": "true"` or `"name": 5` is a 400, not converted.
- * - Errors (Atlas documents no format; its API is Stripe-shaped, so is this):
- *   `{"error": {"type", "code", "message", "param"}}`, `param` naming the field in Atlas's
- *   dotted notation (`billing_address.country`, `metadata.plan`, `customer_id`). See errors.ts.
- * - Delete is the domain's soft delete and answers as Stripe does, `{id, object, deleted: true}`;
- *   afterwards the customer is gone from Atlas (retrieve, update and delete: 404; not listed):
- *   Atlas documents no deleted stub. Its e-mail is free again.
- * - List: newest first; `limit` 1–100 (default 10), `offset` ≥ 0; `email` is an exact match
- *   compared case-insensitively, as e-mail uniqueness is; `total_count` counts every customer
- *   the filter matches.
- * - An update with no field (an empty object or no body) changes nothing and answers with the
- *   customer as it is (404 if it does not exist or is deleted).
- * - Updating the shipping address, or sending `tax_exempt: true`, reads the customer first (for
- *   its shipping name/phone and 'reverse' status) and then writes: the domain's patch cannot
- *   say "this field of shipping only". A concurrent change to exactly those values between the
- *   read and the write would be overwritten.
- * - Create answers 200 with the customer, as Stripe does (the seed page shows only update's
- *   "Customer updated"; Atlas's create page was not available).
- * - Bodies are JSON objects only (`Content-Type: application/json`; anything else is a 415). An
- *   empty body counts as no body, so clients that send the JSON content type on every request
- *   (DELETE included) work; JSON that is not an object (`[]`, `null`, `"x"`) is a 400.
- * - Update is PATCH only, as documented; other methods on a known path are 404 route_not_found.
- * - Unknown query parameters on list are refused by name, like unknown body fields.
+ * Atlas's wire format ⇄ the domain model: ids, request bodies as patches, customers as Atlas prints
+ * them, and field paths in Atlas's notation. Every choice made where Atlas's pages are silent is in
+ * README.md.
  */
 
-const CUSTOMER_PREFIX = 'cus';
-
-export function customerIdToAtlas(id: string): string {
-  return toPrefixed(CUSTOMER_PREFIX, id);
+/** The canonical id behind a `customer_id` (`cus_…`, as natively); an id that cannot exist is simply not found. */
+export function customerIdIn(text: string): string {
+  return customerIdParam(customerIdFromWire, text, 'customer_id');
 }
 
-/** The canonical id for a `cus_…` id, or null when it cannot name any customer. */
-export function customerIdFromAtlas(id: string): string | null {
-  return fromPrefixed(CUSTOMER_PREFIX, id);
+/** Atlas has no deleted stubs: a deleted customer is not found. */
+export function customerNotFound(id: string): NotFoundError {
+  return new NotFoundError('customer', id, ['customer_id']);
 }
 
 /** An id as the customer sees it: canonical ids are printed `cus_…`, anything else as given. */
 export function shownCustomerId(id: string): string {
-  return isCanonicalId(id) ? customerIdToAtlas(id) : id;
+  return isCanonicalId(id) ? customerIdToWire(id) : id;
 }
 
 type AddressInput = NonNullable<CreateCustomerBody['billing_address']>;
-type Body = CreateCustomerBody | UpdateCustomerBody;
+type AnyBody = CreateCustomerBody | UpdateCustomerBody;
 
-function addressFromAtlas(a: AddressInput | null): Address | null {
-  if (a === null) return null;
+function addressFromWire(address: AddressInput | null): Address | null {
+  if (address === null) return null;
   return {
-    line1: a.line1 ?? null,
-    line2: a.line2 ?? null,
-    city: a.city ?? null,
-    state: a.state ?? null,
-    postal_code: a.postal_code ?? null,
-    country: a.country ?? null,
+    line1: address.line1 ?? null,
+    line2: address.line2 ?? null,
+    city: address.city ?? null,
+    state: address.state ?? null,
+    postal_code: address.postal_code ?? null,
+    country: address.country ?? null,
   };
 }
 
-function addressToAtlas(a: Address | null) {
-  return (
-    a && { line1: a.line1, line2: a.line2, city: a.city, state: a.state, postal_code: a.postal_code, country: a.country }
-  );
+function addressToWire(address: Address | null): Static<typeof AddressObject> | null {
+  if (address === null) return null;
+  const { line1, line2, city, state, postal_code, country } = address;
+  return { line1, line2, city, state, postal_code, country };
 }
 
 /**
  * Whether turning `body` into a patch needs the customer as it is: its shipping name and
  * phone (kept under a new shipping address), or its 'reverse' tax status (kept under `true`).
  */
-export function needsCurrent(body: UpdateCustomerBody): boolean {
+export function patchNeedsCurrent(body: UpdateCustomerBody): boolean {
   return body.shipping_address !== undefined || body.tax_exempt === true;
 }
 
 /** A create body as a domain patch. */
-export function createPatchFromAtlas(body: CreateCustomerBody): CustomerPatch {
+export function createPatchFromWire(body: CreateCustomerBody): CustomerPatch {
   const patch = commonPatch(body, null);
   if (body.metadata) patch.metadata = { set: body.metadata };
   return patch;
 }
 
-/** An update body as a domain patch; `current` is required when `needsCurrent(body)`. */
-export function updatePatchFromAtlas(body: UpdateCustomerBody, current: Customer | null): CustomerPatch {
+/** An update body as a domain patch; `current` is required when `patchNeedsCurrent(body)`. */
+export function updatePatchFromWire(body: UpdateCustomerBody, current: Customer | null): CustomerPatch {
   const patch = commonPatch(body, current);
   if (body.metadata !== undefined) patch.metadata = body.metadata === null ? { clear: true } : { set: body.metadata };
   return patch;
 }
 
-function commonPatch(body: Body, current: Customer | null): CustomerPatch {
+function commonPatch(body: AnyBody, current: Customer | null): CustomerPatch {
   const patch: CustomerPatch = {};
   if (body.email !== undefined) patch.email = body.email;
   if (body.name !== undefined) patch.name = body.name;
   if (body.phone !== undefined) patch.phone = body.phone;
   if (body.description !== undefined) patch.description = body.description;
-  if (body.billing_address !== undefined) patch.address = addressFromAtlas(body.billing_address);
+  if (body.billing_address !== undefined) patch.address = addressFromWire(body.billing_address);
   if (body.shipping_address !== undefined) {
-    const address = addressFromAtlas(body.shipping_address);
+    const address = addressFromWire(body.shipping_address);
     const name = current?.shipping?.name ?? null;
     const phone = current?.shipping?.phone ?? null;
     patch.shipping = address === null && name === null && phone === null ? null : { name, phone, address };
@@ -135,41 +88,46 @@ function commonPatch(body: Body, current: Customer | null): CustomerPatch {
     patch.invoice_settings = { default_payment_method: body.default_payment_method };
   }
   if (body.tax_exempt !== undefined) {
-    const next = taxExemptFromAtlas(body.tax_exempt, current?.tax_exempt ?? 'none');
+    const next = taxExemptFromWire(body.tax_exempt, current?.tax_exempt ?? 'none');
     if (next !== undefined) patch.tax_exempt = next;
   }
   return patch;
 }
 
 /** The domain value for Atlas's boolean, or undefined when the customer already shows it. */
-function taxExemptFromAtlas(value: boolean | null, current: TaxExempt): TaxExempt | null | undefined {
+function taxExemptFromWire(value: boolean | null, current: TaxExempt): TaxExempt | null | undefined {
   if (value === null) return null;
   if (!value) return 'none';
   return current === 'reverse' ? undefined : 'exempt';
 }
 
 /** The customer as Atlas prints it, field for field in the page's order. */
-export function customerToAtlas(c: Customer): CustomerObject {
+export function customerToWire(customer: Customer): Static<typeof CustomerObject> {
   return {
-    id: customerIdToAtlas(c.id),
+    id: customerIdToWire(customer.id),
     object: 'customer',
-    email: c.email,
-    name: c.name,
-    phone: c.phone,
-    description: c.description,
-    billing_address: addressToAtlas(c.address),
-    shipping_address: addressToAtlas(c.shipping?.address ?? null),
-    default_payment_method: c.invoice_settings.default_payment_method,
-    tax_exempt: c.tax_exempt !== 'none',
-    tax_ids: c.tax_ids.map((t) => ({ type: t.type, value: t.value })),
-    metadata: { ...c.metadata },
-    created: c.created,
+    email: customer.email,
+    name: customer.name,
+    phone: customer.phone,
+    description: customer.description,
+    billing_address: addressToWire(customer.address),
+    shipping_address: addressToWire(customer.shipping?.address ?? null),
+    default_payment_method: customer.invoice_settings.default_payment_method,
+    tax_exempt: customer.tax_exempt !== 'none',
+    tax_ids: customer.tax_ids.map((taxId) => ({ type: taxId.type, value: taxId.value })),
+    metadata: { ...customer.metadata },
+    created: customer.created,
   };
 }
 
 /** What a delete answers. */
-export function deletedCustomerToAtlas(c: Customer) {
-  return { id: customerIdToAtlas(c.id), object: 'customer' as const, deleted: true as const };
+export function deletedCustomerToWire(customer: Customer): Static<typeof DeletedCustomerObject> {
+  return { id: customerIdToWire(customer.id), object: 'customer', deleted: true };
+}
+
+/** A page of the list, with the count of every customer the filter matches. */
+export function customerListToWire(page: Page<Customer>): Static<typeof CustomerList> {
+  return { object: 'list', data: page.data.map(customerToWire), has_more: page.hasMore, total_count: page.total ?? 0 };
 }
 
 /**

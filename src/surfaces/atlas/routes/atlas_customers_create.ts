@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
-import { CreateCustomerBody, CustomerObject, ERROR_RESPONSES, JSON_ONLY, TAGS } from '../schemas.ts';
-import { createPatchFromAtlas, customerToAtlas } from '../wire.ts';
-import { scopeOf } from '../scope.ts';
 import { customerWrite } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { CreateCustomerBody, CustomerObject, ERROR_RESPONSES, JSON_ONLY, TAGS } from '../schemas.ts';
+import { createPatchFromWire, customerToWire } from '../wire.ts';
 
 export function atlasCustomersCreate(app: App): void {
   app.post('/customers', {
@@ -14,8 +14,8 @@ export function atlasCustomersCreate(app: App): void {
       response: { 200: CustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      const write = customerWrite(request, reply, customerToAtlas);
-      return write.send(await app.customers.create(scopeOf(request), createPatchFromAtlas(request.body), write.context));
+      const write = customerWrite(request, reply, customerToWire);
+      return write.send(await app.customers.create(scopeOf(request), createPatchFromWire(request.body), write.context));
     },
   });
 }

@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, DeleteCustomerBody, DeletedCustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
-import { deletedCustomerToAtlas } from '../wire.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { CustomerIdParams, DeleteCustomerBody, DeletedCustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
+import { customerIdIn, deletedCustomerToWire } from '../wire.ts';
 
 export function atlasCustomersDelete(app: App): void {
   app.delete('/customers/:customer_id', {
@@ -14,8 +14,8 @@ export function atlasCustomersDelete(app: App): void {
       response: { 200: DeletedCustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      const write = customerWrite(request, reply, deletedCustomerToAtlas);
-      const id = customerIdParam(request.params.customer_id);
+      const write = customerWrite(request, reply, deletedCustomerToWire);
+      const id = customerIdIn(request.params.customer_id);
       return write.send(await app.customers.delete(scopeOf(request), id, write.context, preconditionOf(request)));
     },
   });

@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
 import type { ListQuery } from '../../../domain/store-port.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
 import { CustomerList, ERROR_RESPONSES, LIST_LIMIT, ListCustomersQuery, TAGS } from '../schemas.ts';
-import { customerToAtlas } from '../wire.ts';
-import { scopeOf } from '../scope.ts';
+import { customerListToWire } from '../wire.ts';
 
 export function atlasCustomersList(app: App): void {
   app.get('/customers', {
@@ -13,16 +13,10 @@ export function atlasCustomersList(app: App): void {
       response: { 200: CustomerList, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
-      const q = request.query;
-      const query: ListQuery = { limit: q.limit ?? LIST_LIMIT.default, offset: q.offset ?? 0, withTotal: true };
-      if (q.email !== undefined) query.emailFolded = q.email;
-      const page = await app.customers.list(scopeOf(request), query);
-      return {
-        object: 'list' as const,
-        data: page.data.map(customerToAtlas),
-        has_more: page.hasMore,
-        total_count: page.total ?? 0,
-      };
+      const { limit, offset, email } = request.query;
+      const query: ListQuery = { limit: limit ?? LIST_LIMIT.default, offset: offset ?? 0, withTotal: true };
+      if (email !== undefined) query.emailFolded = email;
+      return customerListToWire(await app.customers.list(scopeOf(request), query));
     },
   });
 }

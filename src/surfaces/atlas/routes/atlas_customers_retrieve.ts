@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
-import { customerToAtlas } from '../wire.ts';
-import { customerIdParam, notFound, scopeOf } from '../scope.ts';
 import { withEtag } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { CustomerIdParams, CustomerObject, ERROR_RESPONSES, TAGS } from '../schemas.ts';
+import { customerIdIn, customerNotFound, customerToWire } from '../wire.ts';
 
 export function atlasCustomersRetrieve(app: App): void {
   app.get('/customers/:customer_id', {
@@ -13,9 +13,9 @@ export function atlasCustomersRetrieve(app: App): void {
       response: { 200: CustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      const customer = await app.customers.get(scopeOf(request), customerIdParam(request.params.customer_id));
-      if (customer.deleted) throw notFound(customer.id);
-      return withEtag(reply, customer, customerToAtlas(customer));
+      const customer = await app.customers.get(scopeOf(request), customerIdIn(request.params.customer_id));
+      if (customer.deleted) throw customerNotFound(customer.id);
+      return withEtag(reply, customer, customerToWire(customer));
     },
   });
 }
