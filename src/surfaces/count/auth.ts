@@ -3,9 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { authenticateAccessToken, authenticateSecretKey, type AuthContext } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
 import { CountAuthError } from './errors.ts';
+import { rawBodyOf } from './raw-bodies.ts';
 
 /**
- * Count's request signing (https://developers.getcount.com, "API Access Credentials"):
+ * Count's request signing (https://developers.getcount.com/getting-started/api-access-credentials,
+ * https://developers.getcount.com/getting-started/important-note):
  *
  *   x-client-id   the client id (the tenant's test or live client: `cli_test_…` / `cli_live_…`)
  *   x-timestamp   Unix time, in seconds or in milliseconds (> 10^12 is read as milliseconds)
@@ -27,6 +29,7 @@ import { CountAuthError } from './errors.ts';
  * client-credentials grant (`at_…`) authenticates instead.
  */
 
+/** Where the surface is mounted: Count's `…/partners`. */
 export const PREFIX = '/count/partners';
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -53,8 +56,8 @@ function bodyHashes(method: string, raw: Buffer): string[] {
 /** Milliseconds since the epoch for an x-timestamp (seconds or milliseconds), or null. */
 export function timestampMs(text: string): number | null {
   if (!TIMESTAMP.test(text)) return null;
-  const n = Number(text);
-  return n > 1e12 ? n : n * 1000;
+  const value = Number(text);
+  return value > 1e12 ? value : value * 1000;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -67,10 +70,10 @@ const BAD_SIGNATURE =
   'Invalid signature: check the client id and secret, and that the signature covers METHOD:path:timestamp:bodyHash.';
 
 async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): Promise<AuthContext> {
-  const [clientId, timestamp, signature] = HEADERS.map((h) => header(request, h));
-  for (const [i, value] of [clientId, timestamp, signature].entries()) {
+  const [clientId, timestamp, signature] = HEADERS.map((name) => header(request, name));
+  for (const [index, value] of [clientId, timestamp, signature].entries()) {
     if (value === undefined || value.trim() === '') {
-      const name = HEADERS[i]!;
+      const name = HEADERS[index]!;
       throw new CountAuthError('missing_header', `Missing ${name} header: signed requests carry x-client-id, x-timestamp and x-signature.`, {
         header: name,
       });
@@ -120,15 +123,20 @@ async function bearer(app: App, authorization: string): Promise<AuthContext> {
   return authenticateSecretKey(app.credentials, `Bearer ${token}`);
 }
 
-/** The tenant and mode a Count request is made for; CountAuthError (or AuthError) otherwise. */
-export async function authenticate(app: App, request: FastifyRequest, raw: Buffer): Promise<AuthContext> {
-  if (HEADERS.some((h) => request.headers[h] !== undefined)) return verifySignature(app, request, raw);
-  const authorization = header(request, 'authorization');
-  if (authorization === undefined || authorization.trim() === '') {
-    throw new CountAuthError(
-      'missing_credentials',
-      "Authentication required: sign the request with x-client-id, x-timestamp and x-signature, or send 'Authorization: Bearer <secret key>'.",
-    );
-  }
-  return bearer(app, authorization);
+/**
+ * The tenant and mode a Count request is made for: a signature over the raw body, else a bearer
+ * key or token; CountAuthError (or the shared AuthError) otherwise.
+ */
+export function authenticateCount(app: App) {
+  return async (request: FastifyRequest): Promise<AuthContext> => {
+    if (HEADERS.some((name) => request.headers[name] !== undefined)) return verifySignature(app, request, rawBodyOf(request));
+    const authorization = header(request, 'authorization');
+    if (authorization === undefined || authorization.trim() === '') {
+      throw new CountAuthError(
+        'missing_credentials',
+        "Authentication required: sign the request with x-client-id, x-timestamp and x-signature, or send 'Authorization: Bearer <secret key>'.",
+      );
+    }
+    return bearer(app, authorization);
+  };
 }

@@ -1,73 +1,29 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, EmailTakenError, type ConflictError, type IdempotencyError, type NotFoundError, type PreconditionFailedError, type ValidationError } from '../../domain/errors.ts';
+import type { FastifyRequest } from 'fastify';
+import { EmailTakenError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
-import { FormSyntaxError } from '../../http/form-body.ts';
-import { countField, shownCustomerId } from './wire.ts';
-import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
+import { MAX_JSON_DEPTH } from '../../http/json-body.ts';
+import type { Rendered, SurfaceErrors } from '../shared/errors/answer.ts';
+import { SurfaceError, type Problem } from '../shared/errors/problem.ts';
+import { countField } from './field-names.ts';
+import type { CountError } from './schemas.ts';
+import { issueItems, LOCATIONS, type ErrorItem, type Location } from './validation-messages.ts';
+import { shownCustomerId } from './wire.ts';
 
 /**
- * Count's error envelope, as its pages document it:
+ * Count's error envelope, as its pages document it (every page of
+ * https://developers.getcount.com/api-reference/customers: "Always \"error\"", a human-readable
+ * message, a machine-readable code, details "varies by error type", errors "present for validation
+ * errors with multiple fields"):
  *
  *   {"status": "error", "message": "…", "code": "VALIDATION_ERROR", "details": {…}, "errors": [{"field", "message"}]}
  *
- * `status`, `message`, `code` and `details` (an object, `{}` when there is nothing to add) are
- * always present; `errors` only on validation failures, one entry per bad field, `field` in
- * Count's notation (`customer`, `billingAddress.zipCode`, `contacts[0].email`; `body` or `query`
- * for the request as a whole).
- *
- *   400 VALIDATION_ERROR   a body field, query parameter or domain rule; details.location
- *   400 INVALID_JSON       the body is not JSON (or names __proto__ / constructor.prototype)
- *   400 BAD_REQUEST        a malformed URL, query string or Content-Length
- *   401 UNAUTHORIZED       missing, stale or wrong credentials; details.reason says which
- *   404 NOT_FOUND          no such customer (details.uuid); ROUTE_NOT_FOUND for unknown URLs
- *   409 EMAIL_EXISTS       the e-mail belongs to another customer of the team (details.field)
- *   409 CONFLICT           any other conflict
- *   413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, 503 SERVICE_UNAVAILABLE (Retry-After: 1)
- *   500 INTERNAL_ERROR     never expected; logged
+ * `details` is always an object (`{}` when there is nothing to add); `errors` only on validation
+ * failures, one entry per bad field, `field` in Count's notation (field-names.ts). Statuses are the
+ * catalogue's; the codes and what `details` holds are Count's (README.md lists them).
  */
+type Details = CountError['details'];
 
-export interface ErrorItem {
-  field: string;
-  message: string;
-}
-
-export interface CountErrorFields {
-  message: string;
-  code: string;
-  details: Record<string, unknown>;
-  errors?: ErrorItem[];
-}
-
-export interface CountErrorBody extends CountErrorFields {
-  status: 'error';
-}
-
-export interface Mapped {
-  status: number;
-  body: CountErrorBody;
-  headers?: Record<string, string>;
-}
-
-/** An error raised by the surface itself, already in Count's terms. */
-export class CountError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-    readonly items?: ErrorItem[],
-  ) {
-    super(message);
-    this.name = 'CountError';
-  }
-}
-
-/** A 400 listing every bad field. */
-export function validationError(items: ErrorItem[], location: 'body' | 'query' | 'params'): CountError {
-  const fields = [...new Set(items.map((i) => i.field))];
-  return new CountError(400, 'VALIDATION_ERROR', `Validation failed for ${fields.join(', ')}.`, { location }, items);
-}
-
+/** A signed or bearer request that does not authenticate; `reason` says why. */
 export type CountAuthReason =
   | 'missing_credentials'
   | 'missing_header'
@@ -77,23 +33,51 @@ export type CountAuthReason =
   | 'credentials_expired'
   | 'invalid_authorization';
 
-/** Why a request is not authenticated; every reason is a 401. */
-export class CountAuthError extends Error {
-  constructor(
-    readonly reason: CountAuthReason,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
+export type CountAuthDetail = { reason: CountAuthReason; header?: string; serverTime?: number };
+
+export class CountAuthError extends SurfaceError<CountAuthDetail> {
+  constructor(reason: CountAuthReason, message: string, extra: Omit<CountAuthDetail, 'reason'> = {}) {
+    super('unauthenticated', message, { reason, ...extra });
     this.name = 'CountAuthError';
   }
 }
 
-function body(status: number, code: string, message: string, details: Record<string, unknown> = {}, errors?: ErrorItem[]): Mapped {
-  return { status, body: { status: 'error', message, code, details, ...(errors ? { errors } : {}) } };
+/** A body sent in another Content-Type than JSON (or none); the detail is the type as sent. */
+export class NotJsonBodyError extends SurfaceError<{ contentType: string | null }> {
+  constructor(contentType: string | undefined) {
+    super('media_type_unsupported', 'Send the request body as application/json.', { contentType: contentType === undefined ? null : contentType.slice(0, 100) });
+    this.name = 'NotJsonBodyError';
+  }
 }
 
-function fromSharedAuth(err: AuthError): Mapped {
+/** A body that JSON.parse refuses, or that names __proto__ / constructor.prototype. */
+export class InvalidJsonError extends SurfaceError<null> {
+  constructor() {
+    super('body_unparseable', 'The request body is not valid JSON (or it names __proto__ or constructor.prototype, which are refused).', null);
+    this.name = 'InvalidJsonError';
+  }
+}
+
+/** find-by-email found no live customer with this e-mail. */
+export class NoCustomerWithEmailError extends SurfaceError<{ email: string }> {
+  constructor(email: string) {
+    super('not_found', 'No customer with this e-mail.', { email });
+    this.name = 'NoCustomerWithEmailError';
+  }
+}
+
+function envelope(code: CountError['code'], message: string, details: Details = {}, errors?: ErrorItem[]): Rendered<CountError> {
+  return { body: { status: 'error', message, code, details, ...(errors ? { errors } : {}) } };
+}
+
+/** A 400 listing every bad field. */
+function validationFailed(items: ErrorItem[], location: Location): Rendered<CountError> {
+  const fields = [...new Set(items.map((item) => item.field))];
+  return envelope('VALIDATION_ERROR', `Validation failed for ${fields.join(', ')}.`, { location }, items);
+}
+
+/** A secret key or access token (`Authorization: Bearer`) that does not authenticate. */
+function bearerRefused(err: AuthError): Rendered<CountError> {
   const messages = {
     missing: 'Authentication required.',
     malformed: "Invalid Authorization header: use 'Authorization: Bearer <secret key>'.",
@@ -101,103 +85,98 @@ function fromSharedAuth(err: AuthError): Mapped {
     expired: `Expired API key provided: ${err.masked ?? ''}. Use the key that replaced it.`,
   } as const;
   const reasons = { missing: 'missing_credentials', malformed: 'invalid_authorization', invalid: 'invalid_api_key', expired: 'api_key_expired' } as const;
-  return body(401, 'UNAUTHORIZED', messages[err.reason], { reason: reasons[err.reason] });
+  return envelope('UNAUTHORIZED', messages[err.reason], { reason: reasons[err.reason] });
 }
 
-function fromDomain(err: DomainError | RateLimitedError): Mapped {
-  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
-    case 'validation': {
-      const e = err as ValidationError;
-      const field = countField(e.path) || 'body';
-      return body(400, 'VALIDATION_ERROR', `Validation failed for ${field}.`, { location: 'body' }, [{ field, message: e.message }]);
-    }
-    case 'not_found': {
-      const e = err as NotFoundError;
-      if (e.resource !== 'customer') return body(404, 'NOT_FOUND', err.message);
-      return body(404, 'NOT_FOUND', 'Customer not found.', { uuid: shownCustomerId(e.id) });
-    }
-    case 'conflict': {
-      const e = err as ConflictError;
-      if (err instanceof EmailTakenError) {
-        return body(409, 'EMAIL_EXISTS', `${err.message} Customer e-mails are unique within the team.`, { field: countField(e.path) });
-      }
-      return body(409, 'CONFLICT', err.message, { field: countField(e.path) });
-    }
-    case 'unavailable':
-      return { ...body(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly.'), headers: { 'Retry-After': '1' } };
-    case 'idempotency': {
-      const e = err as IdempotencyError;
-      const codes = { parameters_mismatch: 'IDEMPOTENCY_KEY_REUSED', in_progress: 'IDEMPOTENCY_KEY_IN_USE', invalid_key: 'INVALID_IDEMPOTENCY_KEY' } as const;
-      const mapped = body((e.reason === 'in_progress' ? 409 : 400), codes[e.reason], err.message, { type: 'idempotency_error' });
-      return e.reason === 'in_progress' ? { ...mapped, headers: { 'Retry-After': '1' } } : mapped;
-    }
-    case 'precondition_failed': {
-      const e = err as PreconditionFailedError;
-      return { ...body(412, 'PRECONDITION_FAILED', err.message, { etag: e.currentEtag }), headers: { ETag: e.currentEtag } };
-    }
-    case 'rate_limited': {
-      const e = err as RateLimitedError;
-      return { ...body(429, 'RATE_LIMIT_EXCEEDED', err.message, { retryAfter: e.retryAfterSeconds }), headers: { 'Retry-After': String(e.retryAfterSeconds) } };
-    }
-  }
-}
+const BODY_MESSAGES: Readonly<Record<string, string>> = { FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty.' };
 
-const FRAMEWORK: Readonly<Record<string, { status?: number; code: string; message: string }>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large (at most 1 MB).' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the request body as application/json.' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'The Content-Length does not match the body.' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is empty.' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON.' },
-  FST_ERR_BAD_URL: { code: 'BAD_REQUEST', message: 'The URL is malformed.' },
-  FST_ERR_ASYNC_CONSTRAINT: { code: 'BAD_REQUEST', message: 'The URL is malformed.' },
+const MALFORMED_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body.',
+  FST_ERR_BAD_URL: 'The URL is malformed.',
+  FST_ERR_ASYNC_CONSTRAINT: 'The URL is malformed.',
 };
 
-/** Any error as Count's envelope; null when it is a bug (a 500). */
-export function mapCountError(err: unknown): Mapped | null {
-  if (err instanceof CountError) return body(err.statusCode, err.code, err.message, err.details, err.items);
-  if (err instanceof CountAuthError) return body(401, 'UNAUTHORIZED', err.message, { reason: err.reason, ...err.extra });
-  if (err instanceof AuthError) return fromSharedAuth(err);
-  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err);
-  if (err instanceof FormSyntaxError) return body(400, 'BAD_REQUEST', err.message, { location: 'query' });
-  const fe = err as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown } | null;
-  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const known = typeof fe.code === 'string' ? FRAMEWORK[fe.code] : undefined;
-    if (known) return body(known.status ?? fe.statusCode, known.code, known.message);
-    if (fe.name === 'SyntaxError') return body(400, 'INVALID_JSON', 'The request body is not valid JSON.');
-    return body(fe.statusCode, 'BAD_REQUEST', String(fe.message ?? 'Bad request.'));
+const IDEMPOTENCY_CODES = {
+  idempotency_key_reused: 'IDEMPOTENCY_KEY_REUSED',
+  idempotency_key_in_use: 'IDEMPOTENCY_KEY_IN_USE',
+  idempotency_key_invalid: 'INVALID_IDEMPOTENCY_KEY',
+} as const;
+
+function render(problem: Problem, request: FastifyRequest | null): Rendered<CountError> {
+  switch (problem.kind) {
+    case 'validation': {
+      const field = countField(problem.error.path) || 'body';
+      return validationFailed([{ field, message: problem.message }], 'body');
+    }
+    case 'not_found': {
+      if (problem.error instanceof NoCustomerWithEmailError) return envelope('NOT_FOUND', problem.message, problem.error.detail);
+      const { resource, id } = problem.error;
+      if (resource !== 'customer') return envelope('NOT_FOUND', problem.message);
+      return envelope('NOT_FOUND', 'Customer not found.', { uuid: shownCustomerId(id) });
+    }
+    case 'conflict': {
+      const field = countField(problem.error.path);
+      if (problem.error instanceof EmailTakenError) {
+        return envelope('EMAIL_EXISTS', `${problem.message} Customer e-mails are unique within the team.`, { field });
+      }
+      return envelope('CONFLICT', problem.message, { field });
+    }
+    case 'unavailable':
+      return envelope('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly.');
+    case 'idempotency_key_reused':
+    case 'idempotency_key_in_use':
+    case 'idempotency_key_invalid':
+      return envelope(IDEMPOTENCY_CODES[problem.kind], problem.message, { type: 'idempotency_error' });
+    case 'precondition_failed':
+      return envelope('PRECONDITION_FAILED', problem.message, { etag: problem.error.currentEtag });
+    case 'rate_limited':
+      return envelope('RATE_LIMIT_EXCEEDED', problem.message, { retryAfter: problem.error.retryAfterSeconds });
+    case 'unauthenticated':
+      if (problem.error instanceof CountAuthError) return envelope('UNAUTHORIZED', problem.message, problem.error.detail);
+      if (problem.error instanceof AuthError) return bearerRefused(problem.error);
+      return envelope('UNAUTHORIZED', problem.message);
+    case 'request_invalid': {
+      const location = LOCATIONS[problem.part];
+      return validationFailed(issueItems(problem.issues, location), location);
+    }
+    case 'body_unparseable':
+      if (problem.code === 'CLIENTELE_JSON_TOO_DEEP') return envelope('INVALID_JSON', problem.message, { maxDepth: MAX_JSON_DEPTH });
+      if (problem.error instanceof SurfaceError) return envelope('INVALID_JSON', problem.message);
+      return envelope('INVALID_JSON', BODY_MESSAGES[problem.code ?? ''] ?? 'The request body is not valid JSON.');
+    case 'form_unparseable':
+      return envelope('BAD_REQUEST', problem.message, { location: 'query' });
+    case 'body_too_large':
+      return envelope('PAYLOAD_TOO_LARGE', 'The request body is too large (at most 1 MB).');
+    case 'media_type_unsupported':
+      return envelope('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', problem.error instanceof NotJsonBodyError ? problem.error.detail : {});
+    case 'malformed_request':
+      return envelope('BAD_REQUEST', MALFORMED_MESSAGES[problem.code ?? ''] ?? (problem.message || 'Bad request.'));
+    case 'uri_too_long':
+      return envelope('BAD_REQUEST', problem.message);
+    case 'request_timeout':
+      return envelope('REQUEST_TIMEOUT', problem.message);
+    case 'headers_too_large':
+      return envelope('REQUEST_HEADERS_TOO_LARGE', problem.message);
+    case 'route_not_found': {
+      if (!request) return envelope('ROUTE_NOT_FOUND', problem.message);
+      const path = (request.raw.url ?? request.url).split('?')[0] ?? '';
+      return envelope('ROUTE_NOT_FOUND', problem.message, { method: request.method, path });
+    }
+    case 'internal':
+      return envelope('INTERNAL_ERROR', problem.message);
   }
-  return null;
 }
 
-/** An error's envelope without `status`: what a bulk row reports. Unexpected errors still throw. */
-export function rowError(err: unknown): { statusCode: number; error: CountErrorFields } {
-  const mapped = mapCountError(err);
-  if (!mapped || mapped.status >= 500) throw err;
-  const { status: _status, ...fields } = mapped.body;
-  return { statusCode: mapped.status, error: fields };
-}
-
-/** Renders any error in Count's error format: never a stack, never Fastify's own shape. */
-export function countErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  let mapped = mapCountError(err);
-  if (!mapped) {
-    request.log.error({ err }, 'unhandled error');
-    mapped = body(500, 'INTERNAL_ERROR', `An unexpected error occurred (request ${request.id}). It has been logged.`);
-  }
-  if (mapped.headers) void reply.headers(mapped.headers);
-  void reply.code(mapped.status).send(mapped.body);
-}
-
-/** Unknown routes under the prefix, and known paths with another method. */
-export function countNotFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  const path = (request.raw.url ?? request.url).split('?')[0] ?? '';
-  const mapped = body(404, 'ROUTE_NOT_FOUND', `Unrecognized request URL (${request.method} ${path}).`, { method: request.method, path });
-  void reply.code(404).send(mapped.body);
-}
-
-const BARE_CODES: Readonly<Record<number, string>> = { 408: 'REQUEST_TIMEOUT', 431: 'REQUEST_HEADERS_TOO_LARGE' };
-
-/** Count's envelope for a request refused before it could be parsed (headers too large, say). */
-export function countBareError(status: number, message: string): CountErrorBody {
-  return body(status, BARE_CODES[status] ?? 'BAD_REQUEST', message).body;
-}
+export const countErrors: SurfaceErrors<CountError> = {
+  /**
+   * None: every status Count's pages document is the catalogue's for the same problem. 400 for a
+   * bad parameter or body, 401 when authentication fails, 404 for a customer that does not exist,
+   * 429 past the rate limit (https://developers.getcount.com/api-reference/customers/get-customer,
+   * https://developers.getcount.com/api-reference/customers/find-customer-by-email,
+   * https://developers.getcount.com/api-reference/customers/list-customers); 409 for a taken e-mail
+   * (https://developers.getcount.com/rest-api-reference/customers/create-customer); 429 per client
+   * id (https://developers.getcount.com/getting-started/important-note).
+   */
+  statusExceptions: {},
+  render,
+};

@@ -1,8 +1,11 @@
 import type { App } from '../../http/types.ts';
-import type { LegacySurface } from '../shared/surface.ts';
-import { countErrorHandler, countNotFoundHandler, countBareError } from './errors.ts';
-import { authenticateAndParse, keepRawBodies } from './body.ts';
-import { countValidatorCompiler } from './validator.ts';
+import { authenticateEveryRequest } from '../shared/authentication.ts';
+import { surfaceErrorHandler, surfaceNotFoundHandler } from '../shared/errors/answer.ts';
+import { strictValidatorCompiler } from '../shared/strict-validation.ts';
+import type { Surface } from '../shared/surface.ts';
+import { authenticateCount, PREFIX } from './auth.ts';
+import { countErrors } from './errors.ts';
+import { keepRawBodies, parseJsonBody } from './raw-bodies.ts';
 import { countCustomersBulkCreate } from './routes/count_customers_bulk_create.ts';
 import { countCustomersBulkUpdate } from './routes/count_customers_bulk_update.ts';
 import { countCustomersCreate } from './routes/count_customers_create.ts';
@@ -14,17 +17,31 @@ import { countCustomersUpdate } from './routes/count_customers_update.ts';
 
 /**
  * Count's customer endpoints (https://developers.getcount.com, base `…/partners`), mounted under
- * its prefix (see src/server/surfaces.ts): a client swaps its base URL for `…/count/partners` and
- * keeps its signing code. Requests are signed with the tenant's client credentials (auth.ts); the
- * wire mapping is in wire.ts, the error format in errors.ts, every choice in README.md.
+ * its prefix: a client swaps its base URL for `…/count/partners` and keeps its signing code.
+ * Requests are signed over the raw body (auth.ts, raw-bodies.ts); the wire mapping is in wire.ts,
+ * the error format in errors.ts, every choice in README.md.
  */
 async function countApi(app: App): Promise<void> {
-  app.setErrorHandler(countErrorHandler);
-  app.setNotFoundHandler(countNotFoundHandler);
-  app.setValidatorCompiler(countValidatorCompiler);
+  app.setErrorHandler(surfaceErrorHandler(countErrors));
+  app.setNotFoundHandler(surfaceNotFoundHandler(countErrors));
+  // A query value that is empty counts as not given, plain integers are read as integers: the defaults.
+  app.setValidatorCompiler(strictValidatorCompiler());
   keepRawBodies(app);
-  app.addHook('preValidation', authenticateAndParse(app));
-  app.addHook('preValidation', app.rateLimits.hook('count'));
+  // The signature covers the body's bytes: authentication reads them raw, and the JSON is parsed
+  // as soon as they are verified, before the rate limit counts the request (a body that is not
+  // JSON is refused uncounted, as it always was).
+  const authenticate = authenticateCount(app);
+  const parseBody = parseJsonBody(app);
+  authenticateEveryRequest(
+    app,
+    'count',
+    async (request) => {
+      request.auth = await authenticate(request);
+      await parseBody(request);
+      return request.auth;
+    },
+    'preValidation',
+  );
   countCustomersList(app);
   countCustomersCreate(app);
   countCustomersFindByEmail(app);
@@ -35,4 +52,4 @@ async function countApi(app: App): Promise<void> {
   countCustomersDelete(app);
 }
 
-export const countSurface: LegacySurface = { name: 'count', prefix: '/count/partners', plugin: countApi, onError: countErrorHandler, bareError: countBareError };
+export const countSurface: Surface = { name: 'count', prefix: PREFIX, plugin: countApi, errors: countErrors };

@@ -1,12 +1,13 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TLiteral, type TSchema } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * Count's wire format (https://developers.getcount.com, base `…/partners`): JSON only, camelCase.
- * One source for validation (strict JSON types, every bad field listed: see validator.ts), for the
- * types the routes see, and for the OpenAPI document. The bounds are Count's own (its pages), all
- * within the domain's storage bounds; the domain checks its own rules (e-mail syntax, country
- * codes, one primary contact, uniqueness) again and its errors are rendered in the same format.
+ * One source for validation (strict JSON types, every bad field listed: the shared strict
+ * validator, see plugin.ts), for the types the routes see and the renderers return, and for the
+ * OpenAPI document. The bounds are Count's own (its pages), all within the domain's storage
+ * bounds; the domain checks its own rules (e-mail syntax, country codes, one primary contact,
+ * uniqueness) again and its errors are rendered in the same format.
  */
 
 /** Count's documented bounds, and the ones chosen where its pages are silent (see README.md). */
@@ -29,6 +30,9 @@ export const COUNT_LIMITS = {
 } as const;
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** One literal per value, as a tuple: a union of them is typed as the union of the values (a mapped array would be `never`). */
+const literals = <const T extends readonly string[]>(values: T) =>
+  values.map((value) => Type.Literal(value)) as unknown as { -readonly [K in keyof T]: TLiteral<T[K]> };
 
 const text = (maxLength: number, description: string) => Type.String({ maxLength, description });
 /** A nullable text field: `null` or `""` removes it. */
@@ -152,7 +156,7 @@ export const ListCustomersQuery = Type.Object(
     limit: Type.Optional(
       Type.Integer({ minimum: COUNT_LIMITS.limit.min, maximum: COUNT_LIMITS.limit.max, default: COUNT_LIMITS.limit.default }),
     ),
-    orderBy: Type.Optional(Type.Union(ORDER_BY.map((o) => Type.Literal(o)), { default: 'customer' })),
+    orderBy: Type.Optional(Type.Union(literals(ORDER_BY), { default: 'customer' })),
     orderDirection: Type.Optional(
       Type.Union([Type.Literal('ASC'), Type.Literal('DESC'), Type.Literal('asc'), Type.Literal('desc')], { default: 'ASC' }),
     ),
@@ -173,7 +177,7 @@ export const TAGS = ['Count'];
 /** HMAC-signed requests, or a secret key / access token as a bearer token. */
 export const SECURITY: { [label: string]: string[] }[] = [{ countSignature: [] }, { secretKey: [] }];
 
-// ---- responses (documentation: the app serializes with JSON.stringify) ----
+// ---- responses: what the renderers return (typed by these schemas) and what /openapi.json shows ----
 
 const AddressObject = Type.Object({
   street: Nullable(Type.String()),
@@ -212,6 +216,7 @@ const success = <T extends TSchema>(data: T) =>
   Type.Object({ status: Type.Literal('success'), message: Type.String(), data });
 
 export const CustomerResponse = success(CustomerObject);
+export type CustomerResponse = Static<typeof CustomerResponse>;
 
 export const CustomerListResponse = success(
   Type.Object({
@@ -222,8 +227,18 @@ export const CustomerListResponse = success(
     totalPages: Type.Integer({ description: 'ceil(totalRecords / limit); 0 when nothing matches.' }),
   }),
 );
+export type CustomerListResponse = Static<typeof CustomerListResponse>;
 
 export const DeletedResponse = success(Type.Object({ uuid: Type.String(), deleted: Type.Literal(true) }));
+export type DeletedResponse = Static<typeof DeletedResponse>;
+
+/** Every code an error carries (errors.ts). */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR', 'INVALID_JSON', 'BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND', 'ROUTE_NOT_FOUND', 'EMAIL_EXISTS',
+  'CONFLICT', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_IN_USE', 'INVALID_IDEMPOTENCY_KEY', 'PRECONDITION_FAILED',
+  'RATE_LIMIT_EXCEEDED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'REQUEST_TIMEOUT', 'REQUEST_HEADERS_TOO_LARGE',
+  'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR',
+] as const;
 
 const ErrorItem = Type.Object({
   field: Type.String({ description: 'The field at fault in Count notation: `billingAddress.zipCode`, `contacts[0].email`.' }),
@@ -232,31 +247,37 @@ const ErrorItem = Type.Object({
 
 const ErrorFields = {
   message: Type.String({ description: 'Human-readable error description.' }),
-  code: Type.String({
-    description:
-      'VALIDATION_ERROR, INVALID_JSON, UNAUTHORIZED, NOT_FOUND, ROUTE_NOT_FOUND, EMAIL_EXISTS, CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, BAD_REQUEST, SERVICE_UNAVAILABLE, INTERNAL_ERROR.',
-  }),
+  code: Type.Union(literals(ERROR_CODES), { description: 'Machine-readable error code.' }),
   details: Type.Record(Type.String(), Type.Unknown(), { description: 'Context for the error; varies by code.' }),
   errors: Type.Optional(Type.Array(ErrorItem, { description: 'Present for validation errors: one entry per bad field.' })),
 };
 
 export const CountError = Type.Object({ status: Type.Literal('error'), ...ErrorFields });
+export type CountError = Static<typeof CountError>;
+
+/** A bulk row's error: the error envelope less its `status`. */
+export const RowError = Type.Object(ErrorFields);
+export type RowError = Static<typeof RowError>;
 
 const RowResult = Type.Object({
   index: Type.Integer({ description: 'The row position in `customers`, from 0.' }),
   status: Type.Union([Type.Literal('success'), Type.Literal('error')]),
   statusCode: Type.Integer({ description: 'What the row would have answered alone: 201/200, 400, 404 or 409.' }),
   data: Type.Optional(CustomerObject),
-  error: Type.Optional(Type.Object(ErrorFields)),
+  error: Type.Optional(RowError),
 });
+export type RowResult = Static<typeof RowResult>;
 
-export const BulkResponse = success(
-  Type.Object({
-    results: Type.Array(RowResult),
-    total: Type.Integer(),
-    succeeded: Type.Integer(),
-    failed: Type.Integer(),
-  }),
-);
+const BulkData = Type.Object({
+  results: Type.Array(RowResult),
+  total: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+});
+export type BulkData = Static<typeof BulkData>;
 
+export const BulkResponse = success(BulkData);
+export type BulkResponse = Static<typeof BulkResponse>;
+
+/** Every route answers every error in Count's envelope. */
 export const ERROR_RESPONSES = { '4xx': CountError, '5xx': CountError } as const;

@@ -1,13 +1,13 @@
 import type { Address, ContactInput, Customer, CustomerPatch, Shipping } from '../../domain/customers/model.ts';
-import type { FieldPath } from '../../domain/errors.ts';
 import { idTimeMs, isCanonicalId } from '../../domain/ids.ts';
 import type { ListOrderField } from '../../domain/store-port.ts';
-import type { CreateCustomerBody, CustomerObject, OrderBy, UpdateCustomerBody } from './schemas.ts';
 import { fromUuid, toUuid } from '../../formats/ids.ts';
+import { customerIdParam } from '../shared/request-scope.ts';
+import type { CreateCustomerBody, CustomerObject, CustomerResponse, DeletedResponse, OrderBy, UpdateCustomerBody } from './schemas.ts';
 
 /**
- * Count's wire format ⇄ the domain model. Nothing else lives here; every choice made where
- * Count's pages are silent is listed in README.md.
+ * Count's wire format ⇄ the domain model, and the success envelopes around it. Every choice made
+ * where Count's pages are silent is listed in README.md.
  *
  *   customer ⇄ name            email ⇄ email              mainPhone ⇄ phone
  *   website ⇄ website          status ⇄ status
@@ -27,6 +27,11 @@ export function customerIdFromCount(uuid: string): string | null {
   return fromUuid(uuid);
 }
 
+/** The canonical id behind a uuid in `field`; a uuid this server did not make is simply not found. */
+export function customerIdIn(uuid: string, field = 'uuid'): string {
+  return customerIdParam(customerIdFromCount, uuid, field);
+}
+
 /** An id as the client sees it: canonical ids are printed as uuids, anything else as given. */
 export function shownCustomerId(id: string): string {
   return isCanonicalId(id) ? customerIdToCount(id) : id;
@@ -43,26 +48,26 @@ function removable(value: string | null | undefined): string | null | undefined 
 }
 
 /** A Count address replaces the whole domain address: fields Count has no name for (line2) go. */
-function addressFromCount(a: AddressInput | null): Address | null {
-  if (a === null) return null;
+function addressFromCount(address: AddressInput | null): Address | null {
+  if (address === null) return null;
   return {
-    line1: a.street ?? null,
+    line1: address.street ?? null,
     line2: null,
-    city: a.city ?? null,
-    state: a.state ?? null,
-    postal_code: a.zipCode ?? null,
-    country: a.country ?? null,
+    city: address.city ?? null,
+    state: address.state ?? null,
+    postal_code: address.zipCode ?? null,
+    country: address.country ?? null,
   };
 }
 
-function contactFromCount(c: ContactBody): ContactInput {
+function contactFromCount(contact: ContactBody): ContactInput {
   return {
-    name: c.name ?? null,
-    first_name: c.firstName ?? null,
-    last_name: c.lastName ?? null,
-    email: c.email ?? null,
-    phone: c.phone ?? null,
-    is_primary: c.isPrimary === true,
+    name: contact.name ?? null,
+    first_name: contact.firstName ?? null,
+    last_name: contact.lastName ?? null,
+    email: contact.email ?? null,
+    phone: contact.phone ?? null,
+    is_primary: contact.isPrimary === true,
   };
 }
 
@@ -109,8 +114,8 @@ export function updatePatchFromCount(body: WritableBody, current: Customer | nul
   return writablePatch(body, current);
 }
 
-function addressToCount(a: Address | null) {
-  return a && { street: a.line1, city: a.city, state: a.state, zipCode: a.postal_code, country: a.country };
+function addressToCount(address: Address | null): CustomerObject['billingAddress'] {
+  return address && { street: address.line1, city: address.city, state: address.state, zipCode: address.postal_code, country: address.country };
 }
 
 function iso(ms: number): string {
@@ -121,40 +126,50 @@ function iso(ms: number): string {
  * Creation time to the millisecond: the id carries it (the domain's `created` is whole seconds).
  * Falls back to `created` should the two ever disagree on the second.
  */
-function createdMs(c: Customer): number {
-  const fromId = isCanonicalId(c.id) ? idTimeMs(c.id) : NaN;
-  return Math.floor(fromId / 1000) === c.created ? Math.min(fromId, c.updated) : c.created * 1000;
+function createdMs(customer: Customer): number {
+  const fromId = isCanonicalId(customer.id) ? idTimeMs(customer.id) : NaN;
+  return Math.floor(fromId / 1000) === customer.created ? Math.min(fromId, customer.updated) : customer.created * 1000;
 }
 
-function contactName(k: Customer['contacts'][number]): string | null {
-  if (k.name !== null) return k.name;
-  const joined = [k.first_name, k.last_name].filter((p): p is string => p !== null).join(' ');
+function contactName(contact: Customer['contacts'][number]): string | null {
+  if (contact.name !== null) return contact.name;
+  const joined = [contact.first_name, contact.last_name].filter((part): part is string => part !== null).join(' ');
   return joined === '' ? null : joined;
 }
 
 /** The customer as Count prints it. */
-export function customerToCount(c: Customer): CustomerObject {
+export function customerToCount(customer: Customer): CustomerObject {
   return {
-    uuid: customerIdToCount(c.id),
-    customer: c.name,
-    email: c.email,
-    mainPhone: c.phone,
-    website: c.website,
-    status: c.status,
-    billingAddress: addressToCount(c.address),
-    shippingAddress: addressToCount(c.shipping?.address ?? null),
-    contacts: c.contacts.map((k) => ({
-      uuid: toUuid(k.id),
-      name: contactName(k),
-      firstName: k.first_name,
-      lastName: k.last_name,
-      email: k.email,
-      phone: k.phone,
-      isPrimary: k.is_primary,
+    uuid: customerIdToCount(customer.id),
+    customer: customer.name,
+    email: customer.email,
+    mainPhone: customer.phone,
+    website: customer.website,
+    status: customer.status,
+    billingAddress: addressToCount(customer.address),
+    shippingAddress: addressToCount(customer.shipping?.address ?? null),
+    contacts: customer.contacts.map((contact) => ({
+      uuid: toUuid(contact.id),
+      name: contactName(contact),
+      firstName: contact.first_name,
+      lastName: contact.last_name,
+      email: contact.email,
+      phone: contact.phone,
+      isPrimary: contact.is_primary,
     })),
-    createdAt: iso(createdMs(c)),
-    updatedAt: iso(c.updated),
+    createdAt: iso(createdMs(customer)),
+    updatedAt: iso(customer.updated),
   };
+}
+
+/** `{status: "success", message, data: <customer>}`. */
+export function customerResponse(message: string, customer: Customer): CustomerResponse {
+  return { status: 'success', message, data: customerToCount(customer) };
+}
+
+/** What DELETE answers: Count has no deleted stubs, only this acknowledgement. */
+export function deletedResponse(customer: Customer): DeletedResponse {
+  return { status: 'success', message: 'Customer deleted successfully', data: { uuid: customerIdToCount(customer.id), deleted: true } };
 }
 
 const ORDER_FIELDS: Readonly<Record<OrderBy, ListOrderField>> = {
@@ -166,46 +181,4 @@ const ORDER_FIELDS: Readonly<Record<OrderBy, ListOrderField>> = {
 
 export function orderFromCount(orderBy: OrderBy, direction: string): { by: ListOrderField; direction: 'asc' | 'desc' } {
   return { by: ORDER_FIELDS[orderBy], direction: direction.toLowerCase() === 'desc' ? 'desc' : 'asc' };
-}
-
-const FIELD_NAMES: Readonly<Record<string, string>> = {
-  name: 'customer',
-  phone: 'mainPhone',
-  address: 'billingAddress',
-  id: 'uuid',
-};
-const ADDRESS_NAMES: Readonly<Record<string, string>> = { line1: 'street', line2: 'street', postal_code: 'zipCode' };
-const CONTACT_NAMES: Readonly<Record<string, string>> = { first_name: 'firstName', last_name: 'lastName', is_primary: 'isPrimary' };
-
-const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
-
-/**
- * A domain field path in Count's notation: `['address', 'postal_code']` → `billingAddress.zipCode`,
- * `['contacts', 0, 'email']` → `contacts[0].email`, `['shipping', 'address', 'city']` → `shippingAddress.city`.
- */
-export function countField(path: FieldPath): string {
-  const [head, ...rest] = path;
-  if (head === undefined) return '';
-  const parts: (string | number)[] = [];
-  if (head === 'address') {
-    parts.push('billingAddress', ...rest.map((p) => ADDRESS_NAMES[String(p)] ?? p));
-  } else if (head === 'shipping') {
-    // Count only has the shipping address; a shipping name or phone problem is the address's.
-    parts.push('shippingAddress', ...(rest[0] === 'address' ? rest.slice(1).map((p) => ADDRESS_NAMES[String(p)] ?? p) : []));
-  } else if (head === 'contacts') {
-    parts.push('contacts', ...rest.map((p) => (typeof p === 'number' ? p : (CONTACT_NAMES[p] ?? camel(p)))));
-  } else {
-    parts.push(FIELD_NAMES[String(head)] ?? camel(String(head)), ...rest.map((p) => (typeof p === 'number' ? p : camel(p))));
-  }
-  return joinField(parts);
-}
-
-/** `['contacts', 0, 'email']` → `contacts[0].email`: numbers are indexes, the rest names. */
-export function joinField(parts: readonly (string | number)[]): string {
-  let out = '';
-  for (const p of parts) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' ? p : `.${p}`;
-  }
-  return out;
 }

@@ -4,8 +4,9 @@ import { createHash, createHmac } from 'node:crypto';
  * A Count API client as Count's users write it (Count's "Important Note" page: an HTTP client with
  * the base URL and `x-client-id`, and a request hook that signs every request). Pointing it at
  * Clientele means swapping the base URL (`…/partners` → `…/count/partners`); the signing code
- * stays. This one signs with a millisecond timestamp (Count's own client does), and returns the
- * raw status and parsed body instead of throwing, so tests can look at both.
+ * stays. This one signs with a millisecond timestamp (Count's pages and sample client send seconds;
+ * both are taken), and returns the raw status and parsed body instead of throwing, so tests can
+ * look at both.
  */
 
 export interface CountResponse<T = any> {

@@ -1,12 +1,12 @@
 import type { App } from '../../../http/types.ts';
+import { writeContext } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { issuesChecker } from '../../shared/strict-validation.ts';
+import { applyRows, bulkResponse } from '../bulk-rows.ts';
 import { BulkCreateBody, BulkResponse, CreateCustomerBody, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
 import { createPatchFromCount } from '../wire.ts';
-import { bulkMessage, runRows } from '../bulk.ts';
-import { rowChecker } from '../validator.ts';
-import { scopeOf } from '../scope.ts';
-import { writeContext } from '../../../http/writes.ts';
 
-const checkRow = rowChecker(CreateCustomerBody);
+const checkRow = issuesChecker(CreateCustomerBody);
 
 /**
  * POST /customers/bulk `{"customers": [<create body>, …]}` (1 to 100 rows). Always 200 once the
@@ -23,14 +23,14 @@ export function countCustomersBulkCreate(app: App): void {
       body: BulkCreateBody,
       response: { 200: BulkResponse, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<BulkResponse> => {
       const scope = scopeOf(request);
       const context = writeContext(request);
-      const data = await runRows<CreateCustomerBody>(request.body.customers, checkRow, async (row) => ({
+      const data = await applyRows<CreateCustomerBody>(request, request.body.customers, checkRow, async (row) => ({
         statusCode: 201,
         customer: await app.customers.create(scope, createPatchFromCount(row), context),
       }));
-      return { status: 'success' as const, message: bulkMessage('create', data), data };
+      return bulkResponse('create', data);
     },
   });
 }

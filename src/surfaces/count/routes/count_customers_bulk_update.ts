@@ -1,13 +1,13 @@
 import type { Customer } from '../../../domain/customers/model.ts';
 import type { App } from '../../../http/types.ts';
-import { BulkResponse, BulkUpdateBody, BulkUpdateRow, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
-import { needsCurrent, updatePatchFromCount } from '../wire.ts';
-import { bulkMessage, runRows } from '../bulk.ts';
-import { rowChecker } from '../validator.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
 import { writeContext } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { issuesChecker } from '../../shared/strict-validation.ts';
+import { applyRows, bulkResponse } from '../bulk-rows.ts';
+import { BulkResponse, BulkUpdateBody, BulkUpdateRow, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
+import { customerIdIn, needsCurrent, updatePatchFromCount } from '../wire.ts';
 
-const checkRow = rowChecker(BulkUpdateRow);
+const checkRow = issuesChecker(BulkUpdateRow);
 
 /**
  * PATCH /customers/bulk `{"customers": [{"uuid": …, <update fields>}, …]}` (1 to 100 rows), each
@@ -24,15 +24,15 @@ export function countCustomersBulkUpdate(app: App): void {
       body: BulkUpdateBody,
       response: { 200: BulkResponse, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<BulkResponse> => {
       const scope = scopeOf(request);
       const context = writeContext(request);
-      const data = await runRows<BulkUpdateRow>(request.body.customers, checkRow, async (row) => {
-        const id = customerIdParam(row.uuid);
+      const data = await applyRows<BulkUpdateRow>(request, request.body.customers, checkRow, async (row) => {
+        const id = customerIdIn(row.uuid);
         const patch = needsCurrent(row) ? (current: Customer) => updatePatchFromCount(row, current) : updatePatchFromCount(row, null);
         return { statusCode: 200, customer: await app.customers.update(scope, id, patch, context) };
       });
-      return { status: 'success' as const, message: bulkMessage('update', data), data };
+      return bulkResponse('update', data);
     },
   });
 }

@@ -1,8 +1,8 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerUuidParams, DeletedResponse, ERROR_RESPONSES, SECURITY, TAGS } from '../schemas.ts';
-import { customerIdToCount } from '../wire.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { CustomerUuidParams, DeletedResponse, ERROR_RESPONSES, SECURITY, TAGS } from '../schemas.ts';
+import { customerIdIn, deletedResponse } from '../wire.ts';
 
 /** The domain's soft delete: afterwards the customer is not found anywhere here, and its e-mail is free. */
 export function countCustomersDelete(app: App): void {
@@ -15,13 +15,8 @@ export function countCustomersDelete(app: App): void {
       response: { 200: DeletedResponse, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      const write = customerWrite(request, reply, (customer) => ({
-        status: 'success' as const,
-        message: 'Customer deleted successfully',
-        data: { uuid: customerIdToCount(customer.id), deleted: true as const },
-      }));
-      const id = customerIdParam(request.params.uuid);
-      return write.send(await app.customers.delete(scopeOf(request), id, write.context, preconditionOf(request)));
+      const write = customerWrite(request, reply, deletedResponse);
+      return write.send(await app.customers.delete(scopeOf(request), customerIdIn(request.params.uuid), write.context, preconditionOf(request)));
     },
   });
 }

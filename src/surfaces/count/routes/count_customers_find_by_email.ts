@@ -1,15 +1,15 @@
 import type { App } from '../../../http/types.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { NoCustomerWithEmailError } from '../errors.ts';
 import { CustomerResponse, ERROR_RESPONSES, FindByEmailQuery, SECURITY, TAGS } from '../schemas.ts';
-import { customerToCount } from '../wire.ts';
-import { scopeOf } from '../scope.ts';
-import { CountError } from '../errors.ts';
+import { customerResponse } from '../wire.ts';
 
 /**
- * GET /customers/find-by-email?email=… — Count's customer pages name a "Find Customer by Email"
- * endpoint (and tell clients to call it before creating) but the page for it was not available;
- * this path and its shape are Clientele's reading of it. Exact match, case-insensitive, surrounding
- * spaces ignored (the domain trims e-mails); 404 NOT_FOUND when no live customer has it. Should a
- * tenant allow duplicate e-mails, the oldest customer is returned.
+ * GET /customers/find-by-email?email=… — Count's "Find Customer by Email"
+ * (https://developers.getcount.com/rest-api-reference/customers/find-customer-by-email): exact
+ * match, case-insensitive, surrounding spaces ignored (the domain trims e-mails); 404 NOT_FOUND
+ * when no live customer has it. Should a tenant allow duplicate e-mails, the oldest customer is
+ * returned.
  */
 export function countCustomersFindByEmail(app: App): void {
   app.get('/customers/find-by-email', {
@@ -20,12 +20,12 @@ export function countCustomersFindByEmail(app: App): void {
       querystring: FindByEmailQuery,
       response: { 200: CustomerResponse, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<CustomerResponse> => {
       const email = request.query.email.trim();
       const page = await app.customers.list(scopeOf(request), { limit: 1, emailFolded: email, order: { by: 'created', direction: 'asc' } });
       const customer = page.data[0];
-      if (!customer) throw new CountError(404, 'NOT_FOUND', 'No customer with this e-mail.', { email });
-      return { status: 'success' as const, message: 'Customer retrieved successfully', data: customerToCount(customer) };
+      if (!customer) throw new NoCustomerWithEmailError(email);
+      return customerResponse('Customer retrieved successfully', customer);
     },
   });
 }

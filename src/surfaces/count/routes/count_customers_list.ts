@@ -1,8 +1,8 @@
-import type { App } from '../../../http/types.ts';
 import type { ListQuery } from '../../../domain/store-port.ts';
+import type { App } from '../../../http/types.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
 import { COUNT_LIMITS, CustomerListResponse, ERROR_RESPONSES, ListCustomersQuery, SECURITY, TAGS } from '../schemas.ts';
 import { customerToCount, orderFromCount } from '../wire.ts';
-import { scopeOf } from '../scope.ts';
 
 /**
  * Page-numbered list. `search`: a case-insensitive substring of the name, the e-mail or the main
@@ -19,21 +19,21 @@ export function countCustomersList(app: App): void {
       querystring: ListCustomersQuery,
       response: { 200: CustomerListResponse, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
-      const q = request.query;
-      const page = q.page ?? COUNT_LIMITS.page.default;
-      const limit = q.limit ?? COUNT_LIMITS.limit.default;
+    handler: async (request): Promise<CustomerListResponse> => {
+      const params = request.query;
+      const page = params.page ?? COUNT_LIMITS.page.default;
+      const limit = params.limit ?? COUNT_LIMITS.limit.default;
       const query: ListQuery = {
         limit,
         offset: (page - 1) * limit,
-        order: orderFromCount(q.orderBy ?? 'customer', q.orderDirection ?? 'ASC'),
+        order: orderFromCount(params.orderBy ?? 'customer', params.orderDirection ?? 'ASC'),
         withTotal: true,
       };
-      if (q.search !== undefined && q.search !== '') query.contains = { text: q.search, fields: ['name', 'email', 'phone'] };
+      if (params.search !== undefined && params.search !== '') query.contains = { text: params.search, fields: ['name', 'email', 'phone'] };
       const result = await app.customers.list(scopeOf(request), query);
       const total = result.total ?? 0;
       return {
-        status: 'success' as const,
+        status: 'success',
         message: 'Customers retrieved successfully',
         data: { customers: result.data.map(customerToCount), page, limit, totalRecords: total, totalPages: Math.ceil(total / limit) },
       };

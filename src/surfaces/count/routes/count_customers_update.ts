@@ -1,9 +1,9 @@
 import type { Customer } from '../../../domain/customers/model.ts';
 import type { App } from '../../../http/types.ts';
-import { CustomerResponse, CustomerUuidParams, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS, UpdateCustomerBody } from '../schemas.ts';
-import { customerToCount, needsCurrent, updatePatchFromCount } from '../wire.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
+import { scopeOf } from '../../shared/request-scope.ts';
+import { CustomerResponse, CustomerUuidParams, ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS, UpdateCustomerBody } from '../schemas.ts';
+import { customerIdIn, customerResponse, needsCurrent, updatePatchFromCount } from '../wire.ts';
 
 /**
  * Partial update, as the page's prose says ("only send the fields you want to update"), although
@@ -29,8 +29,8 @@ export function countCustomersUpdate(app: App): void {
       // The shipping name and phone (set natively) are kept under a new shipping address: the patch
       // is computed from the current customer inside the store's atomic update.
       const patch = needsCurrent(body) ? (current: Customer) => updatePatchFromCount(body, current) : updatePatchFromCount(body, null);
-      const write = customerWrite(request, reply, (customer) => ({ status: 'success' as const, message: 'Customer updated successfully', data: customerToCount(customer) }));
-      const id = customerIdParam(request.params.uuid);
+      const write = customerWrite(request, reply, (customer) => customerResponse('Customer updated successfully', customer));
+      const id = customerIdIn(request.params.uuid);
       return write.send(await app.customers.update(scopeOf(request), id, patch, write.context, preconditionOf(request)));
     },
   });

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { boundedJsonParser, JsonTooDeepError } from '../../http/json-body.ts';
 import type { App } from '../../http/types.ts';
-import { authenticate } from './auth.ts';
-import { CountError } from './errors.ts';
-import { boundedJsonParser, JsonTooDeepError, MAX_JSON_DEPTH } from '../../http/json-body.ts';
+import { isJsonType } from '../shared/json-bodies.ts';
+import { InvalidJsonError, NotJsonBodyError } from './errors.ts';
 
 /**
  * The signature covers the raw body bytes, so bodies are read raw: the surface's one content-type
@@ -15,7 +15,6 @@ import { boundedJsonParser, JsonTooDeepError, MAX_JSON_DEPTH } from '../../http/
 const RAW = new WeakMap<FastifyRequest, Buffer>();
 const EMPTY = Buffer.alloc(0);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 export function keepRawBodies(app: App): void {
   app.removeAllContentTypeParsers();
@@ -25,41 +24,33 @@ export function keepRawBodies(app: App): void {
   });
 }
 
+/** The body's bytes as sent (empty when there were none). */
+export function rawBodyOf(request: FastifyRequest): Buffer {
+  return RAW.get(request) ?? EMPTY;
+}
+
 /**
- * preValidation: authenticate (the signature needs the raw body), then parse the body as JSON.
- * A write with no body (or only whitespace) is a write of `{}`; GET and DELETE bodies are ignored.
+ * The raw body as JSON, for a request already authenticated. A write with no body (or only
+ * whitespace) is a write of `{}`; GET and DELETE bodies are ignored.
  */
-export function authenticateAndParse(app: App) {
+export function parseJsonBody(app: App) {
   const parseJson = boundedJsonParser(app);
   return async (request: FastifyRequest): Promise<void> => {
-    const raw = RAW.get(request) ?? EMPTY;
-    request.auth = await authenticate(app, request, raw);
     if (!BODY_METHODS.has(request.method)) {
       request.body = undefined;
       return;
     }
-    const text = raw.toString('utf8');
+    const text = rawBodyOf(request).toString('utf8');
     if (text.trim() === '') {
       request.body = {};
       return;
     }
     const type = request.headers['content-type'];
-    if (type === undefined || !JSON_TYPE.test(type)) {
-      throw new CountError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', {
-        contentType: type === undefined ? null : type.slice(0, 100),
-      });
-    }
+    if (!isJsonType(type)) throw new NotJsonBodyError(type);
     request.body = await new Promise<unknown>((resolve, reject) => {
       parseJson(request, text, (err: Error | null, parsed?: unknown) => {
-        if (err instanceof JsonTooDeepError) {
-          reject(new CountError(400, 'INVALID_JSON', err.message, { maxDepth: MAX_JSON_DEPTH }));
-        } else if (err) {
-          reject(
-            new CountError(400, 'INVALID_JSON', 'The request body is not valid JSON (or it names __proto__ or constructor.prototype, which are refused).'),
-          );
-        } else {
-          resolve(parsed);
-        }
+        if (err) reject(err instanceof JsonTooDeepError ? err : new InvalidJsonError());
+        else resolve(parsed);
       });
     });
   };
