@@ -1,9 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NotFoundError, ValidationError, type FieldPath, type IdempotencyError, type PreconditionFailedError } from '../../domain/errors.ts';
-import { AuthError } from '../../http/auth.ts';
+import type { FastifyRequest } from 'fastify';
+import type { FieldPath, ValidationError } from '../../domain/errors.ts';
+import type { ErrorKind } from '../shared/errors/catalogue.ts';
+import { statusFor, type Rendered, type SurfaceErrors } from '../shared/errors/answer.ts';
+import { SurfaceError, type Problem } from '../shared/errors/problem.ts';
+import type { ErrorBody, ErrorItem, UnauthorizedBody } from './schemas.ts';
+import { EMPTY_BODY_MESSAGE, item, schemaIssueItems } from './validation-messages.ts';
 import { pathToWire } from './wire.ts';
-import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
 
 /**
  * CheckoutPage's error bodies, as its pages print them:
@@ -13,72 +16,29 @@ import { RateLimitedError } from '../../http/rate-limits/rate-limited-error.ts';
  * `message` is the status's reason phrase ("Bad Request", "Not Found", "Conflict", …); each
  * entry of `errors` names what is at fault — a body field in camelCase dot notation
  * (`address.postalCode`), a query parameter (`limit`), the path parameter (`customerId`), or
- * `body` / `Content-Type` / `query` for the request as a whole — with the value as sent (null when
- * none was). 401 alone has its own body: {"error": "Unauthorized", "message": "Missing or invalid API key"}.
+ * `body` / `Content-Type` / `query` / `url` / `request` for the request as a whole — with the value
+ * as sent (null when none was). 401 alone has its own body: {"error": "Unauthorized", "message":
+ * "Missing or invalid API key"}.
  */
+export type CheckoutPageErrorBody = ErrorBody | UnauthorizedBody;
 
-export interface ErrorItem {
-  param: string;
-  message: string;
-  value: unknown;
-}
+const UNAUTHORIZED_BODY: UnauthorizedBody = { error: 'Unauthorized', message: 'Missing or invalid API key' };
 
-export interface CheckoutPageErrorBody {
-  status: 'error';
-  type: 'error';
-  message: string;
-  errors: ErrorItem[];
-}
-
-export const UNAUTHORIZED_BODY = { error: 'Unauthorized', message: 'Missing or invalid API key' } as const;
-
-interface Mapped {
-  status: number;
-  body: CheckoutPageErrorBody | typeof UNAUTHORIZED_BODY;
-  headers?: Record<string, string>;
-}
-
-/** An error the surface raises with its entries already in CheckoutPage's terms. */
-export class CheckoutPageError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly items: ErrorItem[],
-    readonly headers?: Record<string, string>,
-  ) {
-    super(items.map((i) => `${i.param}: ${i.message}`).join('; ') || (STATUS_CODES[statusCode] ?? 'Error'));
-    this.name = 'CheckoutPageError';
+/** Every field of one update the domain refuses (see routes/checkoutpage_customers_update.ts), each reported. */
+export class FieldRefusals extends SurfaceError<readonly ValidationError[]> {
+  constructor(refusals: readonly ValidationError[]) {
+    super('validation', refusals.map((refusal) => refusal.message).join('; '), refusals);
+    this.name = 'FieldRefusals';
   }
 }
 
-/** Several domain validation failures of one request, each reported. */
-export class ValidationErrors extends Error {
-  constructor(readonly errors: readonly ValidationError[]) {
-    super(errors.map((e) => e.message).join('; '));
-    this.name = 'ValidationErrors';
-  }
-}
-
-/** An entry with `value` defaulting to null: JSON has no undefined. */
-export function item(param: string, message: string, value?: unknown): ErrorItem {
-  return { param, message, value: value === undefined ? null : value };
-}
-
-export const EMPTY_BODY_MESSAGE = 'The request body is empty: send at least one field to update.';
-
-function errorBody(status: number, items: ErrorItem[]): CheckoutPageErrorBody {
-  return { status: 'error', type: 'error', message: STATUS_CODES[status] ?? 'Error', errors: items };
-}
-
-const mapped = (status: number, items: ErrorItem[], headers?: Record<string, string>): Mapped => ({
-  status,
-  body: errorBody(status, items),
-  ...(headers ? { headers } : {}),
-});
+/** The list's cursors: an id that names no customer is a bad parameter of a list that exists, not a missing resource. */
+const CURSORS = new Set(['starting_after', 'ending_before']);
 
 /** The value at a dotted wire path in the request's body, else its query string. */
-function sentValue(request: FastifyRequest, param: string): unknown {
+function sentValue(request: FastifyRequest | null, param: string): unknown {
   const path = param.split('.');
-  for (const source of [request.body, request.query]) {
+  for (const source of [request?.body, request?.query]) {
     let node: unknown = source;
     for (const key of path) {
       if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) {
@@ -92,95 +52,91 @@ function sentValue(request: FastifyRequest, param: string): unknown {
   return undefined;
 }
 
-function validationItem(request: FastifyRequest, path: FieldPath, message: string): ErrorItem {
+function fieldItem(request: FastifyRequest | null, path: FieldPath, message: string): ErrorItem {
   const param = pathToWire(path);
   return item(param, message, sentValue(request, param));
 }
 
-function fromDomain(err: DomainError | RateLimitedError, request: FastifyRequest): Mapped {
-  switch (err instanceof RateLimitedError ? 'rate_limited' : err.kind) {
-    case 'validation': {
-      const e = err as ValidationError;
-      return mapped(400, [validationItem(request, e.path, e.message)]);
-    }
+const NOT_JSON = 'The request body is not valid JSON.';
+
+/** What a request's own framing got wrong: its URL, or (refused before Fastify saw it) its headers. */
+function requestItem(problem: Problem, request: FastifyRequest | null): ErrorItem {
+  if (request === null) return item('headers', problem.message);
+  if (problem.code === 'FST_ERR_BAD_URL') return item('url', 'The URL is not valid: it holds malformed percent-encoding.', request.raw.url ?? null);
+  return item('request', problem.message);
+}
+
+/** The entries of the error body, and the kind it is answered as where CheckoutPage files it elsewhere. */
+function entries(problem: Problem, request: FastifyRequest | null): { errors: ErrorItem[]; as?: ErrorKind } {
+  if (problem.error instanceof FieldRefusals) {
+    return { errors: problem.error.detail.map((refusal) => fieldItem(request, refusal.path, refusal.message)) };
+  }
+  switch (problem.kind) {
+    case 'validation':
+      return { errors: [fieldItem(request, problem.error.path, problem.message)] };
     case 'not_found': {
-      const e = err as NotFoundError;
-      const field = String(e.path[0] ?? 'id');
-      if (field === 'starting_after' || field === 'ending_before') {
-        // The list exists; the cursor is what is wrong.
-        return mapped(400, [item(field, 'No customer with this id: pass the id of a customer from a previous page.', sentValue(request, field))]);
+      const field = String(problem.error.path[0] ?? 'id');
+      if (CURSORS.has(field)) {
+        const message = 'No customer with this id: pass the id of a customer from a previous page.';
+        return { errors: [item(field, message, sentValue(request, field))], as: 'validation' };
       }
-      const params = request.params as Record<string, unknown> | undefined;
-      return mapped(404, [item('customerId', 'No customer with this id.', params?.customerId ?? e.id)]);
+      const params = request?.params as Record<string, unknown> | undefined;
+      return { errors: [item('customerId', 'No customer with this id.', params?.customerId ?? problem.error.id)] };
     }
-    case 'conflict': {
-      const e = err as DomainError & { path: FieldPath };
-      return mapped(409, [validationItem(request, e.path, err.message)]);
-    }
+    case 'conflict':
+      return { errors: [fieldItem(request, problem.error.path, problem.message)] };
     case 'unavailable':
-      return mapped(503, [item('request', 'The service is briefly unavailable; retry the request.')], { 'Retry-After': '1' });
-    case 'idempotency': {
-      const e = err as IdempotencyError;
-      return mapped((e.reason === 'in_progress' ? 409 : 400), [item('Idempotency-Key', err.message, e.key)], e.reason === 'in_progress' ? { 'Retry-After': '1' } : undefined);
-    }
-    case 'precondition_failed': {
-      const e = err as PreconditionFailedError;
-      return mapped(412, [item('If-Match', err.message, request.headers['if-match'])], { ETag: e.currentEtag });
-    }
+      return { errors: [item('request', 'The service is briefly unavailable; retry the request.')] };
+    case 'idempotency_key_reused':
+    case 'idempotency_key_in_use':
+    case 'idempotency_key_invalid':
+      return { errors: [item('Idempotency-Key', problem.message, problem.error.key)] };
+    case 'precondition_failed':
+      return { errors: [item('If-Match', problem.message, request?.headers['if-match'])] };
     case 'rate_limited':
-      return mapped(429, [item('request', err.message)], { 'Retry-After': String((err as RateLimitedError).retryAfterSeconds) });
+      return { errors: [item('request', problem.message)] };
+    case 'request_invalid':
+      return { errors: schemaIssueItems(problem.part, problem.issues) };
+    case 'body_unparseable':
+      if (problem.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { errors: [item('body', EMPTY_BODY_MESSAGE)] };
+      // JSON.parse's own SyntaxError carries no code: a body Fastify's parser refused (a prototype-poisoning key, …).
+      if (problem.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || problem.code === undefined) return { errors: [item('body', NOT_JSON)] };
+      return { errors: [item('request', problem.message)] };
+    case 'form_unparseable':
+      return { errors: [item('query', problem.message)] };
+    case 'body_too_large':
+      return { errors: [item('body', 'The request body is too large (at most 1 MB).')] };
+    case 'media_type_unsupported':
+      return { errors: [item('Content-Type', 'Send the request body as application/json.', request?.headers['content-type'])] };
+    case 'route_not_found': {
+      if (request === null) return { errors: [item('url', problem.message)] };
+      const path = (request.raw.url ?? '').split('?')[0] ?? '';
+      return { errors: [item('url', `No endpoint ${request.method} ${path}.`, path)] };
+    }
+    case 'malformed_request':
+    case 'uri_too_long':
+    case 'request_timeout':
+    case 'headers_too_large':
+      return { errors: [requestItem(problem, request)] };
+    case 'unauthenticated':
+    case 'internal':
+      // unauthenticated never gets here (see render); internal's message names the logged request.
+      return { errors: [item('request', problem.message)] };
   }
 }
 
-function fromFramework(fe: FastifyError, request: FastifyRequest): Mapped | null {
-  if (typeof fe.statusCode !== 'number' || fe.statusCode < 400 || fe.statusCode >= 500) return null;
-  switch (fe.code) {
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return mapped(400, [item('body', EMPTY_BODY_MESSAGE)]);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return mapped(400, [item('body', 'The request body is not valid JSON.')]);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'CHECKOUTPAGE_UNSUPPORTED_MEDIA_TYPE':
-      return mapped(415, [item('Content-Type', 'Send the request body as application/json.', request.headers['content-type'])]);
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return mapped(413, [item('body', 'The request body is too large (at most 1 MB).')]);
-    case 'FST_ERR_BAD_URL':
-      return mapped(400, [item('url', 'The URL is not valid: it holds malformed percent-encoding.', request.raw.url ?? null)]);
-    case 'CLIENTELE_FORM_SYNTAX':
-      return mapped(400, [item('query', fe.message)]);
-  }
-  // JSON.parse's own SyntaxError (a body Fastify's parser rejected, a prototype-poisoning key, …).
-  if (fe.name === 'SyntaxError') return mapped(400, [item('body', 'The request body is not valid JSON.')]);
-  return mapped(fe.statusCode, [item('request', fe.message)]);
+function render(problem: Problem, request: FastifyRequest | null): Rendered<CheckoutPageErrorBody> {
+  if (problem.kind === 'unauthenticated') return { body: UNAUTHORIZED_BODY, headers: { 'WWW-Authenticate': 'Bearer' } };
+  const { errors, as } = entries(problem, request);
+  const status = statusFor(checkoutPageErrors, as ?? problem.kind);
+  const body: ErrorBody = { status: 'error', type: 'error', message: STATUS_CODES[status] ?? 'Error', errors };
+  return as ? { body, as } : { body };
 }
 
-/** Maps any error to CheckoutPage's format; null when it is a bug (a 500). */
-export function mapCheckoutPageError(err: unknown, request: FastifyRequest): Mapped | null {
-  if (err instanceof AuthError) return { status: 401, body: UNAUTHORIZED_BODY, headers: { 'WWW-Authenticate': 'Bearer' } };
-  if (err instanceof CheckoutPageError) return mapped(err.statusCode, err.items, err.headers);
-  if (err instanceof ValidationErrors) return mapped(400, err.errors.map((e) => validationItem(request, e.path, e.message)));
-  if (err instanceof DomainError || err instanceof RateLimitedError) return fromDomain(err, request);
-  return fromFramework(err as FastifyError, request);
-}
-
-/** Renders any error in CheckoutPage's error format; never a stack, never a 500 for bad input. */
-export function checkoutPageErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  let result = mapCheckoutPageError(err, request);
-  if (!result) {
-    request.log.error({ err }, 'unhandled error');
-    result = mapped(500, [item('request', `An unexpected error occurred (request ${request.id}). It has been logged.`)]);
-  }
-  if (result.headers) void reply.headers(result.headers);
-  void reply.code(result.status).send(result.body);
-}
-
-/** A URL no CheckoutPage route serves (CheckoutPage has no create or delete for customers). */
-export function checkoutPageNotFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  const path = (request.raw.url ?? '').split('?')[0] ?? '';
-  void reply.code(404).send(errorBody(404, [item('url', `No endpoint ${request.method} ${path}.`, path)]));
-}
-
-/** CheckoutPage's body for a request refused before it could be parsed (headers too large, say). */
-export function checkoutPageBareError(status: number, message: string): CheckoutPageErrorBody {
-  return errorBody(status, [item('headers', message)]);
-}
+/**
+ * CheckoutPage documents its statuses only as the conventional ones
+ * (https://checkoutpage.com/docs/api, "HTTP status codes": 400 invalid parameters, 401, 403, 404,
+ * 429, 500), each what the catalogue gives: no exceptions. A list cursor naming no customer is
+ * answered as a `validation` problem (400), not as `not_found`, by the renderer above.
+ */
+export const checkoutPageErrors: SurfaceErrors<CheckoutPageErrorBody> = { statusExceptions: {}, render };

@@ -3,8 +3,9 @@ import { LIMITS } from '../../domain/customers/limits.ts';
 
 /**
  * CheckoutPage's wire format (https://api.checkoutpage.com/v1, customers): one source for the
- * validation its routes run (see ./validation.ts), for the types the handlers see and for the
- * OpenAPI document. Field names are camelCase, as CheckoutPage prints them.
+ * validation its routes run (strictly: see ./plugin.ts), for the types the handlers and the
+ * renderers (./wire.ts, ./errors.ts) are held to, and for the OpenAPI document. Field names are
+ * camelCase, as CheckoutPage prints them.
  *
  * CheckoutPage's pages show no length limits; these are Clientele's, all within the domain's
  * storage bounds (src/domain/limits.ts), so the domain never refuses a length this accepts.
@@ -112,7 +113,7 @@ export const ListCustomersQuery = Type.Object(
 );
 export type ListCustomersQuery = Static<typeof ListCustomersQuery>;
 
-// ---- responses (documentation: the app writes them with JSON.stringify) ----
+// ---- responses: the app writes them with JSON.stringify; every renderer returns their Static type ----
 
 const AddressObject = Type.Object({
   line1: Nullable(Type.String()),
@@ -144,12 +145,14 @@ export const CustomerObject = Type.Object({
 export type CustomerObject = Static<typeof CustomerObject>;
 
 export const CustomerResponse = Type.Object({ data: CustomerObject });
+export type CustomerResponse = Static<typeof CustomerResponse>;
 
 export const CustomerListResponse = Type.Object({
   data: Type.Array(CustomerObject),
   total: Type.Integer({ description: 'Every customer the search matches, across all pages.' }),
   has_more: Type.Boolean(),
 });
+export type CustomerListResponse = Static<typeof CustomerListResponse>;
 
 export const ErrorBody = Type.Object({
   status: Type.Literal('error'),
@@ -163,11 +166,14 @@ export const ErrorBody = Type.Object({
     }),
   ),
 });
+export type ErrorBody = Static<typeof ErrorBody>;
+export type ErrorItem = ErrorBody['errors'][number];
 
 export const UnauthorizedBody = Type.Object({
   error: Type.Literal('Unauthorized'),
   message: Type.Literal('Missing or invalid API key'),
 });
+export type UnauthorizedBody = Static<typeof UnauthorizedBody>;
 
-/** The error responses every route documents. */
+/** The error responses every route documents: 401 alone has its own body, every other status the error body. */
 export const ERROR_RESPONSES = { 401: UnauthorizedBody, '4xx': ErrorBody, '5xx': ErrorBody } as const;

@@ -1,6 +1,9 @@
+import type { Static } from 'typebox';
 import type { Address, Customer, CustomerPatch, Shipping, TaxId } from '../../domain/customers/model.ts';
 import { ValidationError, type FieldPath } from '../../domain/errors.ts';
-import type { AddressParam, CustomerObject, ShippingParam, UpdateCustomerBody } from './schemas.ts';
+import { isCanonicalId } from '../../domain/ids.ts';
+import type { Page } from '../../domain/store-port.ts';
+import type { AddressParam, CustomerListResponse, CustomerObject, CustomerResponse, ShippingParam, UpdateCustomerBody } from './schemas.ts';
 
 /**
  * CheckoutPage's wire format ⇄ the domain model. Nothing else lives here.
@@ -23,11 +26,16 @@ const FIELD_TO_WIRE: Readonly<Record<string, string>> = {
   updated: 'updatedAt',
 };
 
+/** The canonical id a CheckoutPage id names (it is the canonical id as is); null when it names none. */
+export function idFromWire(text: string): string | null {
+  return isCanonicalId(text) ? text : null;
+}
+
 /** A domain field path in CheckoutPage's notation: `['shipping', 'address', 'postal_code']` → `shipping.address.postalCode`. */
 export function pathToWire(path: FieldPath): string {
   const [head, ...rest] = path;
   if (head === 'tax_ids') return rest[1] === 'type' ? 'taxIdType' : 'taxId';
-  return path.map((p) => (typeof p === 'string' ? (FIELD_TO_WIRE[p] ?? p) : String(p))).join('.');
+  return path.map((segment) => (typeof segment === 'string' ? (FIELD_TO_WIRE[segment] ?? segment) : String(segment))).join('.');
 }
 
 /** Unix seconds → `2019-08-24T14:15:22Z`. */
@@ -35,47 +43,63 @@ export function timestampToWire(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function addressToWire(a: Address | null) {
-  return a && { line1: a.line1, line2: a.line2, city: a.city, state: a.state, postalCode: a.postal_code, country: a.country };
+function addressToWire(address: Address | null): CustomerObject['address'] {
+  if (address === null) return null;
+  return { line1: address.line1, line2: address.line2, city: address.city, state: address.state, postalCode: address.postal_code, country: address.country };
+}
+
+function shippingToWire(shipping: Shipping | null): CustomerObject['shipping'] {
+  if (shipping === null) return null;
+  return { name: shipping.name, phone: shipping.phone, address: addressToWire(shipping.address) };
 }
 
 /** The customer as CheckoutPage prints it, in the order of its pages; unset fields are null. */
-export function customerToWire(c: Customer): CustomerObject {
-  const taxId: TaxId | undefined = c.tax_ids[0];
+export function customerToWire(customer: Customer): CustomerObject {
+  const taxId: TaxId | undefined = customer.tax_ids[0];
   return {
-    id: c.id,
-    name: c.name,
-    companyName: c.company_name,
-    email: c.email,
-    phone: c.phone,
-    billingEmail: c.billing_email,
-    address: addressToWire(c.address),
-    shipping: c.shipping && { name: c.shipping.name, phone: c.shipping.phone, address: addressToWire(c.shipping.address) },
+    id: customer.id,
+    name: customer.name,
+    companyName: customer.company_name,
+    email: customer.email,
+    phone: customer.phone,
+    billingEmail: customer.billing_email,
+    address: addressToWire(customer.address),
+    shipping: shippingToWire(customer.shipping),
     taxId: taxId?.value ?? null,
     taxIdType: taxId?.type ?? null,
-    sellerId: c.seller_id,
-    stripeCustomerId: c.stripe_customer_id,
-    createdAt: timestampToWire(c.created),
-    updatedAt: timestampToWire(Math.floor(c.updated / 1000)),
+    sellerId: customer.seller_id,
+    stripeCustomerId: customer.stripe_customer_id,
+    createdAt: timestampToWire(customer.created),
+    updatedAt: timestampToWire(Math.floor(customer.updated / 1000)),
   };
+}
+
+/** `{data: customer}`: the answer of retrieve and update. */
+export function customerResponse(customer: Customer): Static<typeof CustomerResponse> {
+  return { data: customerToWire(customer) };
+}
+
+/** `{data, total, has_more}`: a page of the list, `total` counting every match across pages. */
+export function customerListResponse(page: Page<Customer>): Static<typeof CustomerListResponse> {
+  return { data: page.data.map(customerToWire), total: page.total ?? 0, has_more: page.hasMore };
 }
 
 /** A replaced address: every sub-field not sent is cleared. */
-function addressFromWire(a: AddressParam | null | undefined): Address | null {
-  if (a === null || a === undefined) return null;
+function addressFromWire(address: AddressParam | null | undefined): Address | null {
+  if (address === null || address === undefined) return null;
   return {
-    line1: a.line1 ?? null,
-    line2: a.line2 ?? null,
-    city: a.city ?? null,
-    state: a.state ?? null,
-    postal_code: a.postalCode ?? null,
-    country: a.country ?? null,
+    line1: address.line1 ?? null,
+    line2: address.line2 ?? null,
+    city: address.city ?? null,
+    state: address.state ?? null,
+    postal_code: address.postalCode ?? null,
+    country: address.country ?? null,
   };
 }
 
-function shippingFromWire(s: ShippingParam | null): Shipping | null {
-  if (s === null) return null;
-  return { name: s.name ?? null, phone: s.phone ?? null, address: addressFromWire(s.address) };
+function shippingFromWire(shipping: ShippingParam | null): Shipping | null {
+  if (shipping === null) return null;
+  return { name: shipping.name ?? null, phone: shipping.phone ?? null, address: addressFromWire(shipping.address) };
 }
 
 /** True when the body changes the tax id, which is merged with the customer's current one. */

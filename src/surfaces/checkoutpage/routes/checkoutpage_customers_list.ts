@@ -1,13 +1,14 @@
 import type { App } from '../../../http/types.ts';
 import type { ListQuery } from '../../../domain/store-port.ts';
-import { CustomerListResponse, DEFAULT_LIMIT, ERROR_RESPONSES, ListCustomersQuery } from '../schemas.ts';
-import { customerToWire } from '../wire.ts';
-import { cursorParam, scopeOf } from '../scope.ts';
 import { listCursor } from '../../shared/list-cursor.ts';
+import { customerIdParam, scopeOf } from '../../shared/request-scope.ts';
+import { CustomerListResponse, DEFAULT_LIMIT, ERROR_RESPONSES, ListCustomersQuery } from '../schemas.ts';
+import { customerListResponse, idFromWire } from '../wire.ts';
 
 /**
  * Newest first. `starting_after` / `ending_before` take a customer id from a previous page; an
- * empty value is as if not given. `total` counts every customer the search matches.
+ * empty value is as if not given. A cursor that names no customer is refused naming the cursor
+ * (see ../errors.ts). `total` counts every customer the search matches.
  */
 export function checkoutPageCustomersList(app: App): void {
   app.get('/customers', {
@@ -19,16 +20,15 @@ export function checkoutPageCustomersList(app: App): void {
       response: { 200: CustomerListResponse, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
-      const q = request.query;
-      const query: ListQuery = { limit: q.limit ?? DEFAULT_LIMIT, withTotal: true };
+      const { limit, starting_after: startingAfter, ending_before: endingBefore, search } = request.query;
+      const query: ListQuery = { limit: limit ?? DEFAULT_LIMIT, withTotal: true };
       const cursor = listCursor(
-        q.starting_after ? cursorParam(q.starting_after, 'starting_after') : undefined,
-        q.ending_before ? cursorParam(q.ending_before, 'ending_before') : undefined,
+        startingAfter ? customerIdParam(idFromWire, startingAfter, 'starting_after') : undefined,
+        endingBefore ? customerIdParam(idFromWire, endingBefore, 'ending_before') : undefined,
       );
       if (cursor) query.cursor = cursor;
-      if (q.search) query.contains = { text: q.search, fields: ['name', 'email'] };
-      const page = await app.customers.list(scopeOf(request), query);
-      return { data: page.data.map(customerToWire), total: page.total ?? 0, has_more: page.hasMore };
+      if (search) query.contains = { text: search, fields: ['name', 'email'] };
+      return customerListResponse(await app.customers.list(scopeOf(request), query));
     },
   });
 }

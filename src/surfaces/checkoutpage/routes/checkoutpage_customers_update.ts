@@ -3,27 +3,27 @@ import { newCustomer } from '../../../domain/customers/factory.ts';
 import { applyPatch } from '../../../domain/customers/patch.ts';
 import { type CustomerPatch, type CustomerScope } from '../../../domain/customers/model.ts';
 import { ValidationError } from '../../../domain/errors.ts';
-import { CustomerParams, CustomerResponse, ERROR_RESPONSES, UpdateCustomerBody } from '../schemas.ts';
-import { ValidationErrors } from '../errors.ts';
-import { customerToWire, patchFromWire, touchesTaxId } from '../wire.ts';
-import { customerIdParam, scopeOf } from '../scope.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
+import { customerIdParam, scopeOf } from '../../shared/request-scope.ts';
+import { CustomerParams, CustomerResponse, ERROR_RESPONSES, UpdateCustomerBody } from '../schemas.ts';
+import { FieldRefusals } from '../errors.ts';
+import { customerResponse, idFromWire, patchFromWire, touchesTaxId } from '../wire.ts';
 
 /**
  * Every field the domain refuses, not only the first: each field of the patch is checked on its
  * own by the domain's rules (the patch fields are independent of each other).
  */
-function everyRefusal(scope: CustomerScope, patch: CustomerPatch, first: ValidationError): ValidationErrors {
+function everyRefusal(scope: CustomerScope, patch: CustomerPatch, first: ValidationError): FieldRefusals {
   const blank = newCustomer(scope, {});
-  const errors: ValidationError[] = [];
+  const refusals: ValidationError[] = [];
   for (const [field, value] of Object.entries(patch)) {
     try {
       applyPatch(blank, { [field]: value });
     } catch (err) {
-      if (err instanceof ValidationError) errors.push(err);
+      if (err instanceof ValidationError) refusals.push(err);
     }
   }
-  return new ValidationErrors(errors.length > 0 ? errors : [first]);
+  return new FieldRefusals(refusals.length > 0 ? refusals : [first]);
 }
 
 /**
@@ -45,13 +45,13 @@ export function checkoutPageCustomersUpdate(app: App): void {
     },
     handler: async (request, reply) => {
       const scope = scopeOf(request);
-      const id = customerIdParam(request.params.customerId);
+      const id = customerIdParam(idFromWire, request.params.customerId, 'customerId');
       const body = request.body;
       let patch: CustomerPatch = {};
       try {
         // The tax id pair is merged with the customer's first tax id: computed inside the atomic
         // update, on the very version it replaces, so a concurrent change is never lost.
-        const write = customerWrite(request, reply, (customer) => ({ data: customerToWire(customer) }));
+        const write = customerWrite(request, reply, customerResponse);
         const ifMatch = preconditionOf(request);
         const customer = touchesTaxId(body)
           ? await app.customers.update(scope, id, (current) => (patch = patchFromWire(body, current)), write.context, ifMatch)
