@@ -18,6 +18,8 @@ export class ValidationError extends DomainError {
     readonly path: FieldPath,
     message: string,
     readonly code: string = 'parameter_invalid',
+    /** Further fields the same request got wrong, where the caller checked each (CheckoutPage reports every one). */
+    readonly others: readonly ValidationError[] = [],
   ) {
     super(message);
     this.name = 'ValidationError';

@@ -1,33 +1,34 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import type { BareKind } from '../surfaces/shared/errors/answer.ts';
-import { SURFACES as MOUNTED } from './surfaces.ts';
+import { answerProblem, problemOf, surfaceErrorHandler, type BareKind } from '../surfaces/shared/errors/answer.ts';
+import { ERROR_CATALOGUE } from '../surfaces/shared/errors/catalogue.ts';
+import { SURFACES } from './surfaces.ts';
 
-/** Each surface by the start of the URLs it serves. */
-const SURFACES = MOUNTED.map((s) => ({ ...s, prefix: s.prefix + '/' }));
+/** Each surface by the start of the URLs it serves, with its error handler. */
+const BY_PREFIX = SURFACES.map((surface) => ({ surface, start: surface.prefix + '/', onError: surfaceErrorHandler(surface.errors) }));
+
+const mountedAt = (url: string) => BY_PREFIX.find((s) => url.startsWith(s.start));
 
 /** The surface a request came through, by its URL: `native`, `asset`, …; `other` outside them. */
 export function surfaceOf(request: FastifyRequest): string {
-  const url = request.raw.url ?? '';
-  return SURFACES.find((s) => url.startsWith(s.prefix))?.name ?? 'other';
+  return mountedAt(request.raw.url ?? '')?.surface.name ?? 'other';
 }
 
 /** For errors Fastify raises before routing (a malformed URL, say), in the format of the surface the URL names. */
 export function frameworkErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const url = request.raw.url ?? '';
-  const surface = SURFACES.find((s) => url.startsWith(s.prefix));
-  if (surface) {
-    surface.onError(err, request, reply);
+  const mounted = mountedAt(request.raw.url ?? '');
+  if (mounted) {
+    mounted.onError(err, request, reply);
     return;
   }
   const status = (err as { statusCode?: number }).statusCode ?? 400;
   void reply.code(status).send({ error: 'Bad Request', message: (err as Error).message, statusCode: status });
 }
 
-const CLIENT_ERRORS: Readonly<Record<string, { status: number; kind: BareKind; message: string }>> = {
-  HPE_HEADER_OVERFLOW: { status: 431, kind: 'headers_too_large', message: 'The request headers are too large (at most 16 KiB, URL included).' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, kind: 'request_timeout', message: 'The request took too long to arrive.' },
+const CLIENT_ERRORS: Readonly<Record<string, { kind: BareKind; message: string }>> = {
+  HPE_HEADER_OVERFLOW: { kind: 'headers_too_large', message: 'The request headers are too large (at most 16 KiB, URL included).' },
+  ERR_HTTP_REQUEST_TIMEOUT: { kind: 'request_timeout', message: 'The request took too long to arrive.' },
 };
 
 /**
@@ -40,11 +41,13 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
     socket.destroy();
     return;
   }
-  const { status, kind, message } = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, kind: 'malformed_request', message: 'The request is not valid HTTP.' };
+  const { kind, message } = CLIENT_ERRORS[err.code ?? ''] ?? { kind: 'malformed_request', message: 'The request is not valid HTTP.' };
   const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined;
   const url = raw?.toString('latin1', 0, 4096).split('\r\n', 1)[0]?.split(' ')[1] ?? '';
-  const surface = SURFACES.find((s) => url.startsWith(s.prefix));
-  const body = JSON.stringify(surface ? surface.bareError(status, message, kind) : { error: STATUS_CODES[status], message, statusCode: status });
+  const mounted = mountedAt(url);
+  const answer = mounted ? answerProblem(mounted.surface.errors, problemOf(kind, message), null) : null;
+  const status = answer?.status ?? ERROR_CATALOGUE[kind].status;
+  const body = JSON.stringify(answer ? answer.body : { error: STATUS_CODES[status], message, statusCode: status });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -15,14 +15,6 @@ import { pathToWire, shownCustomerId } from './wire.ts';
  *   header at fault.
  */
 
-/** A request value the surface refuses in its own terms (a page token not from this API): one 422 item. */
-export class AssetInputError extends SurfaceError<ValidationErrorItem> {
-  constructor(item: ValidationErrorItem) {
-    super('request_invalid', item.msg, item);
-    this.name = 'AssetInputError';
-  }
-}
-
 const detail = (message: string, headers?: Record<string, string>): Rendered<AssetErrorBody> =>
   headers ? { body: { detail: message }, headers } : { body: { detail: message } };
 
@@ -88,7 +80,7 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Asse
     case 'unauthenticated':
       return unauthenticated(problem.error instanceof AuthError ? problem.error.reason : 'invalid');
     case 'request_invalid':
-      return problem.error instanceof AssetInputError ? invalid([problem.error.detail]) : invalid(validationItems(problem.part, problem.issues));
+      return invalid(validationItems(problem.part, problem.issues));
     case 'body_unparseable':
       if (problem.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return invalid([{ type: 'missing', loc: ['body'], msg: 'Field required' }]);
       // Clientele's nesting limit, not FastAPI's: refused as a malformed request (400) before parsing.

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { ErrorKind } from '../shared/errors/catalogue.ts';
 import type { Rendered, SurfaceErrors } from '../shared/errors/answer.ts';
-import { SurfaceError, type Problem } from '../shared/errors/problem.ts';
+import { SurfaceError, type Problem, type SurfaceErrorKind } from '../shared/errors/problem.ts';
 import type { OAuthErrorBody, OAuthErrorCode } from './schemas.ts';
 
 /**
@@ -12,7 +11,7 @@ import type { OAuthErrorBody, OAuthErrorCode } from './schemas.ts';
 type ClientError = Extract<OAuthErrorCode, 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope'>;
 
 /** RFC 6749 §5.2: 401 for a client that failed to authenticate, 400 for everything else. */
-const KINDS: Readonly<Record<ClientError, ErrorKind>> = {
+const KINDS: Readonly<Record<ClientError, SurfaceErrorKind>> = {
   invalid_request: 'request_invalid',
   invalid_client: 'unauthenticated',
   invalid_grant: 'request_invalid',

@@ -1,9 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyRequest } from 'fastify';
-import type { FieldPath, ValidationError } from '../../domain/errors.ts';
+import type { FieldPath } from '../../domain/errors.ts';
 import type { ErrorKind } from '../shared/errors/catalogue.ts';
 import { statusFor, type Rendered, type SurfaceErrors } from '../shared/errors/answer.ts';
-import { SurfaceError, type Problem } from '../shared/errors/problem.ts';
+import type { Problem } from '../shared/errors/problem.ts';
 import type { ErrorBody, ErrorItem, UnauthorizedBody } from './schemas.ts';
 import { EMPTY_BODY_MESSAGE, item, schemaIssueItems } from './validation-messages.ts';
 import { pathToWire } from './wire.ts';
@@ -25,13 +25,6 @@ export type CheckoutPageErrorBody = ErrorBody | UnauthorizedBody;
 const UNAUTHORIZED_BODY: UnauthorizedBody = { error: 'Unauthorized', message: 'Missing or invalid API key' };
 
 /** Every field of one update the domain refuses (see routes/checkoutpage_customers_update.ts), each reported. */
-export class FieldRefusals extends SurfaceError<readonly ValidationError[]> {
-  constructor(refusals: readonly ValidationError[]) {
-    super('validation', refusals.map((refusal) => refusal.message).join('; '), refusals);
-    this.name = 'FieldRefusals';
-  }
-}
-
 /** The list's cursors: an id that names no customer is a bad parameter of a list that exists, not a missing resource. */
 const CURSORS = new Set(['starting_after', 'ending_before']);
 
@@ -68,12 +61,9 @@ function requestItem(problem: Problem, request: FastifyRequest | null): ErrorIte
 
 /** The entries of the error body, and the kind it is answered as where CheckoutPage files it elsewhere. */
 function entries(problem: Problem, request: FastifyRequest | null): { errors: ErrorItem[]; as?: ErrorKind } {
-  if (problem.error instanceof FieldRefusals) {
-    return { errors: problem.error.detail.map((refusal) => fieldItem(request, refusal.path, refusal.message)) };
-  }
   switch (problem.kind) {
     case 'validation':
-      return { errors: [fieldItem(request, problem.error.path, problem.message)] };
+      return { errors: [problem.error, ...problem.error.others].map((refusal) => fieldItem(request, refusal.path, refusal.message)) };
     case 'not_found': {
       const field = String(problem.error.path[0] ?? 'id');
       if (CURSORS.has(field)) {

@@ -59,13 +59,6 @@ export class InvalidJsonError extends SurfaceError<null> {
 }
 
 /** find-by-email found no live customer with this e-mail. */
-export class NoCustomerWithEmailError extends SurfaceError<{ email: string }> {
-  constructor(email: string) {
-    super('not_found', 'No customer with this e-mail.', { email });
-    this.name = 'NoCustomerWithEmailError';
-  }
-}
-
 function envelope(code: CountError['code'], message: string, details: Details = {}, errors?: ErrorItem[]): Rendered<CountError> {
   return { body: { status: 'error', message, code, details, ...(errors ? { errors } : {}) } };
 }
@@ -109,8 +102,9 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Coun
       return validationFailed([{ field, message: problem.message }], 'body');
     }
     case 'not_found': {
-      if (problem.error instanceof NoCustomerWithEmailError) return envelope('NOT_FOUND', problem.message, problem.error.detail);
-      const { resource, id } = problem.error;
+      const { resource, id, path } = problem.error;
+      // find-by-email: the e-mail is what named the customer.
+      if (path[0] === 'email') return envelope('NOT_FOUND', 'No customer with this e-mail.', { email: id });
       if (resource !== 'customer') return envelope('NOT_FOUND', problem.message);
       return envelope('NOT_FOUND', 'Customer not found.', { uuid: shownCustomerId(id) });
     }

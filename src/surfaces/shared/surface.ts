@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.ts';
 import type { SurfaceErrors } from './errors/answer.ts';
 
@@ -11,13 +10,4 @@ export interface Surface {
   plugin: (app: App) => Promise<void>;
   /** How it answers every error, those raised before routing included. */
   errors: SurfaceErrors;
-}
-
-/** A surface not yet answering through the catalogue: its own handler and bare-error renderer. To be removed. */
-export interface LegacySurface {
-  name: Surface['name'];
-  prefix: string;
-  plugin: (app: App) => Promise<void>;
-  onError: (err: unknown, request: FastifyRequest, reply: FastifyReply) => void;
-  bareError: (status: number, message: string) => unknown;
 }

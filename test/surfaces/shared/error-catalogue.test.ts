@@ -32,7 +32,7 @@ import { ERROR_CATALOGUE, ERROR_KINDS, type ErrorKind } from '../../../src/surfa
 import { answerError, answerProblem, problemOf, statusFor, type BareKind } from '../../../src/surfaces/shared/errors/answer.ts';
 import { classify, SchemaValidationError } from '../../../src/surfaces/shared/errors/problem.ts';
 import type { Surface } from '../../../src/surfaces/shared/surface.ts';
-import { CATALOGUED_SURFACES } from '../../../src/server/surfaces.ts';
+import { SURFACES } from '../../../src/server/surfaces.ts';
 
 /** What Fastify throws, shaped as it throws it. */
 function fastifyError(code: string | undefined, statusCode: number, message: string, name = 'FastifyError'): Error {
@@ -151,7 +151,7 @@ describe('every surface renders every kind at a documented status, in its docume
   });
   after(async () => server?.close());
 
-  for (const surface of CATALOGUED_SURFACES) {
+  for (const surface of SURFACES) {
     it(`${surface.name}`, () => {
       const route = ROUTES[surface.name];
       const responses = doc.paths[route.path]?.[route.method]?.responses;

@@ -3,7 +3,7 @@ import type { CustomerScope } from '../../../domain/customers/model.ts';
 import type { ListCursor, ListQuery } from '../../../domain/store-port.ts';
 import type { App } from '../../../http/types.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
-import { AssetInputError } from '../errors.ts';
+import { SchemaValidationError } from '../../shared/errors/problem.ts';
 import { decodePageToken, encodePageToken, type PageDirection } from '../page-tokens.ts';
 import { BusinessParams, CUSTOMER_ERRORS, CustomerListResponse, DEFAULT_PAGE_SIZE, ListCustomersQuery, SECURITY } from '../schemas.ts';
 import { customerToWire } from '../wire.ts';
@@ -40,11 +40,8 @@ export function assetBusinessCustomersList(app: App): void {
       const text = request.query.page_token ?? '';
       const token = text === '' ? null : decodePageToken(text);
       if (text !== '' && token === null) {
-        throw new AssetInputError({
-          type: 'value_error',
-          loc: ['query', 'page_token'],
-          msg: 'Value error, not a page token from this API: pass next_page_token or previous_page_token as given',
-        });
+        const message = 'not a page token from this API: pass next_page_token or previous_page_token as given';
+        throw new SchemaValidationError('querystring', [{ path: ['page_token'], keyword: 'page_token', params: {}, value: text, message }]);
       }
       const query: ListQuery = { limit: size };
       if (token) query.cursor = cursorFrom(token.direction, token.id);

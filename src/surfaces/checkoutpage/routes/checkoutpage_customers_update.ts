@@ -6,14 +6,13 @@ import { ValidationError } from '../../../domain/errors.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 import { customerIdParam, scopeOf } from '../../shared/request-scope.ts';
 import { CustomerParams, CustomerResponse, ERROR_RESPONSES, UpdateCustomerBody } from '../schemas.ts';
-import { FieldRefusals } from '../errors.ts';
 import { customerResponse, idFromWire, patchFromWire, touchesTaxId } from '../wire.ts';
 
 /**
  * Every field the domain refuses, not only the first: each field of the patch is checked on its
  * own by the domain's rules (the patch fields are independent of each other).
  */
-function everyRefusal(scope: CustomerScope, patch: CustomerPatch, first: ValidationError): FieldRefusals {
+function everyRefusal(scope: CustomerScope, patch: CustomerPatch, first: ValidationError): ValidationError {
   const blank = newCustomer(scope, {});
   const refusals: ValidationError[] = [];
   for (const [field, value] of Object.entries(patch)) {
@@ -23,7 +22,8 @@ function everyRefusal(scope: CustomerScope, patch: CustomerPatch, first: Validat
       if (err instanceof ValidationError) refusals.push(err);
     }
   }
-  return new FieldRefusals(refusals.length > 0 ? refusals : [first]);
+  const [one, ...others] = refusals.length > 0 ? refusals : [first];
+  return new ValidationError(one!.path, one!.message, one!.code, others);
 }
 
 /**

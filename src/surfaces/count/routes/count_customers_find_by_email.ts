@@ -1,6 +1,6 @@
 import type { App } from '../../../http/types.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
-import { NoCustomerWithEmailError } from '../errors.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
 import { CustomerResponse, ERROR_RESPONSES, FindByEmailQuery, SECURITY, TAGS } from '../schemas.ts';
 import { customerResponse } from '../wire.ts';
 
@@ -24,7 +24,7 @@ export function countCustomersFindByEmail(app: App): void {
       const email = request.query.email.trim();
       const page = await app.customers.list(scopeOf(request), { limit: 1, emailFolded: email, order: { by: 'created', direction: 'asc' } });
       const customer = page.data[0];
-      if (!customer) throw new NoCustomerWithEmailError(email);
+      if (!customer) throw new NotFoundError('customer', email, ['email']);
       return customerResponse('Customer retrieved successfully', customer);
     },
   });

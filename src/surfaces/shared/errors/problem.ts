@@ -39,12 +39,19 @@ export type Problem = (DomainProblem | RequestProblem) & {
 };
 
 /**
- * An error a surface raises in its own terms (a bulk row's refusal, an OAuth error): the kind
+ * Kinds a surface may raise in its own terms. The domain's kinds arrive as the domain's typed
+ * errors, so that a renderer can trust the type of `problem.error` for those; a surface's own
+ * `request_invalid` (an OAuth parameter refused, say) carries no schema issues.
+ */
+export type SurfaceErrorKind = Exclude<ErrorKind, DomainProblem['kind'] | 'rate_limited' | 'internal'>;
+
+/**
+ * An error a surface raises in its own terms (an OAuth error, a body that is not JSON): the kind
  * says its status, `detail` is what the surface's renderer shows.
  */
 export class SurfaceError<Detail = unknown> extends Error {
   constructor(
-    readonly kind: ErrorKind,
+    readonly kind: SurfaceErrorKind,
     message: string,
     readonly detail: Detail,
   ) {
@@ -124,7 +131,10 @@ export function classify(err: unknown): Problem | null {
   if (err instanceof DomainError) return { ...domainProblem(err), message: err.message };
   if (err instanceof AuthError) return { kind: 'unauthenticated', error: err, message: err.message };
   if (err instanceof RateLimitedError) return { kind: 'rate_limited', error: err, message: err.message };
-  if (err instanceof SurfaceError) return { kind: err.kind, error: err, message: err.message } as Problem;
+  if (err instanceof SurfaceError) {
+    if (err.kind === 'request_invalid') return { kind: err.kind, error: err, message: err.message, part: 'body', issues: [] };
+    return { kind: err.kind, error: err, message: err.message };
+  }
   if (err instanceof SchemaValidationError) return { kind: 'request_invalid', error: err, message: err.message, part: err.part, issues: err.issues };
   const e = err as { statusCode?: unknown; code?: unknown; name?: unknown; message?: unknown; validation?: unknown; validationContext?: unknown } | null;
   if (e === null || typeof e !== 'object') return null;
