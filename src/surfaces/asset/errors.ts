@@ -83,9 +83,10 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Asse
       return invalid(validationItems(problem.part, problem.issues));
     case 'body_unparseable':
       if (problem.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return invalid([{ type: 'missing', loc: ['body'], msg: 'Field required' }]);
-      // Clientele's nesting limit, not FastAPI's: refused as a malformed request (400) before parsing.
-      if (problem.code === 'CLIENTELE_JSON_TOO_DEEP') return { ...detail(problem.message), as: 'malformed_request' };
       return invalid([{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', ctx: { error: problem.message } }]);
+    case 'body_too_deep':
+      // Clientele's nesting limit, not FastAPI's: refused before parsing, not as a validation error.
+      return detail(problem.message);
     case 'form_unparseable':
       // A form body is refused whole, as any form body is; otherwise the syntax at fault is the query string's.
       if (isFormBody(request)) return { ...detail(`Unsupported Content-Type header: ${JSON_ONLY}`), as: 'media_type_unsupported' };

@@ -45,6 +45,7 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<OAut
     case 'body_unparseable':
       return oauth('invalid_request', problem.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || problem.error instanceof SyntaxError ? 'The body is not valid JSON.' : problem.message);
     case 'request_invalid':
+    case 'body_too_deep':
     case 'form_unparseable':
     case 'body_too_large':
     case 'malformed_request':

@@ -47,7 +47,6 @@ const INVALID_JSON = 'The request body is not valid JSON (or it names __proto__ 
 /** A body that is not a JSON object: how each source of the problem has always been worded. */
 function unparseable(problem: Problem): Rendered<AtlasErrorBody> {
   if (problem.error instanceof BodyNotObjectError) return invalid(problem.message, { code: 'invalid_json' });
-  if (problem.code === 'CLIENTELE_JSON_TOO_DEEP') return invalid(problem.message, { code: 'invalid_request' });
   if (problem.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return invalid(INVALID_JSON, { code: 'invalid_json' });
   return invalid(`The body is not valid JSON: ${problem.message}`, { code: 'invalid_json' });
 }
@@ -98,6 +97,8 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Atla
     }
     case 'body_unparseable':
       return unparseable(problem);
+    case 'body_too_deep':
+      return invalid(problem.message, { code: 'invalid_request' });
     case 'form_unparseable':
       return invalid(problem.message, { code: 'parameter_invalid' });
     case 'body_too_large':

@@ -92,6 +92,8 @@ function entries(problem: Problem, request: FastifyRequest | null): { errors: Er
       // JSON.parse's own SyntaxError carries no code: a body Fastify's parser refused (a prototype-poisoning key, …).
       if (problem.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || problem.code === undefined) return { errors: [item('body', NOT_JSON)] };
       return { errors: [item('request', problem.message)] };
+    case 'body_too_deep':
+      return { errors: [item('request', problem.message)] };
     case 'form_unparseable':
       return { errors: [item('query', problem.message)] };
     case 'body_too_large':

@@ -134,9 +134,10 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Coun
       return validationFailed(issueItems(problem.issues, location), location);
     }
     case 'body_unparseable':
-      if (problem.code === 'CLIENTELE_JSON_TOO_DEEP') return envelope('INVALID_JSON', problem.message, { maxDepth: MAX_JSON_DEPTH });
       if (problem.error instanceof SurfaceError) return envelope('INVALID_JSON', problem.message);
       return envelope('INVALID_JSON', BODY_MESSAGES[problem.code ?? ''] ?? 'The request body is not valid JSON.');
+    case 'body_too_deep':
+      return envelope('INVALID_JSON', problem.message, { maxDepth: MAX_JSON_DEPTH });
     case 'form_unparseable':
       return envelope('BAD_REQUEST', problem.message, { location: 'query' });
     case 'body_too_large':

@@ -80,6 +80,8 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Stri
     }
     case 'body_unparseable':
       return invalid((problem.code && BODY_MESSAGES[problem.code]) ?? (problem.code === undefined ? 'The body is not valid JSON.' : problem.message));
+    case 'body_too_deep':
+      return invalid(problem.message);
     case 'body_too_large':
       return invalid('The request body is too large.');
     case 'media_type_unsupported':

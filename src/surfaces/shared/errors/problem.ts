@@ -110,7 +110,7 @@ const CODES: Readonly<Record<string, ErrorKind>> = {
   FST_ERR_BAD_URL: 'malformed_request',
   FST_ERR_ASYNC_CONSTRAINT: 'malformed_request',
   FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
-  CLIENTELE_JSON_TOO_DEEP: 'body_unparseable',
+  CLIENTELE_JSON_TOO_DEEP: 'body_too_deep',
   CLIENTELE_FORM_SYNTAX: 'form_unparseable',
 };
 
