@@ -1,6 +1,7 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { Address, Customer } from '../domain/customers/model.ts';
 import { contactIdToWire, customerIdToWire } from './ids.ts';
+import { Nullable } from './nullable.ts';
 
 /**
  * A customer in Stripe's shape: what the native API answers, what `clientele export` writes and
@@ -8,7 +9,6 @@ import { contactIdToWire, customerIdToWire } from './ids.ts';
  * renderer: a field rendered but not in the schema fails to compile.
  */
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const AddressObject = Type.Object({
   city: Nullable(Type.String()),
   country: Nullable(Type.String()),

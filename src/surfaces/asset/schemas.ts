@@ -1,5 +1,6 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
+import { Nullable } from '../../formats/nullable.ts';
 
 /**
  * Asset's wire format (https://docs.getasset.com, API v0). One source for validation, for the
@@ -106,7 +107,6 @@ export const NoQuery = Type.Object({}, { additionalProperties: false });
 
 // ---- responses ----
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const AddressObject = Type.Object({
   street_1: Nullable(Type.String()),

@@ -1,5 +1,6 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
+import { Nullable } from '../../formats/nullable.ts';
 
 /**
  * Atlas's wire format (https://api.atlas.co/functions/v1): JSON only, snake_case. One source for
@@ -9,7 +10,6 @@ import { LIMITS } from '../../domain/customers/limits.ts';
  * checks them again.
  */
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** A text field: a string, or `null` (or `""`) to clear it. */
 const text = (maxLength: number, description?: string) =>
   Nullable(Type.String({ maxLength, ...(description ? { description } : {}) }));

@@ -1,4 +1,5 @@
 import type { FieldSegment, RequestPart, SchemaIssue } from '../shared/errors/schema-issues.ts';
+import { typesInWords } from '../shared/errors/type-names.ts';
 
 /**
  * One message for a request that fails its schema, naming the field in Atlas's dotted notation:
@@ -27,16 +28,6 @@ const QUERY_RULES: Readonly<Record<string, string>> = {
   offset: 'offset must be an integer of at least 0.',
 };
 
-const ARTICLE: Readonly<Record<string, string>> = {
-  string: 'a string',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'a boolean',
-  object: 'an object',
-  array: 'an array',
-  null: 'null',
-};
-
 const deepestFirst = (a: SchemaIssue, b: SchemaIssue) => b.path.length - a.path.length;
 
 const samePath = (a: readonly FieldSegment[], b: readonly FieldSegment[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
@@ -50,7 +41,7 @@ function expectedTypes(issues: readonly SchemaIssue[], issue: SchemaIssue): stri
   for (const other of issues) {
     if (other.keyword === 'type' && samePath(other.path, issue.path)) for (const type of [other.params.type].flat()) types.add(String(type));
   }
-  return [...types].map((type) => ARTICLE[type] ?? type).join(' or ');
+  return typesInWords([...types]);
 }
 
 function valueMessage(issue: SchemaIssue, issues: readonly SchemaIssue[], param: string, inQuery: boolean): string {

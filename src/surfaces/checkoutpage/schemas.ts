@@ -1,5 +1,6 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
+import { Nullable } from '../../formats/nullable.ts';
 
 /**
  * CheckoutPage's wire format (https://api.checkoutpage.com/v1, customers): one source for the
@@ -28,7 +29,6 @@ export const EDITABLE_FIELDS = ['name', 'companyName', 'email', 'phone', 'billin
 /** Printed, never changed through this surface; a PATCH naming one is refused by name. */
 export const READ_ONLY_FIELDS = ['id', 'sellerId', 'stripeCustomerId', 'createdAt', 'updatedAt'] as const;
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /**
  * No text may hold U+0000: PostgreSQL cannot store it in a text column (nor compare with it), so
  * it is refused here on both stores alike rather than failing in the database.

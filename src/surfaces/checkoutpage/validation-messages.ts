@@ -1,5 +1,6 @@
 import { issuesByField, type FieldSegment, type RequestPart, type SchemaIssue } from '../shared/errors/schema-issues.ts';
 import { EDITABLE_FIELDS, READ_ONLY_FIELDS, type ErrorItem } from './schemas.ts';
+import { typesInWords } from '../shared/errors/type-names.ts';
 
 /**
  * A request that fails its schema, in CheckoutPage's terms: one entry per bad field, in the order
@@ -15,16 +16,6 @@ export function item(param: string, message: string, value?: unknown): ErrorItem
 }
 
 const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
-
-const ARTICLE: Readonly<Record<string, string>> = {
-  string: 'a string',
-  null: 'null',
-  object: 'an object',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'a boolean',
-  array: 'an array',
-};
 
 function unknownMessage(part: RequestPart, path: readonly FieldSegment[]): string {
   const name = String(path[path.length - 1] ?? '');
@@ -52,7 +43,7 @@ function issueMessage(part: RequestPart, issue: SchemaIssue, group: readonly Sch
       return `Must be at most ${String(params.limit)}.`;
     case 'type': {
       const types = [...new Set(group.filter((other) => other.keyword === 'type').map((other) => String(other.params.type)))];
-      return `Must be ${types.map((type) => ARTICLE[type] ?? type).join(' or ')}.`;
+      return `Must be ${typesInWords(types)}.`;
     }
     default:
       return `Invalid value (${issue.keyword}).`;

@@ -1,5 +1,6 @@
 import { Type, type Static, type TLiteral, type TSchema } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
+import { Nullable } from '../../formats/nullable.ts';
 
 /**
  * Count's wire format (https://developers.getcount.com, base `…/partners`): JSON only, camelCase.
@@ -29,7 +30,6 @@ export const COUNT_LIMITS = {
   limit: { min: 1, max: 100, default: 20 },
 } as const;
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** One literal per value, as a tuple: a union of them is typed as the union of the values (a mapped array would be `never`). */
 const literals = <const T extends readonly string[]>(values: T) =>
   values.map((value) => Type.Literal(value)) as unknown as { -readonly [K in keyof T]: TLiteral<T[K]> };

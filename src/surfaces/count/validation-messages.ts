@@ -1,6 +1,7 @@
 import { issuesByField, type RequestPart, type SchemaIssue } from '../shared/errors/schema-issues.ts';
 import { joinField } from './field-names.ts';
 import type { CountError } from './schemas.ts';
+import { typesInWords } from '../shared/errors/type-names.ts';
 
 /** Schema complaints in Count's words: one `{field, message}` per bad field, in the order found. */
 
@@ -25,16 +26,6 @@ const HINTS: Readonly<Record<string, string>> = {
   primary: 'Count calls it "isPrimary".',
   first_name: 'Count calls it "firstName".',
   last_name: 'Count calls it "lastName".',
-};
-
-const ARTICLE: Readonly<Record<string, string>> = {
-  string: 'a string',
-  null: 'null',
-  object: 'an object',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'a boolean',
-  array: 'an array',
 };
 
 /** The field an issue names; the request part itself (`body`, `query`) for the whole. */
@@ -75,7 +66,7 @@ function messageFor(location: Location, field: string, issue: SchemaIssue, group
       if (field === 'body') return 'The request body must be a JSON object.';
       const types = [...new Set(group.filter((other) => other.keyword === 'type').map((other) => String(other.params.type)))];
       if (types.includes('integer') && location === 'query') return `${field} must be a whole number.`;
-      return `${field} must be ${types.map((type) => ARTICLE[type] ?? type).join(' or ')}.`;
+      return `${field} must be ${typesInWords(types)}.`;
     }
     default:
       return `${field} is invalid.`;

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
-import { CustomerObject, Nullable, TaxExempt } from '../../formats/stripe-customer.ts';
+import { CustomerObject, TaxExempt } from '../../formats/stripe-customer.ts';
+import { Nullable } from '../../formats/nullable.ts';
 
 /**
  * The native (Stripe-compatible) wire format. One source for validation, for the types the

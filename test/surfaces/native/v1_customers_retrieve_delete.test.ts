@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Stripe from 'stripe';
 import { stripeError, suiteServer } from '../../helpers/server.ts';
 
 describe('GET and DELETE /v1/customers/:id', () => {
