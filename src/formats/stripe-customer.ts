@@ -88,50 +88,50 @@ function addressToStripe(a: Address | null): Static<typeof AddressObject> | null
 }
 
 /** What Stripe prints for a deleted customer. */
-export function deletedCustomerToStripe(c: Customer): Static<typeof DeletedCustomerObject> {
-  return { id: customerIdToWire(c.id), object: 'customer' as const, deleted: true as const };
+export function deletedCustomerToStripe(customer: Customer): Static<typeof DeletedCustomerObject> {
+  return { id: customerIdToWire(customer.id), object: 'customer' as const, deleted: true as const };
 }
 
 /** A customer as retrieve prints it: the full object, or the stub once deleted. */
-export function anyCustomerToStripe(c: Customer): Static<typeof CustomerObject> | Static<typeof DeletedCustomerObject> {
-  return c.deleted ? deletedCustomerToStripe(c) : customerToStripe(c);
+export function anyCustomerToStripe(customer: Customer): Static<typeof CustomerObject> | Static<typeof DeletedCustomerObject> {
+  return customer.deleted ? deletedCustomerToStripe(customer) : customerToStripe(customer);
 }
 
 /** The customer as Stripe prints it, field for field, followed by Clientele's extension fields. */
-export function customerToStripe(c: Customer): Static<typeof CustomerObject> {
+export function customerToStripe(customer: Customer): Static<typeof CustomerObject> {
   return {
-    id: customerIdToWire(c.id),
+    id: customerIdToWire(customer.id),
     object: 'customer' as const,
-    address: addressToStripe(c.address),
-    balance: c.balance,
-    ...(c.company_name !== null ? { business_name: c.company_name } : {}),
-    created: c.created,
-    currency: c.currency,
-    default_source: c.default_source,
-    delinquent: c.delinquent,
-    description: c.description,
+    address: addressToStripe(customer.address),
+    balance: customer.balance,
+    ...(customer.company_name !== null ? { business_name: customer.company_name } : {}),
+    created: customer.created,
+    currency: customer.currency,
+    default_source: customer.default_source,
+    delinquent: customer.delinquent,
+    description: customer.description,
     discount: null,
-    email: c.email,
-    ...(c.individual_name !== null ? { individual_name: c.individual_name } : {}),
-    invoice_prefix: c.invoice_prefix,
+    email: customer.email,
+    ...(customer.individual_name !== null ? { individual_name: customer.individual_name } : {}),
+    invoice_prefix: customer.invoice_prefix,
     invoice_settings: {
-      custom_fields: c.invoice_settings.custom_fields,
-      default_payment_method: c.invoice_settings.default_payment_method,
-      footer: c.invoice_settings.footer,
-      rendering_options: c.invoice_settings.rendering_options,
+      custom_fields: customer.invoice_settings.custom_fields,
+      default_payment_method: customer.invoice_settings.default_payment_method,
+      footer: customer.invoice_settings.footer,
+      rendering_options: customer.invoice_settings.rendering_options,
     },
-    livemode: c.mode === 'live',
-    metadata: c.metadata,
-    name: c.name,
-    next_invoice_sequence: c.next_invoice_sequence,
-    phone: c.phone,
-    preferred_locales: c.preferred_locales,
-    shipping: c.shipping && { address: addressToStripe(c.shipping.address), name: c.shipping.name, phone: c.shipping.phone },
-    tax_exempt: c.tax_exempt,
-    test_clock: c.test_clock,
-    billing_email: c.billing_email,
-    company_name: c.company_name,
-    contacts: c.contacts.map((k) => ({
+    livemode: customer.mode === 'live',
+    metadata: customer.metadata,
+    name: customer.name,
+    next_invoice_sequence: customer.next_invoice_sequence,
+    phone: customer.phone,
+    preferred_locales: customer.preferred_locales,
+    shipping: customer.shipping && { address: addressToStripe(customer.shipping.address), name: customer.shipping.name, phone: customer.shipping.phone },
+    tax_exempt: customer.tax_exempt,
+    test_clock: customer.test_clock,
+    billing_email: customer.billing_email,
+    company_name: customer.company_name,
+    contacts: customer.contacts.map((k) => ({
       id: contactIdToWire(k.id),
       name: k.name,
       first_name: k.first_name,
@@ -140,13 +140,13 @@ export function customerToStripe(c: Customer): Static<typeof CustomerObject> {
       phone: k.phone,
       is_primary: k.is_primary,
     })),
-    default_payment_method: c.invoice_settings.default_payment_method,
-    external_id: c.external_id,
-    seller_id: c.seller_id,
-    status: c.status,
-    stripe_customer_id: c.stripe_customer_id,
-    tax_ids: c.tax_ids,
-    updated: Math.floor(c.updated / 1000),
-    website: c.website,
+    default_payment_method: customer.invoice_settings.default_payment_method,
+    external_id: customer.external_id,
+    seller_id: customer.seller_id,
+    status: customer.status,
+    stripe_customer_id: customer.stripe_customer_id,
+    tax_ids: customer.tax_ids,
+    updated: Math.floor(customer.updated / 1000),
+    website: customer.website,
   };
 }

@@ -46,11 +46,11 @@ export function importedCustomer(scope: CustomerScope, patch: CustomerPatch, ide
   const base = blankCustomer(scope, identity.id, identity.created, 0);
   // Contacts that name an id keep it: the base knows them, so that checkContacts accepts them.
   const seen = new Set<string>();
-  (patch.contacts ?? []).forEach((c, i) => {
-    if (c.id === undefined) return;
-    if (typeof c.id !== 'string' || !isCanonicalId(c.id)) throw new ValidationError(['contacts', i, 'id'], `Invalid contact id: ${String(c.id)}`);
-    if (seen.has(c.id)) throw new ValidationError(['contacts', i, 'id'], `Contact id given twice: ${c.id}`);
-    seen.add(c.id);
+  (patch.contacts ?? []).forEach((contact, i) => {
+    if (contact.id === undefined) return;
+    if (typeof contact.id !== 'string' || !isCanonicalId(contact.id)) throw new ValidationError(['contacts', i, 'id'], `Invalid contact id: ${String(contact.id)}`);
+    if (seen.has(contact.id)) throw new ValidationError(['contacts', i, 'id'], `Contact id given twice: ${contact.id}`);
+    seen.add(contact.id);
   });
   base.contacts = [...seen].map((id) => ({ id, name: null, first_name: null, last_name: null, email: null, phone: null, is_primary: false }));
   const customer = applyPatch(base, { ...patch, contacts: patch.contacts ?? null }, nowMs);

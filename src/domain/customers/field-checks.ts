@@ -127,22 +127,22 @@ export function checkTaxIds(taxIds: TaxId[]): TaxId[] {
 /** Contacts are replaced as a list; a contact that keeps its `id` must be one the customer has. */
 export function checkContacts(contacts: ContactInput[], current: Contact[]): Contact[] {
   if (contacts.length > LIMITS.contacts) throw new ValidationError(['contacts'], `At most ${LIMITS.contacts} contacts are allowed.`);
-  if (contacts.filter((c) => c.is_primary).length > 1) {
+  if (contacts.filter((contact) => contact.is_primary).length > 1) {
     throw new ValidationError(['contacts'], 'At most one contact can be primary.');
   }
-  const known = new Set(current.map((c) => c.id));
-  return contacts.map((c, i) => {
-    if (c.id !== undefined && !known.has(c.id)) {
-      throw new ValidationError(['contacts', i, 'id'], `No such contact on this customer: '${c.id}'`, 'resource_missing');
+  const known = new Set(current.map((contact) => contact.id));
+  return contacts.map((input, i) => {
+    if (input.id !== undefined && !known.has(input.id)) {
+      throw new ValidationError(['contacts', i, 'id'], `No such contact on this customer: '${input.id}'`, 'resource_missing');
     }
     const contact: Contact = {
-      id: c.id ?? newId(),
-      name: checkText(['contacts', i, 'name'], c.name ?? null, LIMITS.name),
-      first_name: checkText(['contacts', i, 'first_name'], c.first_name ?? null, LIMITS.name),
-      last_name: checkText(['contacts', i, 'last_name'], c.last_name ?? null, LIMITS.name),
-      email: checkEmail(['contacts', i, 'email'], c.email ?? null),
-      phone: checkText(['contacts', i, 'phone'], c.phone ?? null, LIMITS.phone),
-      is_primary: c.is_primary === true,
+      id: input.id ?? newId(),
+      name: checkText(['contacts', i, 'name'], input.name ?? null, LIMITS.name),
+      first_name: checkText(['contacts', i, 'first_name'], input.first_name ?? null, LIMITS.name),
+      last_name: checkText(['contacts', i, 'last_name'], input.last_name ?? null, LIMITS.name),
+      email: checkEmail(['contacts', i, 'email'], input.email ?? null),
+      phone: checkText(['contacts', i, 'phone'], input.phone ?? null, LIMITS.phone),
+      is_primary: input.is_primary === true,
     };
     if (contact.name === null && contact.first_name === null && contact.last_name === null && contact.email === null) {
       throw new ValidationError(['contacts', i], 'A contact needs a name or an email.', 'parameter_missing');

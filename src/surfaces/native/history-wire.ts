@@ -38,7 +38,7 @@ export function historyEntryToWire(entry: HistoryEntry) {
     actor: actorToWire(entry.actor),
     surface: entry.surface,
     request_id: entry.requestId,
-    changes: entry.changes.map((c) => ({ field: pathToParam(c.path), before: c.before, after: c.after })),
+    changes: entry.changes.map((change) => ({ field: pathToParam(change.path), before: change.before, after: change.after })),
     livemode: entry.mode === 'live',
   };
 }

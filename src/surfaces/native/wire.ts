@@ -122,21 +122,21 @@ export function patchFromWire(body: Body): CustomerPatch {
   if (contacts !== undefined) {
     patch.contacts =
       contacts &&
-      contacts.map((c, i) => {
+      contacts.map((contact, i) => {
         let id: string | undefined;
-        if (c.id !== undefined) {
-          const canonical = contactIdFromWire(c.id);
-          if (canonical === null) throw new ValidationError(['contacts', i, 'id'], `No such contact on this customer: '${c.id}'`);
+        if (contact.id !== undefined) {
+          const canonical = contactIdFromWire(contact.id);
+          if (canonical === null) throw new ValidationError(['contacts', i, 'id'], `No such contact on this customer: '${contact.id}'`);
           id = canonical;
         }
         return {
           ...(id ? { id } : {}),
-          name: cleared(c.name) ?? null,
-          first_name: cleared(c.first_name) ?? null,
-          last_name: cleared(c.last_name) ?? null,
-          email: cleared(c.email) ?? null,
-          phone: cleared(c.phone) ?? null,
-          is_primary: c.is_primary ?? false,
+          name: cleared(contact.name) ?? null,
+          first_name: cleared(contact.first_name) ?? null,
+          last_name: cleared(contact.last_name) ?? null,
+          email: cleared(contact.email) ?? null,
+          phone: cleared(contact.phone) ?? null,
+          is_primary: contact.is_primary ?? false,
         };
       });
   }

@@ -90,8 +90,8 @@ export function schemaIssues(errors: readonly RawSchemaError[], data: unknown): 
 export function issuesByField(issues: readonly SchemaIssue[], rank: (issue: SchemaIssue) => number): { best: SchemaIssue; group: SchemaIssue[] }[] {
   const candidates = issues.filter((i) => i.keyword !== 'anyOf');
   const key = (p: readonly FieldSegment[]) => p.join('\u0000');
-  const kept = candidates.filter((c) => !candidates.some((d) => d.path.length > c.path.length && key(d.path.slice(0, c.path.length)) === key(c.path)));
+  const kept = candidates.filter((issue) => !candidates.some((deeper) => deeper.path.length > issue.path.length && key(deeper.path.slice(0, issue.path.length)) === key(issue.path)));
   const groups = new Map<string, SchemaIssue[]>();
-  for (const c of kept) groups.set(key(c.path), [...(groups.get(key(c.path)) ?? []), c]);
+  for (const issue of kept) groups.set(key(issue.path), [...(groups.get(key(issue.path)) ?? []), issue]);
   return [...groups.values()].map((group) => ({ best: [...group].sort((a, b) => rank(a) - rank(b))[0]!, group }));
 }
