@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '../../domain/customers/history.ts';
+import type { HistoryEntryObject } from './schemas.ts';
 import { customerIdToWire } from '../../formats/ids.ts';
 import { pathToParam } from '../../formats/bracket-path.ts';
 
@@ -26,7 +27,7 @@ function actorToWire(actor: string): { type: 'api_key' | 'client' | 'system'; id
   return { type: 'system', id: null };
 }
 
-export function historyEntryToWire(entry: HistoryEntry) {
+export function historyEntryToWire(entry: HistoryEntry): HistoryEntryObject {
   return {
     id: historyEntryId(entry),
     object: 'customer_history_entry' as const,

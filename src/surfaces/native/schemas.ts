@@ -210,6 +210,7 @@ export const CustomerList = Type.Object({
   has_more: Type.Boolean(),
   url: Type.String(),
 });
+export type CustomerList = Static<typeof CustomerList>;
 
 export const CustomerSearchResult = Type.Object({
   object: Type.Literal('search_result'),
@@ -219,6 +220,7 @@ export const CustomerSearchResult = Type.Object({
   url: Type.String(),
   total_count: Type.Optional(Type.Integer()),
 });
+export type CustomerSearchResult = Static<typeof CustomerSearchResult>;
 
 export const StripeError = Type.Object(
   {
@@ -272,6 +274,7 @@ export const HistoryEntryObject = Type.Object(
   },
   { $id: 'CustomerHistoryEntry' },
 );
+export type HistoryEntryObject = Static<typeof HistoryEntryObject>;
 
 export const HistoryList = Type.Object({
   object: Type.Literal('list'),
@@ -279,3 +282,4 @@ export const HistoryList = Type.Object({
   has_more: Type.Boolean(),
   url: Type.String(),
 });
+export type HistoryList = Static<typeof HistoryList>;

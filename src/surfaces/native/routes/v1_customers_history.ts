@@ -21,7 +21,7 @@ export function v1CustomersHistory(app: App): void {
       querystring: HistoryQuery,
       response: { 200: HistoryList, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<HistoryList> => {
       const id = customerIdIn(request.params.id);
       const q = request.query;
       if (q.starting_after !== undefined && q.ending_before !== undefined) {

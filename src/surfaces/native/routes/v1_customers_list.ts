@@ -15,7 +15,7 @@ export function v1CustomersList(app: App): void {
       querystring: ListCustomersQuery,
       response: { 200: CustomerList, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<CustomerList> => {
       const q = request.query;
       checkExpand(q.expand, 'data.');
       const query: ListQuery = { limit: q.limit ?? 10 };

@@ -12,7 +12,7 @@ export function v1CustomersSearch(app: App): void {
       querystring: SearchCustomersQuery,
       response: { 200: CustomerSearchResult, ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request): Promise<CustomerSearchResult> => {
       const q = request.query;
       checkExpand(q.expand, 'data.', ['total_count']);
       const withTotal = q.expand?.includes('total_count') ?? false;
