@@ -14,8 +14,8 @@ import { CUSTOMER_SEARCH_FIELDS } from '../src/domain/customers/search-fields.ts
 import { SYSTEM_WRITE } from '../src/domain/customers/write-context.ts';
 import { newCustomer } from '../src/domain/customers/factory.ts';
 import type { CustomerScope } from '../src/domain/customers/model.ts';
-import { parseSearchQuery } from '../src/domain/customers/search-query.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { parseSearchQuery } from '../src/domain/customers/search-parser.ts';
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {

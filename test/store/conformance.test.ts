@@ -17,7 +17,6 @@ import type { Customer, CustomerPatch, CustomerScope, Mode } from '../../src/dom
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { ConflictError, EmailTakenError, IdTakenError, NotFoundError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { parseSearchQuery } from '../../src/domain/customers/search-query.ts';
 import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
 import { DEFAULT_TENANT_SETTINGS, type EmailUniqueness, type Tenant } from '../../src/domain/tenants/tenant.ts';
 import { issueSecretKey, type ApiKeyRecord } from '../../src/domain/tenants/secret-keys.ts';
@@ -26,6 +25,7 @@ import type { Cursor, ListQuery, Store } from '../../src/domain/store-port.ts';
 import { createTestDatabase, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from '../helpers/stores.ts';
 import { SYSTEM_WRITE } from '../../src/domain/customers/write-context.ts';
+import { parseSearchQuery } from '../../src/domain/customers/search-parser.ts';
 
 // ---- helpers ----
 

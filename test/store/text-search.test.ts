@@ -12,12 +12,12 @@ import { importedCustomer } from '../../src/domain/customers/factory.ts';
 import type { Customer, CustomerScope } from '../../src/domain/customers/model.ts';
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { newId } from '../../src/domain/ids.ts';
-import { parseSearchQuery } from '../../src/domain/customers/search-query.ts';
 import { DEFAULT_TENANT_SETTINGS, type Tenant } from '../../src/domain/tenants/tenant.ts';
 import type { WriteContext } from '../../src/domain/customers/write-context.ts';
 import type { Cursor } from '../../src/domain/store-port.ts';
 import { PG_SKIP_REASON } from '../helpers/postgres.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores.ts';
+import { parseSearchQuery } from '../../src/domain/customers/search-parser.ts';
 
 const SIZE = 5_000;
 const SYLLABLES = ['an', 'ber', 'cal', 'dor', 'el', 'fin', 'gro', 'hal', 'ïs', 'ñu'];

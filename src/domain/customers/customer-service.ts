@@ -4,11 +4,11 @@ import { newCustomer } from './factory.ts';
 import type { Customer, CustomerPatch, CustomerScope } from './model.ts';
 import { CUSTOMER_SEARCH_FIELDS } from './search-fields.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { parseSearchQuery } from './search-query.ts';
 import type { CustomerRecords, HistoryPageQuery, HistoryRecords, ListQuery, Page } from '../store-port.ts';
 import type { HistoryEntry } from './history.ts';
 import { checkPrecondition, type Precondition } from './precondition.ts';
 import type { WriteContext } from './write-context.ts';
+import { parseSearchQuery } from './search-parser.ts';
 
 export interface SearchRequest {
   query: string;

@@ -1,12 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MAX_SEARCH_CLAUSES,
-  MIN_SUBSTRING_LENGTH,
-  SearchQueryError,
-  parseSearchQuery,
-} from '../../../src/domain/customers/search-query.ts';
+import { MAX_SEARCH_CLAUSES, MIN_SUBSTRING_LENGTH, SearchQueryError } from '../../../src/domain/customers/search-query.ts';
 import type { SearchClause, SearchFieldType, SearchQuery } from '../../../src/domain/customers/search-query.ts';
+import { parseSearchQuery } from '../../../src/domain/customers/search-parser.ts';
 
 const FIELDS: Readonly<Record<string, SearchFieldType>> = {
   email: 'string',
