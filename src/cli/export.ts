@@ -42,39 +42,39 @@ type Wire = ReturnType<typeof customerToStripe>;
  * One thing CSV cannot say: an address (or shipping address) whose every line is empty reads
  * back as no address. NDJSON keeps it.
  */
-const CSV_COLUMNS: [string, (c: Wire) => unknown][] = [
-  ['id', (c) => c.id],
-  ['created', (c) => c.created],
-  ['updated', (c) => c.updated],
-  ['email', (c) => c.email],
-  ['name', (c) => c.name],
-  ['phone', (c) => c.phone],
-  ['description', (c) => c.description],
-  ['individual_name', (c) => c.individual_name],
-  ['company_name', (c) => c.company_name],
-  ['billing_email', (c) => c.billing_email],
-  ['website', (c) => c.website],
-  ['external_id', (c) => c.external_id],
-  ['seller_id', (c) => c.seller_id],
-  ['stripe_customer_id', (c) => c.stripe_customer_id],
-  ['status', (c) => c.status],
-  ['balance', (c) => c.balance],
-  ['invoice_prefix', (c) => c.invoice_prefix],
-  ['next_invoice_sequence', (c) => c.next_invoice_sequence],
-  ['tax_exempt', (c) => c.tax_exempt],
-  ['default_source', (c) => c.default_source],
-  ...(['line1', 'line2', 'city', 'state', 'postal_code', 'country'] as const).map((k): [string, (c: Wire) => unknown] => [`address[${k}]`, (c) => c.address?.[k]]),
-  ['shipping[name]', (c) => c.shipping?.name],
-  ['shipping[phone]', (c) => c.shipping?.phone],
-  ...(['line1', 'line2', 'city', 'state', 'postal_code', 'country'] as const).map((k): [string, (c: Wire) => unknown] => [`shipping[address][${k}]`, (c) => c.shipping?.address?.[k]]),
-  ['invoice_settings[default_payment_method]', (c) => c.invoice_settings.default_payment_method],
-  ['invoice_settings[footer]', (c) => c.invoice_settings.footer],
-  ['invoice_settings[custom_fields]', (c) => json(c.invoice_settings.custom_fields)],
-  ['invoice_settings[rendering_options]', (c) => json(c.invoice_settings.rendering_options)],
-  ['preferred_locales', (c) => (c.preferred_locales.length > 0 ? JSON.stringify(c.preferred_locales) : null)],
-  ['metadata', (c) => (Object.keys(c.metadata).length > 0 ? JSON.stringify(c.metadata) : null)],
-  ['tax_ids', (c) => (c.tax_ids.length > 0 ? JSON.stringify(c.tax_ids) : null)],
-  ['contacts', (c) => (c.contacts.length > 0 ? JSON.stringify(c.contacts) : null)],
+const CSV_COLUMNS: [string, (wire: Wire) => unknown][] = [
+  ['id', (wire) => wire.id],
+  ['created', (wire) => wire.created],
+  ['updated', (wire) => wire.updated],
+  ['email', (wire) => wire.email],
+  ['name', (wire) => wire.name],
+  ['phone', (wire) => wire.phone],
+  ['description', (wire) => wire.description],
+  ['individual_name', (wire) => wire.individual_name],
+  ['company_name', (wire) => wire.company_name],
+  ['billing_email', (wire) => wire.billing_email],
+  ['website', (wire) => wire.website],
+  ['external_id', (wire) => wire.external_id],
+  ['seller_id', (wire) => wire.seller_id],
+  ['stripe_customer_id', (wire) => wire.stripe_customer_id],
+  ['status', (wire) => wire.status],
+  ['balance', (wire) => wire.balance],
+  ['invoice_prefix', (wire) => wire.invoice_prefix],
+  ['next_invoice_sequence', (wire) => wire.next_invoice_sequence],
+  ['tax_exempt', (wire) => wire.tax_exempt],
+  ['default_source', (wire) => wire.default_source],
+  ...(['line1', 'line2', 'city', 'state', 'postal_code', 'country'] as const).map((key): [string, (wire: Wire) => unknown] => [`address[${key}]`, (wire) => wire.address?.[key]]),
+  ['shipping[name]', (wire) => wire.shipping?.name],
+  ['shipping[phone]', (wire) => wire.shipping?.phone],
+  ...(['line1', 'line2', 'city', 'state', 'postal_code', 'country'] as const).map((key): [string, (wire: Wire) => unknown] => [`shipping[address][${key}]`, (wire) => wire.shipping?.address?.[key]]),
+  ['invoice_settings[default_payment_method]', (wire) => wire.invoice_settings.default_payment_method],
+  ['invoice_settings[footer]', (wire) => wire.invoice_settings.footer],
+  ['invoice_settings[custom_fields]', (wire) => json(wire.invoice_settings.custom_fields)],
+  ['invoice_settings[rendering_options]', (wire) => json(wire.invoice_settings.rendering_options)],
+  ['preferred_locales', (wire) => (wire.preferred_locales.length > 0 ? JSON.stringify(wire.preferred_locales) : null)],
+  ['metadata', (wire) => (Object.keys(wire.metadata).length > 0 ? JSON.stringify(wire.metadata) : null)],
+  ['tax_ids', (wire) => (wire.tax_ids.length > 0 ? JSON.stringify(wire.tax_ids) : null)],
+  ['contacts', (wire) => (wire.contacts.length > 0 ? JSON.stringify(wire.contacts) : null)],
 ];
 
 function json(value: unknown): string | null {
@@ -90,13 +90,13 @@ function cell(value: unknown): string {
 
 export const CSV_HEADER = CSV_COLUMNS.map(([h]) => h).join(',') + '\n';
 
-function csvLine(c: Customer): string {
-  const wire = customerToStripe(c);
+function csvLine(customer: Customer): string {
+  const wire = customerToStripe(customer);
   return CSV_COLUMNS.map(([, get]) => cell(get(wire))).join(',') + '\n';
 }
 
-function ndjsonLine(c: Customer): string {
-  return JSON.stringify(customerToStripe(c)) + '\n';
+function ndjsonLine(customer: Customer): string {
+  return JSON.stringify(customerToStripe(customer)) + '\n';
 }
 
 /** Writes `text`, and waits for the stream to drain when its buffer is full. */
@@ -137,7 +137,7 @@ export async function exportCustomers(store: Store, scope: CustomerScope, out: W
   for (;;) {
     if (data.length === 0) break;
     let chunk = '';
-    for (const c of data) chunk += line(c);
+    for (const customer of data) chunk += line(customer);
     await write(out, chunk);
     count += data.length;
     options.onProgress?.(count);

@@ -63,8 +63,8 @@ export async function serve(): Promise<void> {
         `  test: ${provisioned.secrets.test}`,
         `  live: ${provisioned.secrets.live}`,
         ...(['test', 'live'] as const).flatMap((mode) => {
-          const c = provisioned.clients?.[mode];
-          return c ? [`  ${mode} client: ${c.client_id}  secret: ${c.client_secret}`] : [];
+          const client = provisioned.clients?.[mode];
+          return client ? [`  ${mode} client: ${client.client_id}  secret: ${client.client_secret}`] : [];
         }),
         'Only their hashes (and the client secrets, encrypted) are stored. Roll a lost key with: npx clientele keys roll --tenant <id> --mode test',
         '',

@@ -288,7 +288,7 @@ for (const kind of STORE_KINDS) {
       const emails = new Set<string>();
       let cursor: string | undefined;
       for (;;) {
-        const page = await store.listCustomers(t.scope, { limit: 100, ...(cursor ? { startingAfter: cursor } : {}) });
+        const page = await store.listCustomers(t.scope, { limit: 100, ...(cursor ? { cursor: { after: cursor, field: ['starting_after'] } } : {}) });
         for (const c of page.data) {
           assert.ok(!emails.has(c.email!), `imported twice: ${c.email}`);
           emails.add(c.email!);
