@@ -101,7 +101,7 @@ export async function sampleCustomers(store: Store, scope: CustomerScope, expect
   let position = 0;
   let after: string | undefined;
   for (;;) {
-    const page = await store.listCustomers(scope, { limit: 1000, ...(after ? { startingAfter: after } : {}) });
+    const page = await store.listCustomers(scope, { limit: 1000, ...(after ? { cursor: { after, field: ['starting_after'] } } : {}) });
     for (const c of page.data) {
       const sampled = { id: customerIdToWire(c.id), email: c.email ?? '', name: c.name ?? '' };
       if (position % every === 0) spread.push(sampled);

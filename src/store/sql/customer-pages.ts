@@ -1,7 +1,7 @@
 import type { CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Cursor, ListCursor, ListQuery, SearchPageQuery } from '../../domain/store-port.ts';
-import { SELECT_CUSTOMERS } from './customer-sql.ts';
+import { selectCustomers } from './customer-sql.ts';
 import { SqlParams, type BoundSql, type Dialect } from './dialect.ts';
 import { listFilters, listOrder } from './list-filters.ts';
 
@@ -19,7 +19,10 @@ class LiveCustomers {
   readonly params: SqlParams;
   private readonly where: string[];
 
-  constructor(dialect: Dialect, scope: CustomerScope) {
+  constructor(
+    private readonly dialect: Dialect,
+    scope: CustomerScope,
+  ) {
     this.params = new SqlParams(dialect);
     this.where = [`tenant_id = ${this.params.bind(scope.tenantId)}`, `mode = ${this.params.bind(scope.mode)}`, 'deleted_at IS NULL'];
   }
@@ -39,7 +42,7 @@ class LiveCustomers {
   }
 
   page(order: string, limitAndOffset: string): BoundSql {
-    return { text: `${SELECT_CUSTOMERS} WHERE ${this.where.join(' AND ')} ORDER BY ${order} ${limitAndOffset}`, values: this.params.values };
+    return { text: `${selectCustomers(this.dialect)} WHERE ${this.where.join(' AND ')} ORDER BY ${order} ${limitAndOffset}`, values: this.params.values };
   }
 }
 

@@ -2,15 +2,22 @@ import type { Customer, CustomerScope } from '../../domain/customers/model.ts';
 import { CUSTOMER_COLUMNS, customerToRow, type CustomerRow } from '../rows/customer-row.ts';
 import { render, statement, type Dialect } from './dialect.ts';
 
-/** Reads customers as CUSTOMER_COLUMNS, in that order (see valuesToCustomer). */
-export const SELECT_CUSTOMERS = `SELECT ${CUSTOMER_COLUMNS.join(', ')} FROM customers`;
+/**
+ * Reads customers. SQLite reads them as arrays of CUSTOMER_COLUMNS, in that order (raw mode: see
+ * valuesToCustomer); PostgreSQL reads rows by column name, with `*`: it parses each statement's
+ * text anew, and naming the columns cost more than the two search-only columns `*` reads besides
+ * (measured: 5–7% fewer reads by id per second).
+ */
+export function selectCustomers(dialect: Dialect): string {
+  return dialect.kind === 'sqlite' ? `SELECT ${CUSTOMER_COLUMNS.join(', ')} FROM customers` : 'SELECT * FROM customers';
+}
 
 const byId = (scope: CustomerScope, id: string) => [scope.tenantId, scope.mode, id];
 
 export const CUSTOMER_SQL = {
-  select: statement(`${SELECT_CUSTOMERS} WHERE tenant_id = ? AND mode = ? AND id = ?`, byId),
+  select: statement((dialect) => `${selectCustomers(dialect)} WHERE tenant_id = ? AND mode = ? AND id = ?`, byId),
   /** The customer a write transforms, locked until the write commits. */
-  selectForUpdate: statement((dialect) => `${SELECT_CUSTOMERS} WHERE tenant_id = ? AND mode = ? AND id = ?${dialect.forUpdate}`, byId),
+  selectForUpdate: statement((dialect) => `${selectCustomers(dialect)} WHERE tenant_id = ? AND mode = ? AND id = ?${dialect.forUpdate}`, byId),
   /** A cursor's customer: where in the (created, id) order a page starts. */
   position: statement('SELECT created, id FROM customers WHERE tenant_id = ? AND mode = ? AND id = ?', byId),
 };
