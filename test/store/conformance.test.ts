@@ -649,6 +649,11 @@ function storeConformance(kind: StoreKind): void {
       }
     });
 
+    it('refuses a query field the ListQuery does not have, rather than ignore it (a spread escapes the compiler)', async () => {
+      const stale = { limit: 5, ...({ startingAfter: expected[0]!.id } as object) };
+      await assert.rejects(list(stale), /no field 'startingAfter'/);
+    });
+
     it('never lists deleted customers, other modes or other tenants', async () => {
       const names = (await list({})).data.map((c) => c.name);
       for (const excluded of ['deleted', 'live', 'other']) assert.ok(!names.includes(excluded), excluded);

@@ -46,8 +46,24 @@ class LiveCustomers {
   }
 }
 
+/** Every field a ListQuery has: one it does not have (a spread the compiler cannot check) must not be ignored silently. */
+const LIST_QUERY_FIELDS: Readonly<Record<keyof ListQuery, true>> = {
+  limit: true,
+  cursor: true,
+  email: true,
+  emailFolded: true,
+  contains: true,
+  created: true,
+  offset: true,
+  order: true,
+  withTotal: true,
+};
+
 /** A list page; `position`: where the customer of `query.cursor` stands, when there is a cursor. */
 export function listPageSql(dialect: Dialect, scope: CustomerScope, query: ListQuery, position?: Cursor): CustomerPageSql {
+  for (const field of Object.keys(query)) {
+    if (!Object.hasOwn(LIST_QUERY_FIELDS, field)) throw new TypeError(`A list query has no field '${field}'`);
+  }
   const customers = new LiveCustomers(dialect, scope);
   customers.and(...listFilters(query, dialect, customers.params));
   const count = query.withTotal ? customers.count() : undefined;
