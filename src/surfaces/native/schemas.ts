@@ -204,12 +204,16 @@ export const FORM_AND_JSON = ['application/x-www-form-urlencoded', 'application/
 
 // ---- responses (documentation) ----
 
-export const CustomerList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(CustomerObject),
-  has_more: Type.Boolean(),
-  url: Type.String(),
-});
+/** Stripe's list object around `item`s. */
+const StripeList = <T extends TSchema>(item: T) =>
+  Type.Object({
+    object: Type.Literal('list'),
+    data: Type.Array(item),
+    has_more: Type.Boolean(),
+    url: Type.String(),
+  });
+
+export const CustomerList = StripeList(CustomerObject);
 export type CustomerList = Static<typeof CustomerList>;
 
 export const CustomerSearchResult = Type.Object({
@@ -276,10 +280,5 @@ export const HistoryEntryObject = Type.Object(
 );
 export type HistoryEntryObject = Static<typeof HistoryEntryObject>;
 
-export const HistoryList = Type.Object({
-  object: Type.Literal('list'),
-  data: Type.Array(HistoryEntryObject),
-  has_more: Type.Boolean(),
-  url: Type.String(),
-});
+export const HistoryList = StripeList(HistoryEntryObject);
 export type HistoryList = Static<typeof HistoryList>;
