@@ -7,6 +7,9 @@ import type { HistoryEntry } from './customers/history.ts';
 import type { WriteContext } from './customers/write-context.ts';
 import type { FieldPath } from './errors.ts';
 import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyRef, RecordedReply } from './idempotency-keys.ts';
+import type { StoredEvent } from './events/customer-event.ts';
+import type { AttemptResult, Delivery, DeliveryJob, DeliveryWithAttempts } from './webhooks/delivery.ts';
+import type { EndpointFlavor, WebhookEndpoint } from './webhooks/endpoint.ts';
 
 /** A position in the (created, id) order of customers. */
 export interface Cursor {
@@ -31,7 +34,8 @@ export type ListTextField = 'name' | 'email' | 'phone';
  * page, newer ones, still returned newest first). `field` names the request field that carried
  * the id, for the NotFoundError when no such customer exists.
  */
-export type ListCursor = { after: string; field: FieldPath } | { before: string; field: FieldPath };
+export type IdCursor = { after: string; field: FieldPath } | { before: string; field: FieldPath };
+export type ListCursor = IdCursor;
 
 export interface ListQuery {
   limit: number;
@@ -175,12 +179,82 @@ export interface IdempotencyRecords {
   deleteExpiredIdempotencyKeys(nowMs: number): Promise<number>;
 }
 
+export interface EventListQuery {
+  limit: number;
+  cursor?: IdCursor;
+  /** Exact types (any of them). */
+  types?: readonly string[];
+  /** A type with `*` standing for any text (`customer.*`). */
+  typePattern?: string;
+  /** Unix ms. */
+  created?: CreatedRange;
+  /** true: every delivery of the event succeeded (or it had none); false: one has not (yet). */
+  deliverySuccess?: boolean;
+}
+
+/**
+ * Events, each recorded by its customer write in the write's transaction (see recordWrite in each
+ * store); a write to a customer also queues a delivery to every endpoint then delivering it.
+ */
+export interface EventRecords {
+  getEvent(scope: CustomerScope, id: string): Promise<StoredEvent | null>;
+  /** Newest first. NotFoundError (path: the cursor's field) for an unknown cursor id. */
+  listEvents(scope: CustomerScope, query: EventListQuery): Promise<Page<StoredEvent>>;
+  /** Deletes the tenant's events older than `cutoffMs` whose deliveries are all done, with those deliveries; returns how many. */
+  deleteEventsBefore(tenantId: string, cutoffMs: number): Promise<number>;
+}
+
+export interface ClaimRequest {
+  /** Who claims (one per dispatcher): only the owner of a claim records its attempt. */
+  owner: string;
+  nowMs: number;
+  /** How long the claim lasts: if no attempt is recorded by then, another dispatcher may take the delivery. */
+  leaseMs: number;
+  limit: number;
+  /** Endpoints this dispatcher has enough deliveries in flight to. */
+  skipEndpoints: readonly string[];
+}
+
+/** Webhook endpoints (native and Count's), and the deliveries of events to them. */
+export interface WebhookRecords {
+  insertEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  getEndpoint(scope: CustomerScope, id: string): Promise<WebhookEndpoint | null>;
+  /** The scope's endpoints of one flavor, newest first. */
+  listEndpoints(scope: CustomerScope, flavor: EndpointFlavor, query: { limit: number; cursor?: IdCursor }): Promise<Page<WebhookEndpoint>>;
+  /**
+   * Reads, transforms and writes one endpoint atomically; NotFoundError when missing. An endpoint
+   * that stops delivering holds its ready deliveries; one that starts again releases them.
+   */
+  updateEndpoint(scope: CustomerScope, id: string, update: (current: WebhookEndpoint) => WebhookEndpoint): Promise<WebhookEndpoint>;
+  /** Deletes the endpoint with its deliveries; false when there was none. */
+  deleteEndpoint(scope: CustomerScope, id: string): Promise<boolean>;
+  /** The endpoint's deliveries with their attempts, newest first. */
+  listDeliveries(scope: CustomerScope, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>>;
+  getDelivery(scope: CustomerScope, endpointId: string, id: string): Promise<DeliveryWithAttempts | null>;
+  /** Makes a delivery due now (a failed one, or one waiting for its retry); null when there is none, its state unchanged when it is done or in order behind another. */
+  retryDelivery(scope: CustomerScope, endpointId: string, id: string, nowMs: number): Promise<Delivery | null>;
+  /** Makes the endpoint's failed deliveries created since `sinceMs` due again; returns how many. */
+  recoverDeliveries(scope: CustomerScope, endpointId: string, sinceMs: number, nowMs: number): Promise<number>;
+  /** Takes up to `limit` due deliveries (each the earliest undone of its customer to its endpoint) for `leaseMs`. */
+  claimDeliveries(request: ClaimRequest): Promise<DeliveryJob[]>;
+  /**
+   * Records an attempt of a claimed delivery and its consequences; false (nothing recorded) when
+   * `owner` no longer holds the claim. A delivery done (succeeded or failed) lets the next one of
+   * its customer to its endpoint go.
+   */
+  recordAttempt(delivery: Delivery, owner: string, result: AttemptResult): Promise<boolean>;
+  /** The soonest time a ready delivery is due (unix ms), or null. */
+  nextDueAt(): Promise<number | null>;
+  /** Calls `listener` soon after deliveries are queued (by this process, or, where the store can tell, another). Returns the unsubscribe. */
+  watchDeliveries(listener: () => void): () => void;
+}
+
 /**
  * The domain's one storage port, which every backend implements: asynchronous and
  * backend-neutral, so that services never see SQL. Every customer operation is scoped to a tenant
  * and mode. Services take only the record kinds they use.
  */
-export interface Store extends TenantRecords, CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords {
+export interface Store extends TenantRecords, CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords, EventRecords, WebhookRecords {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations; safe to call from many processes at once. */
   migrate(): Promise<void>;

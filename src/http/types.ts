@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CustomerService } from '../domain/customers/customer-service.ts';
 import type { IdempotencyKeys } from '../domain/idempotency-keys.ts';
 import type { CredentialService } from '../domain/tenants/credential-service.ts';
+import type { EventService } from '../domain/events/event-service.ts';
+import type { WebhookService } from '../domain/webhooks/webhook-service.ts';
 import type { AuthContext } from './auth.ts';
 
 /**
@@ -14,6 +16,8 @@ declare module 'fastify' {
     customers: CustomerService;
     credentials: CredentialService;
     idempotencyKeys: IdempotencyKeys;
+    events: EventService;
+    webhooks: WebhookService;
   }
   interface FastifyRequest {
     /** Set by a surface's authentication hook; absent on public routes. */

@@ -11,6 +11,9 @@ import { registerOpenApi } from './openapi.ts';
 import { registerIdempotency } from '../http/idempotency.ts';
 import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
 import { CredentialService } from '../domain/tenants/credential-service.ts';
+import { EventService } from '../domain/events/event-service.ts';
+import { WebhookService } from '../domain/webhooks/webhook-service.ts';
+import { DnsUrlGuard } from '../webhooks/url-guard.ts';
 import { SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
@@ -26,6 +29,8 @@ export interface AppOptions {
   /** Rate limits (src/http/rate-limits/): on, in memory, unless told otherwise. */
   rateLimits?: RateLimitOptions;
   return503OnClosing?: boolean;
+  /** Webhook receivers on loopback and private addresses, and over http in live mode (CLIENTELE_WEBHOOK_ALLOW_PRIVATE=1). */
+  webhooksAllowPrivate?: boolean;
 }
 
 /** Never logged, wherever they appear. */
@@ -59,8 +64,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const box = options.secretBox ?? new SecretBox(randomBytes(32));
   app.decorate('customers', new CustomerService(options.store));
-  app.decorate('credentials', new CredentialService(options.store, options.secretBox ?? new SecretBox(randomBytes(32))));
+  app.decorate('credentials', new CredentialService(options.store, box));
+  app.decorate('events', new EventService(options.store));
+  app.decorate('webhooks', new WebhookService(options.store, box, new DnsUrlGuard({ allowPrivate: options.webhooksAllowPrivate ?? false })));
   app.decorate('idempotencyKeys', new IdempotencyKeys(options.store, options.idempotency));
   app.decorateRequest('auth', null);
   app.decorateRequest('surface', 'other');

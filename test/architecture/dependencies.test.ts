@@ -17,8 +17,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   formats: ['domain'],
   http: ['domain', 'formats'],
   surfaces: ['http', 'formats', 'domain'],
-  server: ['surfaces', 'http', 'formats', 'domain', 'store'],
-  cli: ['server', 'store', 'formats', 'domain', 'http'],
+  webhooks: ['formats', 'domain'],
+  server: ['surfaces', 'webhooks', 'http', 'formats', 'domain', 'store'],
+  cli: ['server', 'store', 'webhooks', 'formats', 'domain', 'http'],
 };
 
 function sources(dir: string): string[] {

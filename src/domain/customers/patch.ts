@@ -105,7 +105,8 @@ function mergeInvoiceSettings(current: InvoiceSettings, patch: Partial<InvoiceSe
   return next;
 }
 
-function mergeMetadata(current: Record<string, string>, patch: MetadataPatch): Record<string, string> {
+/** Metadata after a patch (`clear`, then `set`; an empty or null value removes its key), validated. */
+export function mergeMetadata(current: Record<string, string>, patch: MetadataPatch): Record<string, string> {
   const next: Record<string, string> = patch.clear ? {} : { ...current };
   for (const [key, value] of Object.entries(patch.set ?? {})) {
     const path = ['metadata', key];

@@ -21,6 +21,8 @@ export interface WriteContext {
    * in the write's transaction, and aborts the write if another request has taken the key over.
    */
   idempotency?: { ref: IdempotencyRef; owner: string; reply: (customer: Customer) => RecordedReply };
+  /** Records no event (`clientele import` without `--events`: a migration is not news). */
+  withoutEvent?: true;
 }
 
 /** For writes no request makes: tests, maintenance. */
