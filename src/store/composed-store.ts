@@ -1,4 +1,4 @@
-import type { CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords } from '../domain/store-port.ts';
+import type { CredentialRecords, CustomerRecords, EventRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords, WebhookRecords } from '../domain/store-port.ts';
 
 /** One backend's implementation of each record kind. */
 export interface RecordKinds {
@@ -7,6 +7,8 @@ export interface RecordKinds {
   customers: CustomerRecords;
   history: HistoryRecords;
   idempotency: IdempotencyRecords;
+  events: EventRecords;
+  webhooks: WebhookRecords;
 }
 
 type Args<K extends keyof Store> = Store[K] extends (...args: infer A) => unknown ? A : never;
@@ -50,4 +52,22 @@ export abstract class ComposedStore implements Store {
   completeIdempotencyKey(...args: Args<'completeIdempotencyKey'>) { return this.records.idempotency.completeIdempotencyKey(...args); }
   releaseIdempotencyKey(...args: Args<'releaseIdempotencyKey'>) { return this.records.idempotency.releaseIdempotencyKey(...args); }
   deleteExpiredIdempotencyKeys(...args: Args<'deleteExpiredIdempotencyKeys'>) { return this.records.idempotency.deleteExpiredIdempotencyKeys(...args); }
+
+  getEvent(...args: Args<'getEvent'>) { return this.records.events.getEvent(...args); }
+  listEvents(...args: Args<'listEvents'>) { return this.records.events.listEvents(...args); }
+  deleteEventsBefore(...args: Args<'deleteEventsBefore'>) { return this.records.events.deleteEventsBefore(...args); }
+
+  insertEndpoint(...args: Args<'insertEndpoint'>) { return this.records.webhooks.insertEndpoint(...args); }
+  getEndpoint(...args: Args<'getEndpoint'>) { return this.records.webhooks.getEndpoint(...args); }
+  listEndpoints(...args: Args<'listEndpoints'>) { return this.records.webhooks.listEndpoints(...args); }
+  updateEndpoint(...args: Args<'updateEndpoint'>) { return this.records.webhooks.updateEndpoint(...args); }
+  deleteEndpoint(...args: Args<'deleteEndpoint'>) { return this.records.webhooks.deleteEndpoint(...args); }
+  listDeliveries(...args: Args<'listDeliveries'>) { return this.records.webhooks.listDeliveries(...args); }
+  getDelivery(...args: Args<'getDelivery'>) { return this.records.webhooks.getDelivery(...args); }
+  retryDelivery(...args: Args<'retryDelivery'>) { return this.records.webhooks.retryDelivery(...args); }
+  recoverDeliveries(...args: Args<'recoverDeliveries'>) { return this.records.webhooks.recoverDeliveries(...args); }
+  claimDeliveries(...args: Args<'claimDeliveries'>) { return this.records.webhooks.claimDeliveries(...args); }
+  recordAttempt(...args: Args<'recordAttempt'>) { return this.records.webhooks.recordAttempt(...args); }
+  nextDueAt() { return this.records.webhooks.nextDueAt(); }
+  watchDeliveries(...args: Args<'watchDeliveries'>) { return this.records.webhooks.watchDeliveries(...args); }
 }

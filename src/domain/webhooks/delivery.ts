@@ -23,6 +23,8 @@ export interface Delivery {
   state: DeliveryState;
   /** Attempts made so far. */
   attempts: number;
+  /** How many attempts had been made when the current retry schedule began (a manual retry starts a new one). */
+  scheduleFrom: number;
   /** When it is next due (unix ms); while claimed, when the claim lapses. Null once done. */
   nextAttemptAt: number | null;
   created: number;
@@ -61,7 +63,8 @@ export interface DeliveryJob {
 export interface AttemptResult {
   attempt: DeliveryAttempt;
   next: { state: 'succeeded' } | { state: 'failed' } | { state: 'ready'; nextAttemptAt: number };
-  endpoint: { failingSince: number | null; disable: string | null };
+  /** The endpoint's health, when the attempt changes it: since when it fails (null: it works), and why to disable it. */
+  endpoint: { failingSince: number | null; disable: string | null } | null;
 }
 
 /** A delivery as sent: its body and headers, signatures included. */

@@ -41,16 +41,20 @@ export function afterAttempt(job: DeliveryJob, outcome: SendOutcome, disableAfte
     error: outcome.error,
     responseBody: outcome.responseBody,
   };
-  if (isSuccess(outcome.statusCode)) return { attempt, next: { state: 'succeeded' }, endpoint: { failingSince: null, disable: null } };
+  if (isSuccess(outcome.statusCode)) {
+    return { attempt, next: { state: 'succeeded' }, endpoint: job.endpoint.failingSince === null ? null : { failingSince: null, disable: null } };
+  }
   const failingSince = job.endpoint.failingSince ?? outcome.at;
   if (outcome.statusCode === 410) {
     return { attempt, next: { state: 'failed' }, endpoint: { failingSince, disable: 'The endpoint answered 410 Gone.' } };
   }
   const disable = outcome.at - failingSince >= disableAfterDays * DAY_MS ? `Every delivery failed for ${disableAfterDays} days.` : null;
-  if (attempt.attempt >= MAX_ATTEMPTS) return { attempt, next: { state: 'failed' }, endpoint: { failingSince, disable } };
-  const scheduled = jittered(RETRY_DELAYS_MS[attempt.attempt - 1]!, random);
+  const endpoint = disable === null && job.endpoint.failingSince !== null ? null : { failingSince, disable };
+  const step = attempt.attempt - job.delivery.scheduleFrom;
+  if (step >= MAX_ATTEMPTS) return { attempt, next: { state: 'failed' }, endpoint };
+  const scheduled = jittered(RETRY_DELAYS_MS[step - 1]!, random);
   const asked = outcome.retryAfterMs === null ? 0 : Math.min(outcome.retryAfterMs, MAX_RETRY_AFTER_MS);
-  return { attempt, next: { state: 'ready', nextAttemptAt: outcome.at + outcome.durationMs + Math.max(scheduled, asked) }, endpoint: { failingSince, disable } };
+  return { attempt, next: { state: 'ready', nextAttemptAt: outcome.at + outcome.durationMs + Math.max(scheduled, asked) }, endpoint };
 }
 
 function jittered(delayMs: number, random: () => number): number {

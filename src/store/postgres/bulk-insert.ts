@@ -7,7 +7,9 @@ import { checkBatch } from '../rows/customer-row.ts';
 import { HISTORY_COLUMNS, historyRow } from '../rows/record-rows.ts';
 import { POSTGRES, render, statement } from '../sql/dialect.ts';
 import { CUSTOMER_WRITES, writeCustomer } from './customer-table.ts';
-import { recordWrite } from './history-records.ts';
+import { DELIVERIES_CHANNEL, recordWrite } from './history-records.ts';
+import { customerEvent, type CustomerEvent } from '../../domain/events/customer-event.ts';
+import { EVENT_COLUMNS, eventRow } from '../rows/event-rows.ts';
 import type { PgSession, PostgresPool } from './pool.ts';
 import { enforcesUniqueEmail } from './tenant-records.ts';
 
@@ -16,6 +18,18 @@ const MAX_PARAMS = 65_535;
 const CUSTOMERS_PER_INSERT = Math.floor(MAX_PARAMS / CUSTOMER_WRITES.columns.length);
 const HISTORY_PER_INSERT = Math.floor(MAX_PARAMS / HISTORY_COLUMNS.length);
 const HISTORY_TUPLE = `(${HISTORY_COLUMNS.map(() => '?').join(', ')})`;
+const EVENTS_PER_INSERT = Math.floor(MAX_PARAMS / EVENT_COLUMNS.length);
+const EVENT_TUPLE = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+const eventsManySql = (rows: number) => render(POSTGRES, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => EVENT_TUPLE).join(', ')}`);
+
+/** New customers' events, each queued to every endpoint of its scope that wants customer.created (no earlier delivery of a new customer can exist). */
+const FAN_OUT_NEW = statement(
+  (dialect) => `INSERT INTO webhook_deliveries (tenant_id, mode, id, endpoint_id, event_id, customer_id, seq, state, next_attempt_at, created)
+    SELECT e.tenant_id, e.mode, ${dialect.deliveryId('e.id', 'w.id')}, w.id, e.id, e.customer_id, e.customer_version, 'ready', e.created, e.created
+    FROM events e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.mode = e.mode AND w.status = 'enabled' AND (w.event_mask & 1) <> 0
+    WHERE (e.tenant_id, e.mode, e.id) IN (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))`,
+  (events: CustomerEvent[]) => [events.map((e) => e.tenantId), events.map((e) => e.mode), events.map((e) => e.id)],
+);
 
 /** Only the customers the database accepted come back: the others conflict (their id, or their e-mail under uniqueness). */
 const insertManySql = (rows: number) => `${CUSTOMER_WRITES.insertMany(rows)} ON CONFLICT DO NOTHING RETURNING tenant_id, mode, id`;
@@ -90,6 +104,7 @@ export async function insertCustomers(
       }
       const history = inserted.map((i) => historyRow(historyEntry(null, customers[i]!, contexts[i]!)));
       for (const part of chunks(history, HISTORY_PER_INSERT)) await tx.query(historyManySql(part.length), part.flat());
+      await recordEvents(tx, inserted.flatMap((i) => customerEvent(null, customers[i]!, contexts[i]!) ?? []));
     } catch (err) {
       if (err instanceof UnavailableError) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT insert_many');
@@ -109,6 +124,13 @@ export async function insertCustomers(
       return error && (!stop || i <= limit) ? { status: 'failed', error } : { status: 'not_attempted' };
     });
   });
+}
+
+/** The events of new customers, and their deliveries; NOTIFY (at COMMIT) when any was queued. */
+async function recordEvents(tx: PgSession, events: CustomerEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  for (const part of chunks(events, EVENTS_PER_INSERT)) await tx.query(eventsManySql(part.length), part.flatMap(eventRow));
+  if ((await tx.changes(FAN_OUT_NEW, events)) > 0) await tx.query(`SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`);
 }
 
 /** Why each of `refused` was not inserted: its id is taken, or else its e-mail. */

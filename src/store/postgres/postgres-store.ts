@@ -7,6 +7,9 @@ import { PostgresIdempotencyRecords } from './idempotency-records.ts';
 import { migrate } from './migrate.ts';
 import { PostgresPool } from './pool.ts';
 import { PostgresTenantRecords } from './tenant-records.ts';
+import { PostgresEventRecords } from './event-records.ts';
+import { PostgresWebhookRecords } from './webhook-records.ts';
+import { DeliveryListener } from './delivery-listener.ts';
 
 export interface PostgresStoreOptions {
   /** Most connections this process opens (PGPOOL_MAX). */
@@ -31,6 +34,7 @@ export class PostgresStore extends ComposedStore {
   private constructor(
     private readonly pool: pg.Pool,
     poolMax: number,
+    private readonly listener: DeliveryListener,
   ) {
     const database = new PostgresPool(pool);
     // A quarter of the pool each for batched key lookups and creates: reads, updates and other
@@ -42,6 +46,8 @@ export class PostgresStore extends ComposedStore {
       customers: new PostgresCustomerRecords(database, batchesInFlight),
       history: new PostgresHistoryRecords(database),
       idempotency: new PostgresIdempotencyRecords(database),
+      events: new PostgresEventRecords(database),
+      webhooks: new PostgresWebhookRecords(database, listener),
     });
     this.database = database;
   }
@@ -61,7 +67,7 @@ export class PostgresStore extends ComposedStore {
     // connection's readiness, before anyone could listen. The failure still reaches the query
     // that uses the connection next, and the connection is then discarded.
     pool.on('connect', (connection) => connection.on('error', () => {}));
-    const store = new PostgresStore(pool, options.poolMax ?? 10);
+    const store = new PostgresStore(pool, options.poolMax ?? 10, new DeliveryListener(connectionString));
     if (options.migrate ?? true) {
       try {
         await store.migrate();
@@ -84,6 +90,7 @@ export class PostgresStore extends ComposedStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.listener.close();
     await this.pool.end();
   }
 }

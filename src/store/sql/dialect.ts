@@ -14,6 +14,12 @@ export interface Dialect {
    */
   readonly forUpdate: string;
   readonly forKeyShare: string;
+  /** Row locks a claim takes, passing over rows another claim holds (SQLite: none; its writer is alone). */
+  readonly forUpdateSkipLocked: string;
+  /** A lock that waits for the row's writers and keeps new ones out until commit. */
+  readonly forShare: string;
+  /** A delivery's id: its event's time (the first 48 bits) and 48 bits hashed from the event and endpoint ids. Names `eventId` twice. */
+  deliveryId(eventId: string, endpointId: string): string;
   /** True where the case-folded `column` contains `foldedText`, in the form the backend's index serves. */
   contains(column: string, foldedText: string, params: SqlParams): string;
 }
@@ -24,6 +30,10 @@ export const SQLITE: Dialect = {
   least: (a, b) => `min(${a}, ${b})`,
   forUpdate: '',
   forKeyShare: '',
+  forUpdateSkipLocked: '',
+  forShare: '',
+  // hash12: registered on every connection (sqlite-store.ts).
+  deliveryId: (event, endpoint) => `substr(${event}, 1, 12) || hash12(${event} || ${endpoint})`,
   contains: (column, foldedText, params) => `instr(${column}, ${params.bind(foldedText)}) > 0`,
 };
 
@@ -33,6 +43,9 @@ export const POSTGRES: Dialect = {
   least: (a, b) => `least(${a}, ${b})`,
   forUpdate: ' FOR UPDATE',
   forKeyShare: ' FOR KEY SHARE',
+  forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
+  forShare: ' FOR SHARE',
+  deliveryId: (event, endpoint) => `substr(${event}, 1, 12) || substr(md5(${event} || ${endpoint}), 1, 12)`,
   // LIKE rather than strpos: the trigram index serves LIKE '%…%'.
   contains: (column, foldedText, params) => `${column} LIKE ${params.bind(likeContaining(foldedText))}`,
 };

@@ -4,10 +4,10 @@ import type { HistoryPageQuery } from '../../domain/store-port.ts';
 import { HISTORY_COLUMNS, historyRow } from '../rows/record-rows.ts';
 import { SqlParams, statement, type BoundSql, type Dialect } from './dialect.ts';
 
+export const HISTORY_INSERT_TEMPLATE = `INSERT INTO customer_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map(() => '?').join(', ')})`;
+
 export const HISTORY_SQL = {
-  insert: statement(`INSERT INTO customer_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map(() => '?').join(', ')})`, (entry: HistoryEntry) =>
-    historyRow(entry),
-  ),
+  insert: statement(HISTORY_INSERT_TEMPLATE, (entry: HistoryEntry) => historyRow(entry)),
   deleteBefore: statement('DELETE FROM customer_history WHERE tenant_id = ? AND created < ?', (tenantId: string, cutoffMs: number) => [tenantId, cutoffMs]),
 };
 

@@ -3,6 +3,7 @@ import type { Customer } from '../../domain/customers/model.ts';
 import { valuesToCustomer } from '../rows/customer-row.ts';
 import type { BoundSql, Statement } from '../sql/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
+import { DeliveryWakeups } from '../delivery-wakeups.ts';
 import { guard, storeError } from './sqlite-errors.ts';
 
 export type Row = Record<string, unknown>;
@@ -18,6 +19,8 @@ const MAX_CACHED_STATEMENTS = 1000;
 export class SqliteConnection {
   /** Exposed for tests and benchmarks: how many writes shared how many commits. */
   readonly group: GroupCommit;
+  /** Told when a write queued webhook deliveries: the dispatcher of this process wakes at once. */
+  readonly wakeups = new DeliveryWakeups();
   private readonly statements = new Map<string, Database.Statement>();
   /** Statements reading customers as arrays (raw mode, set once when prepared): see valuesToCustomer. */
   private readonly customerStatements = new Map<string, Database.Statement>();

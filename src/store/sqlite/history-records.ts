@@ -9,6 +9,8 @@ import { HISTORY_SQL, historyPageSql } from '../sql/history-sql.ts';
 import { pageOf } from '../sql/paging.ts';
 import type { SqliteConnection } from './connection.ts';
 import { completeKey } from './idempotency-records.ts';
+import { customerEvent } from '../../domain/events/customer-event.ts';
+import { EVENT_SQL } from '../sql/event-sql.ts';
 
 export class SqliteHistoryRecords implements HistoryRecords {
   constructor(private readonly connection: SqliteConnection) {}
@@ -24,9 +26,17 @@ export class SqliteHistoryRecords implements HistoryRecords {
   }
 }
 
-/** The history entry of a customer write, and its idempotency key's reply, in the write's transaction. */
+/**
+ * The history entry of a customer write, its event with a delivery to every endpoint that wants
+ * it, and its idempotency key's reply: all in the write's transaction.
+ */
 export function recordWrite(connection: SqliteConnection, before: Customer | null, after: Customer, context: WriteContext): void {
   connection.changes(HISTORY_SQL.insert, historyEntry(before, after, context));
+  const event = customerEvent(before, after, context);
+  if (event) {
+    connection.changes(EVENT_SQL.insert, event);
+    if (connection.changes(EVENT_SQL.fanOut, event) > 0) connection.wakeups.queued();
+  }
   const idempotency = context.idempotency;
   if (idempotency && !completeKey(connection, idempotency.ref, idempotency.owner, idempotency.reply(after))) {
     // Another request took the key over (this one outlived its lease): it must not write twice.

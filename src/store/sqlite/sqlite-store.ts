@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +9,8 @@ import { SqliteCustomerRecords } from './customer-records.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { SqliteHistoryRecords } from './history-records.ts';
 import { SqliteIdempotencyRecords } from './idempotency-records.ts';
+import { SqliteEventRecords } from './event-records.ts';
+import { SqliteWebhookRecords } from './webhook-records.ts';
 import { migrate } from './migrate.ts';
 import { SqliteTenantRecords } from './tenant-records.ts';
 
@@ -31,6 +34,8 @@ export class SqliteStore extends ComposedStore {
       customers: new SqliteCustomerRecords(connection),
       history: new SqliteHistoryRecords(connection),
       idempotency: new SqliteIdempotencyRecords(connection),
+      events: new SqliteEventRecords(connection),
+      webhooks: new SqliteWebhookRecords(connection),
     });
     this.connection = connection;
     this.group = connection.group;
@@ -49,6 +54,8 @@ export class SqliteStore extends ComposedStore {
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     db.pragma('foreign_keys = ON');
     db.function('unicode_lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
+    // PostgreSQL's md5 in delivery ids (sql/dialect.ts): 12 hex digits of a hash of the text.
+    db.function('hash12', { deterministic: true }, (text: unknown) => createHash('md5').update(String(text)).digest('hex').slice(0, 12));
     migrate(db);
     // SQLite's advice for long-lived connections: gather what statistics the planner lacks at open
     // (and after bulk writes: analyze()); cheap when they are current.
