@@ -14,6 +14,8 @@ export interface Config {
   rateLimits: boolean;
   /** REDIS_URL: rate-limit windows shared by every server on this Redis; else each process counts its own. */
   redisUrl: string | null;
+  /** CLIENTELE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private addresses, and http in live mode (development, tests). */
+  webhooksAllowPrivate: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,6 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: env.CLIENTELE_MASTER_KEY || null,
     rateLimits: onOff(env.CLIENTELE_RATE_LIMITS, 'CLIENTELE_RATE_LIMITS', true),
     redisUrl: env.REDIS_URL || null,
+    webhooksAllowPrivate: flag(env.CLIENTELE_WEBHOOK_ALLOW_PRIVATE, 'CLIENTELE_WEBHOOK_ALLOW_PRIVATE'),
   };
 }
 
@@ -37,6 +40,12 @@ function onOff(raw: string | undefined, name: string, fallback: boolean): boolea
   if (raw === 'on') return true;
   if (raw === 'off') return false;
   throw new Error(`${name} must be on or off, got '${raw}'`);
+}
+
+function flag(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name} must be 1 or 0, got '${raw}'`);
 }
 
 function positiveInteger(raw: string | undefined, name: string, fallback: number): number {

@@ -192,13 +192,15 @@ describe('the background sweep', () => {
         } as unknown as Parameters<typeof sweepExpired>[1];
 
         // Now: nothing is old enough.
-        assert.deepEqual(await sweepExpired(server.store, log), { accessTokens: 0, idempotencyKeys: 0, history: 0 });
+        assert.deepEqual(await sweepExpired(server.store, log), { accessTokens: 0, idempotencyKeys: 0, history: 0, events: 0 });
         // Two days on: the idempotency keys (24 h) have expired, and the trimmed tenant's history (1 day).
         const later = Date.now() + 2 * 86_400_000;
         const counts = await sweepExpired(server.store, log, later);
         assert.equal(counts.accessTokens, 1);
         assert.equal(counts.idempotencyKeys, 2);
         assert.equal(counts.history, 2);
+        // Events are kept 30 days by default.
+        assert.equal(counts.events, 0);
         assert.equal(await history(kept.id), 2);
         assert.equal(await history(trimmed.id), 0);
         assert.ok(logged.some((l) => l.level === 'info' && l.msg === 'history past retention deleted'));

@@ -6,11 +6,12 @@ import { booleanOption, JSON_OUTPUT, stringOption, TENANT_AND_MODE, tenantAndMod
 export const importCliCommand: CliCommand = {
   name: 'import',
   usage: `  import FILE --tenant ID --mode test|live [--format ndjson|csv|json] [--strict] [--resume]
-              [--errors ERRORS.ndjson] [--checkpoint PATH] [--batch-size N] [--quiet] [--json]
+              [--errors ERRORS.ndjson] [--checkpoint PATH] [--batch-size N] [--events] [--quiet] [--json]
                                           Import customers (Stripe's customer shape, Stripe's dashboard
                                           CSV, or CSV headed with parameter names: email,address[city]).
                                           Bad rows are reported by line and the others imported; --strict
                                           stops at the first. FILE - reads stdin (no resume).
+                                          No events (nor webhooks) unless --events: a migration is not news.
                                           Exit 0: all imported; 1: some failed; 130: interrupted.
 `,
   options: {
@@ -21,6 +22,7 @@ export const importCliCommand: CliCommand = {
     errors: { type: 'string' },
     checkpoint: { type: 'string' },
     'batch-size': { type: 'string' },
+    events: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     ...JSON_OUTPUT,
   },
@@ -42,6 +44,7 @@ export const importCliCommand: CliCommand = {
       mode,
       ...(format ? { format: format as ImportFormat } : {}),
       strict: booleanOption(values, 'strict'),
+      events: booleanOption(values, 'events'),
       resume: booleanOption(values, 'resume'),
       ...(errors ? { errors } : {}),
       ...(checkpoint ? { checkpoint } : {}),

@@ -44,6 +44,8 @@ export interface PipelineSettings {
   /** `actor` of the history entries; each one's request id is `requestPrefix` and the row's line. */
   actor: string;
   requestPrefix: string;
+  /** Record a `customer.created` event per customer (and so notify webhook endpoints); off by default: a migration is not news. */
+  events: boolean;
   /** Rows up to this one may have been written by the run being resumed. */
   mayExist: number;
   checkpoints: Checkpoints | null;
@@ -126,10 +128,10 @@ export class BatchPipeline {
   }
 
   private insert(pending: PendingCustomer[]): Promise<InsertOutcome[]> {
-    const { store, actor, requestPrefix, strict } = this.settings;
+    const { store, actor, requestPrefix, strict, events } = this.settings;
     return store.insertCustomers(
       pending.map((row) => row.customer),
-      pending.map((row): WriteContext => ({ actor, surface: 'cli', requestId: requestPrefix + row.record.line, atMs: Date.now() })),
+      pending.map((row): WriteContext => ({ actor, surface: 'cli', requestId: requestPrefix + row.record.line, atMs: Date.now(), ...(events ? {} : { withoutEvent: true }) })),
       { stopAtFirstFailure: strict },
     );
   }

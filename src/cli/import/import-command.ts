@@ -27,6 +27,8 @@ export interface ImportCommandArgs {
   format?: ImportFormat;
   strict: boolean;
   resume: boolean;
+  /** Record events (and so deliver webhooks) for the imported customers. */
+  events: boolean;
   /** Also write every failure to this file, one JSON object a line. */
   errors?: string;
   checkpoint?: string;
@@ -55,6 +57,7 @@ export async function importCommand(args: ImportCommandArgs): Promise<number> {
     const tenant = await tenantArg(new TenantService(store), args.tenant);
     const options: ImportOptions = {
       strict: args.strict,
+      events: args.events,
       resume: args.resume,
       signal: controller.signal,
       onFailure: (failure) => {

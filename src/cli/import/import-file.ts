@@ -64,6 +64,7 @@ export async function importFile(store: Store, scope: CustomerScope, path: strin
       concurrency: strict ? 1 : (options.concurrency ?? (store.kind === 'sqlite' ? 1 : 4)),
       actor: options.actor ?? 'cli:import',
       requestPrefix: `import:${basename(path)}:`,
+      events: options.events ?? false,
       mayExist: start.mayExist,
       checkpoints,
       report,

@@ -43,6 +43,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Batches in flight at once. Default 1 on SQLite (its writes are synchronous), 4 on PostgreSQL; 1 when strict. */
   concurrency?: number;
+  /** Record a `customer.created` event per imported customer, delivered to webhook endpoints (default false: a migration is not news). */
+  events?: boolean;
   /** `actor` of every history entry. Default `cli:import`. */
   actor?: string;
   /** Each row that fails, in row order. */

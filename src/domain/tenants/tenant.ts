@@ -15,6 +15,10 @@ export interface TenantSettings {
   native_rate_limits: 'off' | 'stripe';
   /** Overrides of the vendor-documented limits, by limit name (src/http/rate-limits.ts): a rule, or null to turn that limit off. */
   rate_limits: Record<string, RateLimitRule | null>;
+  /** Days events are kept (those with deliveries still pending are kept until they are done). */
+  event_retention_days: number;
+  /** An endpoint whose every delivery attempt has failed for this many days is disabled. */
+  webhook_disable_after_days: number;
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
@@ -22,6 +26,8 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   history_retention_days: null,
   native_rate_limits: 'off',
   rate_limits: {},
+  event_retention_days: 30,
+  webhook_disable_after_days: 5,
 };
 
 /** The settings kept beside email_uniqueness, as one JSON document. */

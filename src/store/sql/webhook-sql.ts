@@ -123,7 +123,7 @@ export function claimSql(dialect: Dialect, request: ClaimRequest): BoundSql {
     FROM (SELECT tenant_id AS t, mode AS m, id AS i FROM webhook_deliveries WHERE state = 'ready' AND next_attempt_at <= ${now}${skip}
       ORDER BY next_attempt_at LIMIT ${params.bind(request.limit)}${dialect.forUpdateSkipLocked}) AS due
     WHERE webhook_deliveries.tenant_id = due.t AND webhook_deliveries.mode = due.m AND webhook_deliveries.id = due.i
-    RETURNING webhook_deliveries.*`;
+    RETURNING *`;
   return { text, values: params.values };
 }
 
