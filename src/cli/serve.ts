@@ -31,12 +31,14 @@ export async function serve(): Promise<void> {
     // While draining, requests still reach their routes (and answer in their surface's format).
     return503OnClosing: false,
     rateLimits: { enabled: config.rateLimits, ...(redis ? { redis } : {}) },
+    webhooks: { allowPrivate: config.webhooksAllowPrivate },
   });
   logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
   logRedisError = throttled((err) =>
     app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'redis error: rate limits are not enforced while Redis does not answer'),
   );
   if (!config.rateLimits) app.log.warn('CLIENTELE_RATE_LIMITS=off: no rate limits in this process');
+  if (config.webhooksAllowPrivate) app.log.warn('CLIENTELE_WEBHOOK_ALLOW_PRIVATE=1: webhooks may be sent to loopback and private addresses, and over http in live mode');
   else if (redis) {
     const ready = await readyWithin(redis, REDIS_READY_MS);
     app.log.info({ redis: ready ? 'ready' : 'not answering yet' }, 'rate limits shared through Redis');

@@ -14,6 +14,7 @@ import { CredentialService } from '../domain/tenants/credential-service.ts';
 import { EventService } from '../domain/events/event-service.ts';
 import { WebhookService } from '../domain/webhooks/webhook-service.ts';
 import { DnsUrlGuard } from '../webhooks/url-guard.ts';
+import type { WebhookOptions } from './webhook-options.ts';
 import { SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
@@ -29,8 +30,8 @@ export interface AppOptions {
   /** Rate limits (src/http/rate-limits/): on, in memory, unless told otherwise. */
   rateLimits?: RateLimitOptions;
   return503OnClosing?: boolean;
-  /** Webhook receivers on loopback and private addresses, and over http in live mode (CLIENTELE_WEBHOOK_ALLOW_PRIVATE=1). */
-  webhooksAllowPrivate?: boolean;
+  /** Webhook delivery from this process; `allowPrivate` also lets endpoints be created on loopback and private addresses. */
+  webhooks?: WebhookOptions;
 }
 
 /** Never logged, wherever they appear. */
@@ -68,7 +69,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('customers', new CustomerService(options.store));
   app.decorate('credentials', new CredentialService(options.store, box));
   app.decorate('events', new EventService(options.store));
-  app.decorate('webhooks', new WebhookService(options.store, box, new DnsUrlGuard({ allowPrivate: options.webhooksAllowPrivate ?? false })));
+  const webhooks = new WebhookService(options.store, box, new DnsUrlGuard({ allowPrivate: options.webhooks?.allowPrivate ?? false }));
+  app.decorate('webhooks', webhooks);
   app.decorate('idempotencyKeys', new IdempotencyKeys(options.store, options.idempotency));
   app.decorateRequest('auth', null);
   app.decorateRequest('surface', 'other');

@@ -10,6 +10,7 @@ import type { App } from '../../src/http/types.ts';
 import { openTestStore, type StoreKind } from './stores.ts';
 import { tenantIdToWire } from '../../src/formats/ids.ts';
 import type { RateLimitOptions } from '../../src/http/rate-limits/limiter.ts';
+import type { WebhookOptions } from '../../src/server/webhook-options.ts';
 
 export interface TestTenant {
   id: string;
@@ -40,6 +41,8 @@ export interface ServerOptions {
   idempotency?: Partial<IdempotencyTimes>;
   /** Share this store (and its tenants) instead of opening a fresh one; it is not destroyed on close. */
   store?: { store: Store; kind: StoreKind };
+  /** Webhooks: receivers on loopback allowed unless said otherwise (tests run theirs on 127.0.0.1). */
+  webhooks?: WebhookOptions;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function startServer(kind?: StoreKind, options: ServerOptions = {})
     store,
     secretBox,
     rateLimits: options.rateLimits ?? { enabled: false },
+    webhooks: { allowPrivate: true, ...options.webhooks },
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -25,6 +25,14 @@ function retentionDays(value: string | undefined): number | null | undefined {
   return days;
 }
 
+/** A whole number of days from 1 to `max`, for `flag`. */
+function days(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${flag} is a whole number of days from 1 to ${max}`);
+  return n;
+}
+
 /** The overrides after applying each `--rate-limit` in order; undefined when none is given. */
 function rateLimitOverrides(current: TenantSettings['rate_limits'], args: string[] | undefined): TenantSettings['rate_limits'] | undefined {
   if (!args || args.length === 0) return undefined;
@@ -56,6 +64,8 @@ function printSettings(tenant: Tenant): void {
       `  email_uniqueness=${settings.email_uniqueness}`,
       `  native_rate_limits=${settings.native_rate_limits}`,
       `  history_retention_days=${settings.history_retention_days ?? 'forever'}`,
+      `  event_retention_days=${settings.event_retention_days}`,
+      `  webhook_disable_after_days=${settings.webhook_disable_after_days}`,
       `  rate limit overrides: ${overrides.length === 0 ? 'none' : overrides.map(([name, rule]) => `${name}=${showRule(rule)}`).join(' ')}`,
       '  rate limits in force (test | live):',
       ...RATE_LIMIT_NAMES.map((name) => {
@@ -75,6 +85,8 @@ const OPTIONS = {
   'native-rate-limits': { type: 'string' },
   'rate-limit': { type: 'string', multiple: true },
   'history-retention-days': { type: 'string' },
+  'event-retention-days': { type: 'string' },
+  'webhook-disable-after-days': { type: 'string' },
   ...JSON_OUTPUT,
 } as const;
 
@@ -89,6 +101,8 @@ function settingsCommand(name: string, usage: string): CliCommand {
       const uniqueness = emailUniqueness(stringOption(values, 'email-uniqueness'));
       const native = nativeRateLimits(stringOption(values, 'native-rate-limits'));
       const retention = retentionDays(stringOption(values, 'history-retention-days'));
+      const eventRetention = days(stringOption(values, 'event-retention-days'), 'event-retention-days', MAX_RETENTION_DAYS);
+      const disableAfter = days(stringOption(values, 'webhook-disable-after-days'), 'webhook-disable-after-days', 365);
       const rateLimitArgs = stringListOption(values, 'rate-limit');
       // Every flag is checked before anything is written.
       rateLimitOverrides({}, rateLimitArgs);
@@ -98,6 +112,8 @@ function settingsCommand(name: string, usage: string): CliCommand {
         if (uniqueness !== undefined) change.email_uniqueness = uniqueness;
         if (native !== undefined) change.native_rate_limits = native;
         if (retention !== undefined) change.history_retention_days = retention;
+        if (eventRetention !== undefined) change.event_retention_days = eventRetention;
+        if (disableAfter !== undefined) change.webhook_disable_after_days = disableAfter;
         const limits = rateLimitOverrides(current.settings.rate_limits ?? {}, rateLimitArgs);
         if (limits !== undefined) change.rate_limits = limits;
         return Object.keys(change).length === 0 ? current : tenants.updateSettings(current.id, change);
@@ -113,7 +129,8 @@ export const tenantsSettingsCommand = settingsCommand(
   'tenants settings',
   `  tenants settings --tenant ID [--email-uniqueness enforced|off] [--native-rate-limits stripe|off]
                    [--rate-limit NAME=MAX/SECONDS|NAME=MAX|NAME=off|NAME=default]…
-                   [--history-retention-days DAYS|forever] [--json]
+                   [--history-retention-days DAYS|forever] [--event-retention-days DAYS]
+                   [--webhook-disable-after-days DAYS] [--json]
                                           Change a tenant's settings (none given: show them).
                                           Rate limits: ${RATE_LIMIT_NAMES.slice(0, 4).join(', ')},
                                           ${RATE_LIMIT_NAMES.slice(4).join(', ')}
