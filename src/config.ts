@@ -16,6 +16,8 @@ export interface Config {
   redisUrl: string | null;
   /** CLIENTELE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private addresses, and http in live mode (development, tests). */
   webhooksAllowPrivate: boolean;
+  /** CLIENTELE_WEBHOOK_TIMEOUT_MS: how long a receiver has to answer a delivery (default 15 s). */
+  webhookTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: onOff(env.CLIENTELE_RATE_LIMITS, 'CLIENTELE_RATE_LIMITS', true),
     redisUrl: env.REDIS_URL || null,
     webhooksAllowPrivate: flag(env.CLIENTELE_WEBHOOK_ALLOW_PRIVATE, 'CLIENTELE_WEBHOOK_ALLOW_PRIVATE'),
+    webhookTimeoutMs: positiveInteger(env.CLIENTELE_WEBHOOK_TIMEOUT_MS, 'CLIENTELE_WEBHOOK_TIMEOUT_MS', 15_000),
   };
 }
 

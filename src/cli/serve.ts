@@ -31,7 +31,7 @@ export async function serve(): Promise<void> {
     // While draining, requests still reach their routes (and answer in their surface's format).
     return503OnClosing: false,
     rateLimits: { enabled: config.rateLimits, ...(redis ? { redis } : {}) },
-    webhooks: { allowPrivate: config.webhooksAllowPrivate },
+    webhooks: { allowPrivate: config.webhooksAllowPrivate, timeoutMs: config.webhookTimeoutMs },
   });
   logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
   logRedisError = throttled((err) =>

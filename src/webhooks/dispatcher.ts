@@ -62,8 +62,9 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    // Long enough that an attempt always ends (and is recorded) before its claim lapses.
-    this.leaseMs = this.timeoutMs + 45_000;
+    // Long enough that an attempt always ends (and is recorded) before its claim lapses; short
+    // enough that a killed server's deliveries go out again soon.
+    this.leaseMs = 2 * this.timeoutMs + 5_000;
     this.maxInFlight = options.maxInFlight ?? 128;
     this.maxPerEndpoint = options.maxPerEndpoint ?? 8;
     this.pollMs = options.pollMs ?? 1000;
