@@ -54,3 +54,10 @@ export function fromUuid(text: string): string | null {
   const randB = (uuid >> 26n) & ((1n << 36n) - 1n);
   return ((time << 48n) | (randA << 36n) | randB).toString(16).padStart(24, '0');
 }
+
+export const eventIdToWire = (id: string): string => toPrefixed('evt', id);
+export const eventIdFromWire = (text: string): string | null => fromPrefixed('evt', text);
+export const webhookEndpointIdToWire = (id: string): string => toPrefixed('we', id);
+export const webhookEndpointIdFromWire = (text: string): string | null => fromPrefixed('we', text);
+export const deliveryIdToWire = (id: string): string => toPrefixed('whdel', id);
+export const deliveryIdFromWire = (text: string): string | null => fromPrefixed('whdel', text);

@@ -15,6 +15,7 @@ import { EventService } from '../domain/events/event-service.ts';
 import { WebhookService } from '../domain/webhooks/webhook-service.ts';
 import { DnsUrlGuard } from '../webhooks/url-guard.ts';
 import type { WebhookOptions } from './webhook-options.ts';
+import { registerDispatcher } from './webhooks.ts';
 import { SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
@@ -100,5 +101,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerRateLimits(app, options.rateLimits);
   registerIdempotency(app);
   for (const surface of SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
+  registerDispatcher(app, options.store, webhooks, options.webhooks ?? {});
   return app;
 }

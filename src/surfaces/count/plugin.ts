@@ -14,6 +14,7 @@ import { countCustomersFindByEmail } from './routes/count_customers_find_by_emai
 import { countCustomersList } from './routes/count_customers_list.ts';
 import { countCustomersRetrieve } from './routes/count_customers_retrieve.ts';
 import { countCustomersUpdate } from './routes/count_customers_update.ts';
+import { countWebhooks } from './routes/count_webhooks.ts';
 
 /**
  * Count's customer endpoints (https://developers.getcount.com, base `…/partners`), mounted under
@@ -50,6 +51,7 @@ async function countApi(app: App): Promise<void> {
   countCustomersRetrieve(app);
   countCustomersUpdate(app);
   countCustomersDelete(app);
+  countWebhooks(app);
 }
 
 export const countSurface: Surface = { name: 'count', prefix: PREFIX, plugin: countApi, errors: countErrors };

@@ -212,7 +212,7 @@ export const CustomerObject = Type.Object({
 });
 export type CustomerObject = Static<typeof CustomerObject>;
 
-const success = <T extends TSchema>(data: T) =>
+export const success = <T extends TSchema>(data: T) =>
   Type.Object({ status: Type.Literal('success'), message: Type.String(), data });
 
 export const CustomerResponse = success(CustomerObject);

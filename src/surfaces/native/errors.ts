@@ -3,7 +3,16 @@ import type { FastifyRequest } from 'fastify';
 import { isCanonicalId } from '../../domain/ids.ts';
 import { AuthError } from '../../http/auth.ts';
 import { pathToParam } from '../../formats/bracket-path.ts';
-import { customerIdToWire } from '../../formats/ids.ts';
+import { customerIdToWire, deliveryIdToWire, eventIdToWire, webhookEndpointIdToWire } from '../../formats/ids.ts';
+import type { NotFoundError } from '../../domain/errors.ts';
+
+/** How a missing resource's canonical id is shown. */
+const WIRE_IDS: Partial<Record<NotFoundError['resource'], (id: string) => string>> = {
+  customer: customerIdToWire,
+  event: eventIdToWire,
+  webhook_endpoint: webhookEndpointIdToWire,
+  webhook_delivery: deliveryIdToWire,
+};
 import type { Rendered, SurfaceErrors } from '../shared/errors/answer.ts';
 import type { Problem } from '../shared/errors/problem.ts';
 import type { StripeError } from './schemas.ts';
@@ -53,8 +62,8 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Stri
       return invalid(problem.message, { code: problem.error.code, param: pathToParam(problem.error.path) });
     case 'not_found': {
       const { resource, id, path } = problem.error;
-      const shown = resource === 'customer' && isCanonicalId(id) ? customerIdToWire(id) : id;
-      return invalid(`No such ${resource}: '${shown}'`, { code: 'resource_missing', param: pathToParam(path) });
+      const shown = isCanonicalId(id) ? (WIRE_IDS[resource]?.(id) ?? id) : id;
+      return invalid(`No such ${resource.replaceAll('_', ' ')}: '${shown}'`, { code: 'resource_missing', param: pathToParam(path) });
     }
     case 'conflict':
       // A retry would conflict again: tell Stripe's SDKs not to.

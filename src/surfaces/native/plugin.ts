@@ -11,6 +11,17 @@ import { v1CustomersList } from './routes/v1_customers_list.ts';
 import { v1CustomersRetrieve } from './routes/v1_customers_retrieve.ts';
 import { v1CustomersSearch } from './routes/v1_customers_search.ts';
 import { v1CustomersUpdate } from './routes/v1_customers_update.ts';
+import { v1EventsList } from './routes/v1_events_list.ts';
+import { v1EventsRetrieve } from './routes/v1_events_retrieve.ts';
+import { v1WebhookEndpointsCreate } from './routes/v1_webhook_endpoints_create.ts';
+import { v1WebhookEndpointsList } from './routes/v1_webhook_endpoints_list.ts';
+import { v1WebhookEndpointsRetrieve } from './routes/v1_webhook_endpoints_retrieve.ts';
+import { v1WebhookEndpointsUpdate } from './routes/v1_webhook_endpoints_update.ts';
+import { v1WebhookEndpointsDelete } from './routes/v1_webhook_endpoints_delete.ts';
+import { v1WebhookEndpointsRollSecret } from './routes/v1_webhook_endpoints_roll_secret.ts';
+import { v1WebhookEndpointsDeliveries } from './routes/v1_webhook_endpoints_deliveries.ts';
+import { v1WebhookEndpointsDelivery } from './routes/v1_webhook_endpoints_delivery.ts';
+import { v1WebhookEndpointsRecover } from './routes/v1_webhook_endpoints_recover.ts';
 
 /** The native, Stripe-compatible API (see ./README.md). */
 async function nativeApi(app: App): Promise<void> {
@@ -29,6 +40,17 @@ async function nativeApi(app: App): Promise<void> {
   v1CustomersList(app);
   v1CustomersSearch(app);
   v1CustomersHistory(app);
+  v1EventsList(app);
+  v1EventsRetrieve(app);
+  v1WebhookEndpointsCreate(app);
+  v1WebhookEndpointsList(app);
+  v1WebhookEndpointsRetrieve(app);
+  v1WebhookEndpointsUpdate(app);
+  v1WebhookEndpointsDelete(app);
+  v1WebhookEndpointsRollSecret(app);
+  v1WebhookEndpointsDeliveries(app);
+  v1WebhookEndpointsDelivery(app);
+  v1WebhookEndpointsRecover(app);
 }
 
 export const nativeSurface: Surface = { name: 'native', prefix: '/v1', plugin: nativeApi, errors: nativeErrors };

@@ -39,7 +39,7 @@ const ShippingParam = Type.Object(
   { additionalProperties: false },
 );
 
-const MetadataParam = emptyable(
+export const MetadataParam = emptyable(
   Type.Record(Type.String(), Type.Union([Type.String({ maxLength: LIMITS.metadataValueLength }), Type.Null()]), {
     maxProperties: LIMITS.metadataKeys,
     description: 'Up to 50 keys of at most 40 characters, values of at most 500. An empty value removes the key.',
@@ -100,7 +100,7 @@ const ContactParam = Type.Object(
   { additionalProperties: false },
 );
 
-const Expand = Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20, description: 'Fields to expand.' });
+export const Expand = Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20, description: 'Fields to expand.' });
 
 /** Parameters create and update share. */
 const commonParams = {
@@ -159,8 +159,8 @@ export const CustomerIdParams = Type.Object({ id: Type.String({ description: 'Th
 
 export const ExpandQuery = Type.Object({ expand: Type.Optional(Expand) }, { additionalProperties: false });
 
-const Timestamp = Type.Integer({ minimum: 0, maximum: 253402300799 });
-const CreatedFilter = Type.Union([
+export const Timestamp = Type.Integer({ minimum: 0, maximum: 253402300799 });
+export const CreatedFilter = Type.Union([
   Timestamp,
   Type.Object(
     {
@@ -173,7 +173,7 @@ const CreatedFilter = Type.Union([
   ),
 ]);
 
-const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 10 });
+export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 10 });
 
 export const ListCustomersQuery = Type.Object(
   {
@@ -205,7 +205,7 @@ export const FORM_AND_JSON = ['application/x-www-form-urlencoded', 'application/
 // ---- responses (documentation) ----
 
 /** Stripe's list object around `item`s. */
-const StripeList = <T extends TSchema>(item: T) =>
+export const StripeList = <T extends TSchema>(item: T) =>
   Type.Object({
     object: Type.Literal('list'),
     data: Type.Array(item),

@@ -38,7 +38,7 @@ function addressFromWire(value: Emptyable<AddressParam>): Address | null | undef
   };
 }
 
-function metadataFromWire(value: Body['metadata']): MetadataPatch | undefined {
+export function metadataFromWire(value: Body['metadata']): MetadataPatch | undefined {
   if (value === undefined) return undefined;
   if (value === '' || value === null) return { clear: true };
   return { set: value };
