@@ -45,12 +45,16 @@ describe('clientele tenants settings', () => {
       '--rate-limit', 'checkoutpage.store=off',
       '--native-rate-limits', 'stripe',
       '--history-retention-days', '90',
+      '--event-retention-days', '7',
+      '--webhook-disable-after-days', '3',
       '--json',
     ]);
     assert.equal(out.id, tenant.id);
     assert.deepEqual(out.settings, {
       email_uniqueness: 'enforced',
       history_retention_days: 90,
+      event_retention_days: 7,
+      webhook_disable_after_days: 3,
       native_rate_limits: 'stripe',
       rate_limits: {
         'count.client': { max: 10, window_seconds: 60 },
@@ -70,6 +74,8 @@ describe('clientele tenants settings', () => {
     assert.deepEqual(next.settings, {
       email_uniqueness: 'enforced',
       history_retention_days: null,
+      event_retention_days: 7,
+      webhook_disable_after_days: 3,
       native_rate_limits: 'off',
       rate_limits: {
         'atlas.concurrent': { max: 5, window_seconds: 0 },
@@ -100,6 +106,8 @@ describe('clientele tenants settings', () => {
       [['--native-rate-limits', 'on'], /--native-rate-limits is stripe or off/],
       [['--history-retention-days', '0'], /--history-retention-days/],
       [['--history-retention-days', '1.5'], /--history-retention-days/],
+      [['--event-retention-days', 'forever'], /--event-retention-days is a whole number of days/],
+      [['--webhook-disable-after-days', '0'], /--webhook-disable-after-days is a whole number of days from 1 to 365/],
       // A good flag beside a bad one is not applied either.
       [['--history-retention-days', '30', '--rate-limit', 'x=1/1'], /unknown rate limit/],
     ];

@@ -368,6 +368,152 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
 
   after(async () => server?.close());
 
+
+  // ---- events and webhook endpoints: keyed by their own ids, each principal's own ----
+  /** A victim's newest event, as its owner sees it. */
+  const eventOf = (v: Victim) =>
+    once(`event ${v.label}`, () => nat(v.owner, 'GET', '/events?limit=100')).then((res) => {
+      const event = res.body.data.find((e: { data: { object: { id: string } } }) => e.data.object.id === v.cus);
+      return (event?.id as string | undefined) ?? assert.fail(`no event of ${v.label}`);
+    });
+  /** An endpoint (native) and a subscription (Count) of a victim's owner, made once per owner. */
+  const endpointOf = (owner: Principal) =>
+    once(`endpoint ${owner.label}`, () => nat(owner, 'POST', '/webhook_endpoints', { url: `http://127.0.0.1:9/${owner.label}`, enabled_events: ['customer.created'], description: `of ${owner.label}` }));
+  const subscriptionOf = (owner: Principal) =>
+    once(`subscription ${owner.label}`, () => cnt(owner, 'signed', 'POST', '/webhooks', { event: 'customer.created', callbackUrl: `http://127.0.0.1:9/${owner.label}` }));
+  const FAKE_EVT = toPrefixed('evt', newId());
+  const FAKE_WE = toPrefixed('we', newId());
+  const FAKE_DELIVERY = toPrefixed('whdel', newId());
+  const FAKE_SUB = toUuid(newId());
+
+  /** `call(id)` with a foreign id answers exactly as with one that never existed. */
+  async function sameAsNeverExisted(label: string, p: Principal, foreignId: string, fakeId: string, call: (id: string) => Promise<Res>, notFound: (res: Res) => void): Promise<void> {
+    await probe(label, async () => {
+      const res = await call(foreignId);
+      const base = await once(`${p.label} ${label.split(' (')[0]} fake`, () => call(fakeId));
+      if (label.startsWith('HEAD')) assert.equal(res.status, 404, res.text);
+      else notFound(res);
+      assertSameAs(res, base, [[foreignId, '<ID>']], [[fakeId, '<ID>']]);
+      assertNoLeak(res.text, foreignTo(p));
+    });
+  }
+
+  function webhookRoutes(): Route[] {
+    const endpointRoute = (method: string, url: string, path: (id: string) => string, body?: unknown): SweepRoute => ({
+      kind: 'collection',
+      method,
+      url,
+      sweep: async (p, foreign) => {
+        for (const v of perOwner(foreign)) {
+          const endpoint = (await endpointOf(v.owner)).body.id as string;
+          await sameAsNeverExisted(`${method} ${url} (${p.label} → ${v.owner.label})`, p, endpoint, FAKE_WE, (id) => nat(p, method, path(id), body), nativeNotFound);
+          const after = await nat(v.owner, 'GET', `/webhook_endpoints/${endpoint}`);
+          assert.equal(after.status, 200, `${v.owner.label}'s endpoint still there after ${method} ${url} by ${p.label}`);
+          assert.equal(after.body.url, `http://127.0.0.1:9/${v.owner.label}`);
+        }
+      },
+    });
+    const subscriptionRoute = (method: string, body?: unknown): SweepRoute => ({
+      kind: 'collection',
+      method,
+      url: '/count/partners/webhooks/:uuid',
+      sweep: async (p, foreign) => {
+        for (const v of perOwner(foreign)) {
+          const uuid = (await subscriptionOf(v.owner)).body.data.webhook.uuid as string;
+          await sameAsNeverExisted(`${method} /count/partners/webhooks/:uuid (${p.label} → ${v.owner.label})`, p, uuid, FAKE_SUB, (id) => cnt(p, 'signed', method, `/webhooks/${id}`, body), countNotFound);
+          const list = await cnt(v.owner, 'signed', 'GET', '/webhooks');
+          assert.ok(list.body.data.webhooks.some((w: { uuid: string; status: string }) => w.uuid === uuid && w.status === 'active'));
+        }
+      },
+    });
+    const eventsList = (method: 'GET' | 'HEAD'): SweepRoute => ({
+      kind: 'collection',
+      method,
+      url: '/v1/events',
+      sweep: async (p, foreign) => {
+        if (method === 'GET') {
+          await probe(`GET /v1/events (${p.label})`, async () => {
+            const all = await nat(p, 'GET', '/events?limit=100');
+            assert.equal(all.status, 200, all.text);
+            assertOnlyOwn(p, [...new Set<string>(all.body.data.map((e: { data: { object: { id: string } } }) => hexOfCus(e.data.object.id)))], 'the events list');
+            assertNoLeak(all.text, foreign);
+          });
+        }
+        for (const v of perOwner(foreign)) {
+          const event = await eventOf(v);
+          for (const param of ['starting_after', 'ending_before']) {
+            await sameAsNeverExisted(`${method} /v1/events?${param}= (${p.label} → ${v.owner.label})`, p, event, FAKE_EVT, (id) => nat(p, method, `/events?${param}=${id}`), nativeNotFound);
+          }
+        }
+      },
+    });
+    const eventRetrieve = (method: 'GET' | 'HEAD'): SweepRoute => ({
+      kind: 'collection',
+      method,
+      url: '/v1/events/:id',
+      sweep: async (p, foreign) => {
+        for (const v of perOwner(foreign)) {
+          await sameAsNeverExisted(`${method} /v1/events/:id (${p.label} → ${v.owner.label})`, p, await eventOf(v), FAKE_EVT, (id) => nat(p, method, `/events/${id}`), nativeNotFound);
+        }
+      },
+    });
+    const ownOnly = (method: 'GET' | 'HEAD', url: string, list: (p: Principal) => Promise<Res>, ids: (res: Res) => string[], mine: (p: Principal) => Promise<string>): SweepRoute => ({
+      kind: 'collection',
+      method,
+      url,
+      sweep: async (p, foreign) => {
+        if (method === 'HEAD') return void (await probe(`HEAD ${url} (${p.label})`, async () => assert.equal((await list(p)).status, 200)));
+        await probe(`GET ${url} (${p.label})`, async () => {
+          const own = await mine(p);
+          const res = await list(p);
+          assert.equal(res.status, 200, res.text);
+          assert.deepEqual(ids(res), [own], `${p.label} sees its own only`);
+          assertNoLeak(res.text, foreign);
+        });
+      },
+    });
+    const nativeEndpoints = (method: 'GET' | 'HEAD') =>
+      ownOnly(method, '/v1/webhook_endpoints', (p) => nat(p, method, '/webhook_endpoints?limit=100'), (res) => res.body.data.map((e: { id: string }) => e.id), async (p) => (await endpointOf(p)).body.id);
+    const countSubscriptions = (method: 'GET' | 'HEAD') =>
+      ownOnly(method, '/count/partners/webhooks', (p) => cnt(p, 'signed', method, '/webhooks'), (res) => res.body.data.webhooks.map((w: { uuid: string }) => w.uuid), async (p) => (await subscriptionOf(p)).body.data.webhook.uuid);
+    const creates = (method: 'POST', url: string, make: (p: Principal) => Promise<Res>): SweepRoute => ({
+      kind: 'collection',
+      method,
+      url,
+      sweep: async (p) => {
+        await probe(`${method} ${url} (${p.label})`, async () => {
+          const res = await make(p);
+          assert.ok(res.status === 200 || res.status === 201, res.text);
+        });
+      },
+    });
+    return [
+      eventsList('GET'),
+      eventsList('HEAD'),
+      eventRetrieve('GET'),
+      eventRetrieve('HEAD'),
+      nativeEndpoints('GET'),
+      nativeEndpoints('HEAD'),
+      creates('POST', '/v1/webhook_endpoints', (p) => endpointOf(p)),
+      endpointRoute('GET', '/v1/webhook_endpoints/:id', (id) => `/webhook_endpoints/${id}`),
+      endpointRoute('HEAD', '/v1/webhook_endpoints/:id', (id) => `/webhook_endpoints/${id}`),
+      endpointRoute('POST', '/v1/webhook_endpoints/:id', (id) => `/webhook_endpoints/${id}`, { url: 'http://127.0.0.1:9/hijacked', disabled: true }),
+      endpointRoute('DELETE', '/v1/webhook_endpoints/:id', (id) => `/webhook_endpoints/${id}`),
+      endpointRoute('POST', '/v1/webhook_endpoints/:id/roll_secret', (id) => `/webhook_endpoints/${id}/roll_secret`, {}),
+      endpointRoute('GET', '/v1/webhook_endpoints/:id/deliveries', (id) => `/webhook_endpoints/${id}/deliveries`),
+      endpointRoute('HEAD', '/v1/webhook_endpoints/:id/deliveries', (id) => `/webhook_endpoints/${id}/deliveries`),
+      endpointRoute('GET', '/v1/webhook_endpoints/:id/deliveries/:delivery_id', (id) => `/webhook_endpoints/${id}/deliveries/${FAKE_DELIVERY}`),
+      endpointRoute('HEAD', '/v1/webhook_endpoints/:id/deliveries/:delivery_id', (id) => `/webhook_endpoints/${id}/deliveries/${FAKE_DELIVERY}`),
+      endpointRoute('POST', '/v1/webhook_endpoints/:id/deliveries/:delivery_id/retry', (id) => `/webhook_endpoints/${id}/deliveries/${FAKE_DELIVERY}/retry`, {}),
+      endpointRoute('POST', '/v1/webhook_endpoints/:id/recover', (id) => `/webhook_endpoints/${id}/recover`, { since: 0 }),
+      countSubscriptions('GET'),
+      countSubscriptions('HEAD'),
+      creates('POST', '/count/partners/webhooks', (p) => subscriptionOf(p)),
+      subscriptionRoute('PATCH', { callbackUrl: 'http://127.0.0.1:9/hijacked', status: 'paused' }),
+      subscriptionRoute('DELETE'),
+    ];
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The route table: every route of every surface, each with its sweep.
   // ---------------------------------------------------------------------------------------------
@@ -996,6 +1142,7 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
         }),
       }),
     ),
+    ...webhookRoutes(),
   ];
 
   /**

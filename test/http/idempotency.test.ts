@@ -22,7 +22,7 @@ import { openTestStore, TEST_STORE_KIND, type TestStore } from '../helpers/store
 import { customersPath, tokenFor } from '../surfaces/asset/helpers.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
 import { customerIdToCount } from '../../src/surfaces/count/wire.ts';
-import { fromPrefixed, toPrefixed } from '../../src/formats/ids.ts';
+import { fromPrefixed, toPrefixed, toUuid } from '../../src/formats/ids.ts';
 
 type Res = { status: number; headers: Headers; text: string; body: any };
 
@@ -245,6 +245,70 @@ describe('Idempotency-Key on every write of every surface', () => {
       mismatch: countError('IDEMPOTENCY_KEY_REUSED'),
       invalidKey: countError('INVALID_IDEMPOTENCY_KEY'),
     });
+    // Webhook endpoints (native) and subscriptions (Count): the same hook keeps their replies.
+    const endpointsOf = async (flavor: 'stripe' | 'count') => (await server.store.listEndpoints(scope, flavor, { limit: 100 })).data.length;
+    const updatedOf = async (id: string) => (await server.store.getEndpoint(scope, id))?.updated ?? 0;
+    const goneOf = async (ids: string[]) => (await Promise.all(ids.map((id) => server.store.getEndpoint(scope, id)))).filter((e) => e === null).length;
+    const freshEndpoint = async (flavor: 'stripe' | 'count') =>
+      (await server.app.webhooks.create(scope, flavor, { url: 'http://127.0.0.1:9/idem', enabledEvents: ['customer.created'] })).endpoint.id;
+    const form = (h: Record<string, string>) => nativeHeaders({ 'content-type': 'application/x-www-form-urlencoded', ...h });
+    cases.push({
+      name: 'native POST /v1/webhook_endpoints',
+      status: 200,
+      send: (h, v) => send(`${server.url}/v1/webhook_endpoints`, 'POST', form(h), `url=http://127.0.0.1:9/v${v}&enabled_events[]=*`),
+      effects: () => endpointsOf('stripe'),
+      mismatch: stripeMismatch,
+      invalidKey: stripeInvalid,
+    });
+    const endpointUpdate = await freshEndpoint('stripe');
+    for (const [name, path, body] of [
+      ['native POST /v1/webhook_endpoints/:id', '', (v: number) => `description=v${v}`],
+      ['native POST /v1/webhook_endpoints/:id/roll_secret', '/roll_secret', (v: number) => `expire_old_in=${v}`],
+    ] as const) {
+      cases.push({
+        name,
+        status: 200,
+        send: (h, v) => send(`${server.url}/v1/webhook_endpoints/${toPrefixed('we', endpointUpdate)}${path}`, 'POST', form(h), body(v)),
+        effects: () => updatedOf(endpointUpdate),
+        mismatch: stripeMismatch,
+        invalidKey: stripeInvalid,
+      });
+    }
+    const endpointDeletes = [await freshEndpoint('stripe'), await freshEndpoint('stripe')];
+    cases.push({
+      name: 'native DELETE /v1/webhook_endpoints/:id',
+      status: 200,
+      send: (h, v) => send(`${server.url}/v1/webhook_endpoints/${toPrefixed('we', endpointDeletes[v % 2]!)}`, 'DELETE', nativeHeaders(h)),
+      effects: () => goneOf(endpointDeletes),
+      mismatch: stripeMismatch,
+      invalidKey: stripeInvalid,
+    });
+    cases.push({
+      name: 'Count POST /webhooks',
+      status: 201,
+      send: (h, v) => count(h).request('POST', '/webhooks', { event: 'customer.created', callbackUrl: `http://127.0.0.1:9/v${v}` }),
+      effects: () => endpointsOf('count'),
+      mismatch: countError('IDEMPOTENCY_KEY_REUSED'),
+      invalidKey: countError('INVALID_IDEMPOTENCY_KEY'),
+    });
+    const subscriptionUpdate = await freshEndpoint('count');
+    cases.push({
+      name: 'Count PATCH /webhooks/:uuid',
+      status: 200,
+      send: (h, v) => count(h).request('PATCH', `/webhooks/${toUuid(subscriptionUpdate)}`, { callbackUrl: `http://127.0.0.1:9/v${v}` }),
+      effects: () => updatedOf(subscriptionUpdate),
+      mismatch: countError('IDEMPOTENCY_KEY_REUSED'),
+      invalidKey: countError('INVALID_IDEMPOTENCY_KEY'),
+    });
+    const subscriptionDeletes = [await freshEndpoint('count'), await freshEndpoint('count')];
+    cases.push({
+      name: 'Count DELETE /webhooks/:uuid',
+      status: 200,
+      send: (h, v) => count(h).request('DELETE', `/webhooks/${toUuid(subscriptionDeletes[v % 2]!)}`),
+      effects: () => goneOf(subscriptionDeletes),
+      mismatch: countError('IDEMPOTENCY_KEY_REUSED'),
+      invalidKey: countError('INVALID_IDEMPOTENCY_KEY'),
+    });
   });
   after(async () => server?.close());
 
@@ -255,7 +319,12 @@ describe('Idempotency-Key on every write of every surface', () => {
         .filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))
         .map((m) => `${m.toUpperCase()} ${path}`),
     );
-    const excluded = ['POST /asset/v0/auth/token', 'PATCH /v1/customers/{id}'];
+    // Retrying a delivery or recovering failed ones sends deliveries, which the key's reply does not undo: their
+    // replays are the generic hook's (as above), but no record here counts them.
+    const excluded = [
+      'POST /asset/v0/auth/token', 'PATCH /v1/customers/{id}',
+      'POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/retry', 'POST /v1/webhook_endpoints/{id}/recover',
+    ];
     assert.equal(writes.filter((w) => !excluded.includes(w)).length, cases.length, `write routes: ${writes.join(', ')}`);
   });
 

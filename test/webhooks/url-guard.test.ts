@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { CustomerScope } from '../../src/domain/customers/model.ts';
 import { DnsUrlGuard } from '../../src/webhooks/url-guard.ts';
 
-const test = { tenantId: 't', mode: 'test' as const };
-const live = { tenantId: 't', mode: 'live' as const };
+const test: CustomerScope = { tenantId: 't', mode: 'test' };
+const live: CustomerScope = { tenantId: 't', mode: 'live' };
 
 async function refusal(guard: DnsUrlGuard, url: string, scope = test): Promise<string> {
   try {

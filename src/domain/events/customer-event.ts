@@ -46,10 +46,13 @@ export interface StoredEvent extends CustomerEvent {
 /** Bookkeeping every write changes: never news on its own. */
 const NOT_NEWS = new Set<string>(['updated', 'version']);
 
-/** The event a write records, or null when it records none (an import without `--events`). */
+/** The event a write records, or null when it records none (an import without `--events`, an update that changed nothing). */
 export function customerEvent(before: Customer | null, after: Customer, context: WriteContext, nowMs: number = Date.now()): CustomerEvent | null {
   if (context.withoutEvent) return null;
   const type: CustomerEventType = before === null ? 'customer.created' : after.deleted ? 'customer.deleted' : 'customer.updated';
+  const previous = type === 'customer.updated' && before ? previousValues(before, after) : null;
+  // An update that set every field to the value it had is a write, but not news.
+  if (previous !== null && Object.keys(previous).length === 0) return null;
   return {
     id: newId(nowMs),
     tenantId: after.tenant_id,
@@ -59,7 +62,7 @@ export function customerEvent(before: Customer | null, after: Customer, context:
     customerId: after.id,
     customerVersion: after.version,
     customer: after,
-    previous: type === 'customer.updated' && before ? previousValues(before, after) : null,
+    previous,
     requestId: context.requestId,
     idempotencyKey: context.idempotency?.ref.key ?? null,
     surface: context.surface,

@@ -1,3 +1,5 @@
+import { toUuid } from '../../formats/ids.ts';
+import { isCanonicalId } from '../../domain/ids.ts';
 import type { FastifyRequest } from 'fastify';
 import { EmailTakenError } from '../../domain/errors.ts';
 import { AuthError } from '../../http/auth.ts';
@@ -105,6 +107,7 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Coun
       const { resource, id, path } = problem.error;
       // find-by-email: the e-mail is what named the customer.
       if (path[0] === 'email') return envelope('NOT_FOUND', 'No customer with this e-mail.', { email: id });
+      if (resource === 'webhook_endpoint') return envelope('NOT_FOUND', 'Webhook subscription not found.', { uuid: isCanonicalId(id) ? toUuid(id) : id });
       if (resource !== 'customer') return envelope('NOT_FOUND', problem.message);
       return envelope('NOT_FOUND', 'Customer not found.', { uuid: shownCustomerId(id) });
     }

@@ -446,9 +446,12 @@ describe('Count surface: the customer contract (Update Customer page, line by li
     it('documents every Count route under the Count tag', async () => {
       const doc = (await server.request('GET', '/openapi.json', { key: null })).body;
       const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/count/partners/')).sort();
-      assert.deepEqual(paths, ['/count/partners/customers', '/count/partners/customers/bulk', '/count/partners/customers/find-by-email', '/count/partners/customers/{uuid}']);
+      assert.deepEqual(paths, [
+        '/count/partners/customers', '/count/partners/customers/bulk', '/count/partners/customers/find-by-email', '/count/partners/customers/{uuid}',
+        '/count/partners/webhooks', '/count/partners/webhooks/{uuid}',
+      ]);
       const methods = paths.flatMap((p) => Object.entries(doc.paths[p]).map(([m, op]) => [`${m} ${p}`, op] as const));
-      assert.equal(methods.length, 8);
+      assert.equal(methods.length, 12);
       for (const [name, op] of methods) assert.deepEqual((op as { tags: string[] }).tags, ['Count'], name);
     });
   });

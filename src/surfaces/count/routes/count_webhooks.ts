@@ -1,10 +1,8 @@
 import type { App } from '../../../http/types.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
-import { ERROR_RESPONSES, JSON_ONLY, SECURITY } from '../schemas.ts';
+import { ERROR_RESPONSES, JSON_ONLY, SECURITY, TAGS } from '../schemas.ts';
 import { CreateWebhookBody, UpdateWebhookBody, WebhookDeletedResponse, WebhookListResponse, WebhookResponse, WebhookUuidParams } from '../webhook-schemas.ts';
 import { asCallbackUrl, webhookChanges, webhookIdIn, webhookInput, webhookToCount } from '../webhook-wire.ts';
-
-const TAGS = ['Count webhooks'];
 
 /**
  * Count's webhook subscriptions (developers.getcount.com/api-reference/webhooks): list, create,
