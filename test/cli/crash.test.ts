@@ -11,6 +11,8 @@
  *     customer holds, refused 409 from inside the store's transaction) left nothing behind;
  *   - a write whose answer was lost (a network error: the kill) either applied completely or not
  *     at all, never partly: every write sets several fields at once, all carrying one token;
+ *   - every committed write has exactly one event (the outbox), and after the last round every
+ *     event reaches a webhook receiver at least once, each customer's in order (duplicates counted);
  *   - checkInvariants: no two live customers share an e-mail, the store's own rows agree with
  *     what the API lists, /healthz answers 200, no server logged a 5xx other than 503.
  *
@@ -32,6 +34,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createTestDatabase, ownPostgresForFile, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { cliHarness, withTimeout, type Served } from '../helpers/cli.ts';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
+import { toPrefixed } from '../../src/formats/ids.ts';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const CLIENTS = 32;
@@ -44,6 +48,9 @@ const SEED = process.env.CRASH_SEED !== undefined ? Number(process.env.CRASH_SEE
 const CHILD_TIMEOUT_MS = 45_000;
 /** A request that has not been answered in this long is a hang, recorded as an unknown outcome. */
 const REQUEST_TIMEOUT_MS = 20_000;
+/** A killed server's claims lapse after 2 × the webhook timeout + 5 s (9 s here); then they are sent again. */
+const WEBHOOK_ENV = { CLIENTELE_WEBHOOK_ALLOW_PRIVATE: '1', CLIENTELE_WEBHOOK_TIMEOUT_MS: '2000' };
+const DRAIN_TIMEOUT_MS = 60_000;
 
 const { tempDir, startServe } = cliHarness({ prefix: 'clientele-crash-', timeoutMs: CHILD_TIMEOUT_MS, stopTimeoutMs: 10_000 });
 
@@ -363,6 +370,20 @@ const INVARIANTS: Invariant[] = [
     },
   },
   {
+    name: 'every committed write has exactly one event, versions 1..version (the outbox is in the write\'s transaction)',
+    async check(ctx) {
+      const rows = await ctx.store.query(
+        `SELECT c.id, c.version, count(e.id) AS events, count(DISTINCT e.customer_version) AS versions, min(e.customer_version) AS low, max(e.customer_version) AS high
+           FROM customers c LEFT JOIN events e ON e.tenant_id = c.tenant_id AND e.mode = c.mode AND e.customer_id = c.id
+          GROUP BY c.id, c.version`,
+      );
+      return rows
+        .filter((r) => Number(r.events) !== Number(r.version) || Number(r.versions) !== Number(r.version) || Number(r.low) !== 1 || Number(r.high) !== Number(r.version))
+        .slice(0, 5)
+        .map((r) => `customer ${r.id} at version ${r.version} has ${r.events} events (${r.versions} distinct versions, ${r.low}..${r.high})`);
+    },
+  },
+  {
     name: 'no server process answered or logged a 5xx other than 503',
     async check(ctx) {
       return [...serverErrors(ctx.killed).map((l) => `killed server: ${l}`), ...serverErrors(ctx.server).map((l) => `restarted server: ${l}`)];
@@ -406,6 +427,8 @@ interface Summary {
   killDelays: number[];
   restartMs: number[];
   wallMs: number;
+  /** Webhooks: events recorded, events the receiver got, deliveries it got in all (the excess are duplicates), customers whose events arrived out of order. */
+  webhooks: { events: number; received: number; deliveries: number; outOfOrder: number; drainMs: number };
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
@@ -522,12 +545,17 @@ async function runRounds(t: TestContext, store: StoreUnderTest): Promise<Summary
     killDelays: [],
     restartMs: [],
     wallMs: 0,
+    webhooks: { events: 0, received: 0, deliveries: 0, outOfOrder: 0, drainMs: 0 },
   };
   const log = (line: string) => t.diagnostic(`[${store.kind}] ${line}`);
 
   let server = await startServe(store.dataDir, store.env);
   summary.serverStarts++;
   const key = keyFromBanner(server.banner);
+  // Every event goes to a receiver in this process, which answers 200 whoever sends it.
+  const receiver = await startReceiver();
+  const endpoint = await send(server.url, key, 'POST', '/v1/webhook_endpoints', { url: receiver.url, 'enabled_events[0]': '*' });
+  assert.equal(endpoint.kind, 'ack', `webhook endpoint: ${JSON.stringify(endpoint)}`);
 
   // Anchors: their e-mails are taken for good, so conflicting writes must be refused.
   const tracked = new Map<string, Tracked>();
@@ -765,10 +793,45 @@ async function runRounds(t: TestContext, store: StoreUnderTest): Promise<Summary
   }
 
   summary.liveAtEnd = tracked.size;
+  await drainWebhooks(store, receiver, summary, log);
+  await receiver.close();
   const exit = await server.stop();
   assert.deepEqual(exit, { code: 0, signal: null }, `the last server stops on SIGTERM with exit 0\nstderr: ${server.stderr()}`);
   summary.wallMs = performance.now() - wallStart;
   return summary;
+}
+
+/**
+ * After the last round: every event recorded reaches the receiver at least once (a killed
+ * server's claimed deliveries go out again once their claim lapses), and each customer's events
+ * first arrive in the order they happened. Duplicates (a delivery the receiver got but whose
+ * record the kill prevented) are counted, not refused: delivery is at least once.
+ */
+async function drainWebhooks(store: StoreUnderTest, receiver: Receiver, summary: Summary, log: (line: string) => void): Promise<void> {
+  const rows = await store.query('SELECT id, customer_id, customer_version FROM events');
+  const expected = new Map(rows.map((r) => [toPrefixed('evt', String(r.id)), { customer: String(r.customer_id), version: Number(r.customer_version) }]));
+  const started = performance.now();
+  const got = () => new Set(receiver.received.map((r) => JSON.parse(r.body).id as string));
+  await receiver.waitFor(() => [...expected.keys()].every((id) => got().has(id)), DRAIN_TIMEOUT_MS, `${expected.size} events, ${[...expected.keys()].filter((id) => !got().has(id)).length} still missing`).catch((err: Error) => assert.fail(`[${store.kind}] ${err.message}`));
+  summary.webhooks.drainMs = performance.now() - started;
+  const firstSeen: { customer: string; version: number }[] = [];
+  const seen = new Set<string>();
+  for (const r of receiver.received) {
+    const id = JSON.parse(r.body).id as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const event = expected.get(id);
+    if (event) firstSeen.push(event);
+  }
+  const last = new Map<string, number>();
+  const outOfOrder = new Set<string>();
+  for (const { customer, version } of firstSeen) {
+    if ((last.get(customer) ?? 0) > version) outOfOrder.add(customer);
+    last.set(customer, version);
+  }
+  summary.webhooks = { ...summary.webhooks, events: expected.size, received: seen.size, deliveries: receiver.received.length, outOfOrder: outOfOrder.size };
+  log(`webhooks: ${expected.size} events, all received (${receiver.received.length - seen.size} duplicates) ${ms(summary.webhooks.drainMs)} after the last round`);
+  assert.equal(outOfOrder.size, 0, `[${store.kind}] customers whose events arrived out of order: ${[...outOfOrder].slice(0, 5).join(', ')}`);
 }
 
 /** What the restart may show if `w` (sent in state `cur`) applied: null when it cannot apply. */
@@ -794,6 +857,7 @@ function formatSummary(s: Summary, wallMs: number): string {
     `refused: ${JSON.stringify(s.refused)}, none left anything behind; ` +
     `${s.unknown.total} writes cut off by the kill with no answer: ${s.unknown.applied} applied whole, ${s.unknown.notApplied} not at all, none in part; ` +
     `${s.verificationRequests} verification requests; ${s.liveAtEnd} live customers at the end; ` +
+    `webhooks: ${s.webhooks.events} events, every one received (${s.webhooks.deliveries - s.webhooks.received} duplicate deliveries, ${s.webhooks.outOfOrder} customers out of order, drained ${ms(s.webhooks.drainMs)} after the last restart); ` +
     `kill delays ${Math.min(...s.killDelays)}–${Math.max(...s.killDelays)} ms; restart avg ${ms(avg(s.restartMs))}, max ${ms(Math.max(...s.restartMs))}; wall ${ms(wallMs)}`
   );
 }
@@ -813,7 +877,7 @@ describe('crash durability: SIGKILL under write load, restart on the same store'
       const store: StoreUnderTest = {
         kind: 'sqlite',
         dataDir,
-        env: {},
+        env: WEBHOOK_ENV,
         async query(sql, params = []) {
           const db = new Database(file, { readonly: true, fileMustExist: true });
           try {
@@ -850,7 +914,7 @@ describe('crash durability: SIGKILL under write load, restart on the same store'
       const store: StoreUnderTest = {
         kind: 'postgres',
         dataDir,
-        env: { DATABASE_URL: db!.url },
+        env: { DATABASE_URL: db!.url, ...WEBHOOK_ENV },
         async query(text, params = []) {
           return (await sql!.query(text, params)).rows;
         },
