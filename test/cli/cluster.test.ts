@@ -17,6 +17,7 @@ import pg from 'pg';
 import { createTestDatabase, ownPostgresForFile, PG_SKIP_REASON, type TestDatabase } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { cliHarness, ROOT, type Served } from '../helpers/cli.ts';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 
 const PG_MIGRATIONS_DIR = join(ROOT, 'src', 'store', 'postgres', 'migrations');
 const ANY_KEY = /sk_(?:test|live)_[0-9A-Za-z]+/g;
@@ -358,6 +359,48 @@ describe('PostgreSQL: many clientele processes on one database', { skip: PG_SKIP
     for (const [i, s] of servers.entries()) assert.deepEqual(serverErrors(s), [], `server #${i}`);
     const exits = await Promise.all(servers.map((s) => s.stop()));
     for (const [i, e] of exits.entries()) assert.deepEqual(e, { code: 0, signal: null }, `server #${i} exit\nstderr: ${servers[i]!.stderr()}`);
+  });
+});
+
+describe('PostgreSQL: three servers share the webhook deliveries', { skip: PG_SKIP_REASON }, () => {
+  let db: TestDatabase | undefined;
+  let servers: Served[] = [];
+  let receiver: Receiver | undefined;
+
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
+    await receiver?.close();
+    await db?.drop();
+  });
+
+  it('each event is delivered exactly once when no server crashes, whichever server wrote it', async (t) => {
+    db = await createTestDatabase();
+    const dir = tempDir();
+    const env = { DATABASE_URL: db.url, CLIENTELE_WEBHOOK_ALLOW_PRIVATE: '1' };
+    servers = await Promise.all(Array.from({ length: 3 }, () => startServe(dir, env)));
+    const key = provisionedKeys(servers).test;
+    receiver = await startReceiver();
+    const endpoint = await api(servers[0]!.url, 'POST', '/v1/webhook_endpoints', key, { url: receiver.url, 'enabled_events[0]': '*' });
+    assert.equal(endpoint.status, 200, endpoint.text);
+    const N = 300;
+    const started = performance.now();
+    const made = await Promise.all(Array.from({ length: N }, (_, i) => api(servers[i % 3]!.url, 'POST', '/v1/customers', key, { name: `Shared ${i}` })));
+    assert.deepEqual(tally(made), { 200: N });
+    const updated = await Promise.all(made.map((r, i) => api(servers[(i + 1) % 3]!.url, 'POST', `/v1/customers/${r.body.id}`, key, { name: `Shared ${i} b` })));
+    assert.deepEqual(tally(updated), { 200: N });
+    const ids = () => new Set(receiver!.received.map((r) => JSON.parse(r.body).id as string));
+    await receiver.waitFor(() => ids().size === 2 * N, 30_000, `${2 * N} events`);
+    const drained = performance.now() - started;
+    await sleep(1500);
+    t.diagnostic(`${2 * N} events written through 3 servers, all delivered ${ms(drained)} after the first write; ${receiver.received.length} deliveries`);
+    assert.equal(receiver.received.length, 2 * N, 'no event delivered twice');
+    // Each customer's created event came before its updated one.
+    const order = new Map<string, string[]>();
+    for (const r of receiver.received) {
+      const event = JSON.parse(r.body);
+      order.set(event.data.object.id, [...(order.get(event.data.object.id) ?? []), event.type]);
+    }
+    for (const [id, types] of order) assert.deepEqual(types, ['customer.created', 'customer.updated'], id);
   });
 });
 
