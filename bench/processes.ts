@@ -139,6 +139,8 @@ export async function startClientele(env: { dataDir: string; databaseUrl?: strin
     HOST: '127.0.0.1',
     CLIENTELE_DATA_DIR: env.dataDir,
     CLIENTELE_RATE_LIMITS: 'off',
+    // The webhook scenarios' receivers listen on loopback.
+    CLIENTELE_WEBHOOK_ALLOW_PRIVATE: '1',
     LOG_LEVEL: 'warn',
     ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
     ...(env.pgPoolMax ? { PGPOOL_MAX: String(env.pgPoolMax) } : {}),

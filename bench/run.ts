@@ -28,6 +28,7 @@ import { createForm } from './data.ts';
 import type { DriveResult, DriveSpec } from './drive.ts';
 import { loadCustomers, sampleCustomers, type Sample } from './load.ts';
 import { drive, ROOT, rssOf, startClientele, waitIdle } from './processes.ts';
+import { benchWebhooks } from './webhooks.ts';
 import {
   int,
   printRun,
@@ -374,6 +375,7 @@ async function benchStore(kind: StoreKind, size: number, machine: Machine): Prom
 
     const server = await startClientele({ ...fresh.server, ...(kind === 'postgres' ? { pgPoolMax } : {}) });
     const results: ScenarioResult[] = [];
+    const webhookChecks: CheckResult[] = [];
     const afterStart = rssOf(server.pid);
     let maxSeenMb = afterStart?.rssMb ?? null;
     let afterScenarios;
@@ -401,12 +403,19 @@ async function benchStore(kind: StoreKind, size: number, machine: Machine): Prom
             `  (RSS ${rss?.rssMb ?? '?'} MB)`,
         );
       }
+      const baseline = results.find((x) => x.name === 'create');
+      if (baseline) {
+        say('webhooks…');
+        const webhooks = await benchWebhooks({ url: server.url, key, seconds: timing.seconds, writeConnections, baseline, drive, say });
+        results.push(...webhooks.scenarios);
+        webhookChecks.push(...webhooks.checks);
+      }
       afterScenarios = rssOf(server.pid);
     } finally {
       await server.stop();
     }
 
-    const checks: CheckResult[] = [];
+    const checks: CheckResult[] = [...webhookChecks];
     const at1M = size >= 1_000_000 ? '' : ' (set for 1M)';
     if (kind === 'sqlite') {
       const peak = afterScenarios?.peakMb ?? NaN;

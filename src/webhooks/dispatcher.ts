@@ -33,7 +33,7 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** Deliveries in flight from this process at once (default 128). */
   maxInFlight?: number;
-  /** …and to one endpoint (default 8): a slow receiver holds no more than these. */
+  /** …and to one endpoint (default 16): a slow receiver holds no more than these. */
   maxPerEndpoint?: number;
   /** How often to look for due deliveries when nothing wakes the dispatcher (default 1 s). */
   pollMs?: number;
@@ -57,6 +57,11 @@ export class Dispatcher {
   private running = false;
   private pumping = false;
   private pumpAgain = false;
+  /**
+   * The last claim found nothing but deliveries to endpoints at their bound: until one of ours
+   * finishes (or the poll), new deliveries do not wake a claim, which would scan those again.
+   */
+  private blockedBySkips = false;
   private timer: NodeJS.Timeout | null = null;
   private unwatch: (() => void) | null = null;
 
@@ -66,14 +71,14 @@ export class Dispatcher {
     // enough that a killed server's deliveries go out again soon.
     this.leaseMs = 2 * this.timeoutMs + 5_000;
     this.maxInFlight = options.maxInFlight ?? 128;
-    this.maxPerEndpoint = options.maxPerEndpoint ?? 8;
+    this.maxPerEndpoint = options.maxPerEndpoint ?? 16;
     this.pollMs = options.pollMs ?? 1000;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unwatch = this.options.store.watchDeliveries(() => this.wake());
+    this.unwatch = this.options.store.watchDeliveries(() => this.wake('queued'));
     this.wake();
   }
 
@@ -87,8 +92,11 @@ export class Dispatcher {
     while (this.pumping || this.inFlight.size > 0) await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 20))]);
   }
 
-  wake(): void {
+  /** `queued`: the store says deliveries were queued; anything else (a finished delivery, the poll) always looks. */
+  wake(reason: 'queued' | 'look' = 'look'): void {
     if (!this.running) return;
+    if (reason === 'queued' && this.blockedBySkips) return;
+    if (reason === 'look') this.blockedBySkips = false;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -102,13 +110,24 @@ export class Dispatcher {
       do {
         this.pumpAgain = false;
         while (this.running && this.inFlight.size < this.maxInFlight) {
-          // At most maxPerEndpoint per claim, and none for an endpoint already at it: one endpoint
-          // never holds more than twice its share.
-          const limit = Math.min(this.maxInFlight - this.inFlight.size, this.maxPerEndpoint);
-          const skipEndpoints = [...this.perEndpoint].filter(([, n]) => n >= this.maxPerEndpoint).map(([id]) => id);
+          // None for an endpoint at its bound, and no more per claim than the busiest other one
+          // has room for: no endpoint ever has more than maxPerEndpoint in flight from here.
+          const skipEndpoints: string[] = [];
+          let busiest = 0;
+          for (const [id, n] of this.perEndpoint) {
+            if (n >= this.maxPerEndpoint) skipEndpoints.push(id);
+            else busiest = Math.max(busiest, n);
+          }
+          const limit = Math.min(this.maxInFlight - this.inFlight.size, this.maxPerEndpoint - busiest);
+          // Claims cost a transaction each: while an endpoint is busy, wait until half its room is
+          // free and claim that much at once, rather than one delivery per completion.
+          if (limit < this.maxPerEndpoint / 2 && this.inFlight.size > 0) break;
           const jobs = await this.options.store.claimDeliveries({ owner: this.owner, nowMs: Date.now(), leaseMs: this.leaseMs, limit, skipEndpoints });
           for (const job of jobs) this.launch(job);
-          if (jobs.length < limit) break;
+          if (jobs.length < limit) {
+            this.blockedBySkips = jobs.length === 0 && skipEndpoints.length > 0;
+            break;
+          }
         }
       } while (this.pumpAgain && this.running);
     } catch (err) {

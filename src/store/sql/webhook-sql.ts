@@ -85,6 +85,8 @@ export const DELIVERY_SQL = {
     return [delivery.tenantId, delivery.mode, delivery.id, a.attempt, a.at, a.durationMs, a.statusCode, a.error, a.responseBody];
   }),
   /**
+   * (Each subquery names the queue index's own condition, `state IN PENDING`: SQLite uses a
+   * partial index only for a query that states its WHERE.)
    * A delivery done lets the next of its customer to its endpoint go: ready now (held if the
    * endpoint is not delivering), unless another is already ready or held (a manual retry).
    */
@@ -93,8 +95,9 @@ export const DELIVERY_SQL = {
        state = CASE WHEN (SELECT status FROM webhook_endpoints w WHERE w.tenant_id = webhook_deliveries.tenant_id AND w.mode = webhook_deliveries.mode
          AND w.id = webhook_deliveries.endpoint_id) = 'enabled' THEN 'ready' ELSE 'held' END
      WHERE tenant_id = ? AND mode = ? AND id = (SELECT n.id FROM webhook_deliveries n WHERE n.tenant_id = ? AND n.mode = ? AND n.endpoint_id = ? AND n.customer_id = ?
-         AND n.state = 'waiting' ORDER BY n.seq LIMIT 1)
-       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r WHERE r.tenant_id = ? AND r.mode = ? AND r.endpoint_id = ? AND r.customer_id = ? AND r.state IN ('ready', 'held'))`,
+         AND n.state IN ${PENDING} AND n.state = 'waiting' ORDER BY n.seq LIMIT 1)
+       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r WHERE r.tenant_id = ? AND r.mode = ? AND r.endpoint_id = ? AND r.customer_id = ? AND r.state IN ${PENDING}
+         AND r.state IN ('ready', 'held'))`,
     (delivery: Delivery, nowMs: number) => {
       const key = [delivery.tenantId, delivery.mode, delivery.endpointId, delivery.customerId];
       return [nowMs, delivery.tenantId, delivery.mode, ...key, ...key];
@@ -106,9 +109,6 @@ export const DELIVERY_SQL = {
     (delivery: Delivery) => [delivery.tenantId, delivery.mode, delivery.customerId],
   ),
   nextDue: statement("SELECT min(next_attempt_at) AS due FROM webhook_deliveries WHERE state = 'ready'"),
-  pendingOfEvent: statement(`SELECT count(*) AS n FROM webhook_deliveries WHERE tenant_id = ? AND mode = ? AND event_id = ? AND state IN ${PENDING}`, (delivery: Delivery) => [
-    delivery.tenantId, delivery.mode, delivery.eventId,
-  ]),
 };
 
 /** Due deliveries, soonest first, claimed for `owner` until the lease lapses: one statement, so two claims never take the same one. */
