@@ -139,6 +139,30 @@ function suite(kind: StoreKind) {
     await store.deleteEndpoint(scope, hook.id);
   });
 
+  it('a delivery that failed for good is sent again by retry and by recover, on a fresh schedule', async () => {
+    for (const job of await claim('sweep', 100, Date.now() + 86_400_000)) await store.recordAttempt(job.delivery, 'sweep', ok(job));
+    const hook = endpoint(scope);
+    await store.insertEndpoint(hook);
+    await store.insertCustomer(newCustomer(scope, { name: 'Gone' }), SYSTEM_WRITE);
+    const [job] = (await claim()).filter((j) => j.endpoint.id === hook.id);
+    assert.equal(await store.recordAttempt(job!.delivery, 'a', ok(job!, 410)), true);
+    assert.equal((await store.getDelivery(scope, hook.id, job!.delivery.id))!.state, 'failed');
+    assert.equal((await store.getEndpoint(scope, hook.id))!.status, 'disabled', '410 disables the endpoint');
+    await store.updateEndpoint(scope, hook.id, (e) => ({ ...e, status: 'enabled', disabledReason: null }));
+    assert.equal(await store.recoverDeliveries(scope, hook.id, Date.now() + 60_000, Date.now()), 0, 'none failed since then');
+    assert.equal(await store.recoverDeliveries(scope, hook.id, 0, Date.now()), 1);
+    const [again] = (await claim()).filter((j) => j.endpoint.id === hook.id);
+    assert.equal(again!.delivery.id, job!.delivery.id);
+    assert.equal(again!.delivery.scheduleFrom, 1, 'a fresh retry schedule');
+    assert.equal(await store.recordAttempt(again!.delivery, 'a', ok(again!, 500)), true);
+    assert.equal((await store.getDelivery(scope, hook.id, job!.delivery.id))!.state, 'ready', 'retried on the new schedule, not given up');
+    assert.ok((await store.retryDelivery(scope, hook.id, job!.delivery.id, Date.now()))!.nextAttemptAt! <= Date.now(), 'retry: due now');
+    const [now] = (await claim()).filter((j) => j.endpoint.id === hook.id);
+    assert.equal(now!.delivery.attempts, 2);
+    await store.recordAttempt(now!.delivery, 'a', ok(now!));
+    await store.deleteEndpoint(scope, hook.id);
+  });
+
   it('filters events by type, pattern, time and delivery success, and pages both ways', async () => {
     const all = await store.listEvents(scope, { limit: 100 });
     const types = await store.listEvents(scope, { limit: 100, types: ['customer.deleted'] });

@@ -22,13 +22,20 @@ const EVENTS_PER_INSERT = Math.floor(MAX_PARAMS / EVENT_COLUMNS.length);
 const EVENT_TUPLE = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 const eventsManySql = (rows: number) => render(POSTGRES, `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => EVENT_TUPLE).join(', ')}`);
 
-/** New customers' events, each queued to every endpoint of its scope that wants customer.created (no earlier delivery of a new customer can exist). */
+/**
+ * New customers' events, each queued to every endpoint of its scope that wants customer.created
+ * (no earlier delivery of a new customer can exist). The events come as arrays, not read back from
+ * their table: a join on it was planned with whatever statistics the table had when small.
+ */
 const FAN_OUT_NEW = statement(
   (dialect) => `INSERT INTO webhook_deliveries (tenant_id, mode, id, endpoint_id, event_id, customer_id, seq, state, next_attempt_at, created)
-    SELECT e.tenant_id, e.mode, ${dialect.deliveryId('e.id', 'w.id')}, w.id, e.id, e.customer_id, e.customer_version, 'ready', e.created, e.created
-    FROM events e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.mode = e.mode AND w.status = 'enabled' AND (w.event_mask & 1) <> 0
-    WHERE (e.tenant_id, e.mode, e.id) IN (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))`,
-  (events: CustomerEvent[]) => [events.map((e) => e.tenantId), events.map((e) => e.mode), events.map((e) => e.id)],
+    SELECT e.tenant_id, e.mode, ${dialect.deliveryId('e.id', 'w.id')}, w.id, e.id, e.customer_id, e.version, 'ready', e.created, e.created
+    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[]) AS e(tenant_id, mode, id, customer_id, version, created)
+    JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.mode = e.mode AND w.status = 'enabled' AND (w.event_mask & 1) <> 0`,
+  (events: CustomerEvent[]) => [
+    events.map((e) => e.tenantId), events.map((e) => e.mode), events.map((e) => e.id), events.map((e) => e.customerId),
+    events.map((e) => e.customerVersion), events.map((e) => e.created),
+  ],
 );
 
 /** Only the customers the database accepted come back: the others conflict (their id, or their e-mail under uniqueness). */
