@@ -7,10 +7,21 @@ import { assembleJobs, jobQueries, withAttempts } from '../rows/delivery-jobs.ts
 import { rowToDelivery, rowToEndpoint } from '../rows/event-rows.ts';
 import { POSTGRES } from '../sql/dialect.ts';
 import { pageOf } from '../sql/paging.ts';
-import { DELIVERY_SQL, ENDPOINT_SQL, attemptsSql, claimSql, idPageSql } from '../sql/webhook-sql.ts';
+import { ATTEMPT_COLUMNS } from '../rows/event-rows.ts';
+import { statement } from '../sql/dialect.ts';
+import { DELIVERY_SQL, ENDPOINT_SQL, FINISH_TEMPLATE, attemptValues, attemptsSql, claimSql, finishValues, idPageSql } from '../sql/webhook-sql.ts';
 import type { DeliveryListener } from './delivery-listener.ts';
 import { DELIVERIES_CHANNEL } from './history-records.ts';
 import type { PgSession, PostgresPool } from './pool.ts';
+
+const ATTEMPT_TYPES = ['TEXT', 'TEXT', 'TEXT', 'INTEGER', 'BIGINT', 'INTEGER', 'INTEGER', 'TEXT', 'TEXT'];
+
+/** The attempt's outcome and its log row in one round trip: the same statements SQLite runs one by one, the INSERT only when the claim was still held. */
+const FINISH_AND_LOG = statement(
+  `WITH f AS (${FINISH_TEMPLATE} RETURNING 1)
+   INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) SELECT ${ATTEMPT_TYPES.map((type) => `CAST(? AS ${type})`).join(', ')} FROM f`,
+  (delivery: Delivery, owner: string, result: AttemptResult) => [...finishValues(delivery, owner, result), ...attemptValues(delivery, result)],
+);
 
 const notify = (tx: PgSession) => tx.query(`SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`);
 
@@ -105,8 +116,7 @@ export class PostgresWebhookRecords implements WebhookRecords {
    */
   async recordAttempt(delivery: Delivery, owner: string, result: AttemptResult): Promise<boolean> {
     return this.pool.transaction(async (tx) => {
-      if ((await tx.changes(DELIVERY_SQL.finish, delivery, owner, result)) === 0) return false;
-      await tx.changes(DELIVERY_SQL.insertAttempt, delivery, result);
+      if ((await tx.changes(FINISH_AND_LOG, delivery, owner, result)) === 0) return false;
       if (result.next.state !== 'ready') {
         await tx.rows(DELIVERY_SQL.lockCustomer, delivery);
         if ((await tx.changes(DELIVERY_SQL.promoteNext, delivery, result.attempt.at + result.attempt.durationMs)) > 0) await notify(tx);

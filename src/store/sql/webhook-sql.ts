@@ -35,6 +35,22 @@ export const ENDPOINT_SQL = {
 
 const PENDING = `('ready', 'waiting', 'held')`;
 
+export const FINISH_TEMPLATE = `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, claimed_by = NULL, completed_at = ?, last_status = ?
+     WHERE tenant_id = ? AND mode = ? AND id = ? AND claimed_by = ? AND state = 'ready'`;
+
+export function finishValues(delivery: Delivery, owner: string, result: AttemptResult): unknown[] {
+  const done = result.next.state !== 'ready';
+  return [
+    result.next.state, result.next.state === 'ready' ? result.next.nextAttemptAt : null, done ? result.attempt.at + result.attempt.durationMs : null,
+    result.attempt.statusCode, delivery.tenantId, delivery.mode, delivery.id, owner,
+  ];
+}
+
+export function attemptValues(delivery: Delivery, result: AttemptResult): unknown[] {
+  const a = result.attempt;
+  return [delivery.tenantId, delivery.mode, delivery.id, a.attempt, a.at, a.durationMs, a.statusCode, a.error, a.responseBody];
+}
+
 export const DELIVERY_SQL = {
   select: statement('SELECT * FROM webhook_deliveries WHERE tenant_id = ? AND mode = ? AND endpoint_id = ? AND id = ?', (scope: CustomerScope, endpointId: string, id: string) =>
     scoped(scope, endpointId, id),
@@ -69,39 +85,23 @@ export const DELIVERY_SQL = {
     (scope: CustomerScope, endpointId: string, sinceMs: number, nowMs: number) => [nowMs, scope.tenantId, scope.mode, endpointId, sinceMs],
   ),
   /** Records an attempt's outcome, if `owner` still holds the claim. */
-  finish: statement(
-    `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, claimed_by = NULL, completed_at = ?, last_status = ?
-     WHERE tenant_id = ? AND mode = ? AND id = ? AND claimed_by = ? AND state = 'ready'`,
-    (delivery: Delivery, owner: string, result: AttemptResult) => {
-      const done = result.next.state !== 'ready';
-      return [
-        result.next.state, result.next.state === 'ready' ? result.next.nextAttemptAt : null, done ? result.attempt.at + result.attempt.durationMs : null,
-        result.attempt.statusCode, delivery.tenantId, delivery.mode, delivery.id, owner,
-      ];
-    },
-  ),
-  insertAttempt: statement(`INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) VALUES (${ATTEMPT_COLUMNS.map(() => '?').join(', ')})`, (delivery: Delivery, result: AttemptResult) => {
-    const a = result.attempt;
-    return [delivery.tenantId, delivery.mode, delivery.id, a.attempt, a.at, a.durationMs, a.statusCode, a.error, a.responseBody];
-  }),
+  finish: statement(FINISH_TEMPLATE, finishValues),
+  insertAttempt: statement(`INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) VALUES (${ATTEMPT_COLUMNS.map(() => '?').join(', ')})`, attemptValues),
   /**
-   * (Each subquery names the queue index's own condition, `state IN PENDING`: SQLite uses a
-   * partial index only for a query that states its WHERE.)
-   * A delivery done lets the next of its customer to its endpoint go: ready now (held if the
-   * endpoint is not delivering), unless another is already ready or held (a manual retry).
+   * A delivery done lets the next of its customer to its endpoint go: the earliest undone one, if
+   * it is waiting, becomes ready now (held if the endpoint is not delivering). Found through the
+   * queue index, by its own condition (`state IN PENDING`: SQLite uses a partial index only for a
+   * query that states its WHERE), in seq order.
    */
   promoteNext: statement(
     `UPDATE webhook_deliveries SET next_attempt_at = ?,
        state = CASE WHEN (SELECT status FROM webhook_endpoints w WHERE w.tenant_id = webhook_deliveries.tenant_id AND w.mode = webhook_deliveries.mode
          AND w.id = webhook_deliveries.endpoint_id) = 'enabled' THEN 'ready' ELSE 'held' END
-     WHERE tenant_id = ? AND mode = ? AND id = (SELECT n.id FROM webhook_deliveries n WHERE n.tenant_id = ? AND n.mode = ? AND n.endpoint_id = ? AND n.customer_id = ?
-         AND n.state IN ${PENDING} AND n.state = 'waiting' ORDER BY n.seq LIMIT 1)
-       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r WHERE r.tenant_id = ? AND r.mode = ? AND r.endpoint_id = ? AND r.customer_id = ? AND r.state IN ${PENDING}
-         AND r.state IN ('ready', 'held'))`,
-    (delivery: Delivery, nowMs: number) => {
-      const key = [delivery.tenantId, delivery.mode, delivery.endpointId, delivery.customerId];
-      return [nowMs, delivery.tenantId, delivery.mode, ...key, ...key];
-    },
+     FROM (SELECT n.tenant_id AS t, n.mode AS m, n.id AS i FROM webhook_deliveries n
+           WHERE n.tenant_id = ? AND n.mode = ? AND n.endpoint_id = ? AND n.customer_id = ? AND n.state IN ${PENDING} ORDER BY n.seq LIMIT 1) AS earliest
+     WHERE webhook_deliveries.tenant_id = earliest.t AND webhook_deliveries.mode = earliest.m AND webhook_deliveries.id = earliest.i
+       AND webhook_deliveries.state = 'waiting'`,
+    (delivery: Delivery, nowMs: number) => [nowMs, delivery.tenantId, delivery.mode, delivery.endpointId, delivery.customerId],
   ),
   /** Taken by a delivery that is done, so that a write of its customer cannot queue behind it unseen (see recordAttempt). */
   lockCustomer: statement(
