@@ -3,8 +3,7 @@ import { EVENT_BITS, type CustomerEvent } from '../../domain/events/customer-eve
 import type { EventListQuery } from '../../domain/store-port.ts';
 import { EVENT_COLUMNS, eventRow } from '../rows/event-rows.ts';
 import { SqlParams, statement, type BoundSql, type Dialect } from './dialect.ts';
-
-const PENDING = `('ready', 'waiting', 'held')`;
+import { PENDING } from './webhook-sql.ts';
 
 export const EVENT_INSERT_TEMPLATE = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 

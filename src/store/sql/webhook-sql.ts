@@ -1,6 +1,6 @@
 import type { CustomerScope } from '../../domain/customers/model.ts';
 import type { ClaimRequest, IdCursor } from '../../domain/store-port.ts';
-import type { AttemptResult, Delivery } from '../../domain/webhooks/delivery.ts';
+import { PENDING_STATES, type AttemptResult, type Delivery } from '../../domain/webhooks/delivery.ts';
 import type { EndpointFlavor, WebhookEndpoint } from '../../domain/webhooks/endpoint.ts';
 import { ATTEMPT_COLUMNS, ENDPOINT_COLUMNS, endpointRow } from '../rows/event-rows.ts';
 import { SqlParams, statement, type BoundSql, type Dialect } from './dialect.ts';
@@ -33,7 +33,8 @@ export const ENDPOINT_SQL = {
   delete: statement('DELETE FROM webhook_endpoints WHERE tenant_id = ? AND mode = ? AND id = ?', (scope: CustomerScope, id: string) => scoped(scope, id)),
 };
 
-const PENDING = `('ready', 'waiting', 'held')`;
+/** The states of a delivery not done yet (PENDING_STATES), as SQL: also the queue index's condition. */
+export const PENDING = `(${PENDING_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 export const FINISH_TEMPLATE = `UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, claimed_by = NULL, completed_at = ?, last_status = ?
      WHERE tenant_id = ? AND mode = ? AND id = ? AND claimed_by = ? AND state = 'ready'`;
