@@ -110,18 +110,16 @@ export class Dispatcher {
       do {
         this.pumpAgain = false;
         while (this.running && this.inFlight.size < this.maxInFlight) {
-          // None for an endpoint at its bound, and no more per claim than the busiest other one
-          // has room for: no endpoint ever has more than maxPerEndpoint in flight from here.
+          // Claims cost a transaction each, so an endpoint past half its bound is skipped until
+          // half its room is free again, and then gets that much at once; and no claim takes more
+          // than the busiest endpoint not skipped has room for: none ever exceeds maxPerEndpoint.
           const skipEndpoints: string[] = [];
           let busiest = 0;
           for (const [id, n] of this.perEndpoint) {
-            if (n >= this.maxPerEndpoint) skipEndpoints.push(id);
+            if (n > this.maxPerEndpoint / 2) skipEndpoints.push(id);
             else busiest = Math.max(busiest, n);
           }
           const limit = Math.min(this.maxInFlight - this.inFlight.size, this.maxPerEndpoint - busiest);
-          // Claims cost a transaction each: while an endpoint is busy, wait until half its room is
-          // free and claim that much at once, rather than one delivery per completion.
-          if (limit < this.maxPerEndpoint / 2 && this.inFlight.size > 0) break;
           const jobs = await this.options.store.claimDeliveries({ owner: this.owner, nowMs: Date.now(), leaseMs: this.leaseMs, limit, skipEndpoints });
           for (const job of jobs) this.launch(job);
           if (jobs.length < limit) {
@@ -138,13 +136,15 @@ export class Dispatcher {
     await this.scheduleNext();
   }
 
-  /** The next look: when the soonest retry is due, or at the poll interval, whichever is first. */
+  /** The next look: when the soonest retry falls due, or at the poll interval, whichever is first. */
   private async scheduleNext(): Promise<void> {
     if (!this.running) return;
     let delay = this.pollMs;
     try {
+      // A delivery due already was left for a reason (its endpoint at its bound, or ours all in
+      // flight): a finishing delivery wakes us for it. Looking again at once would spin.
       const due = await this.options.store.nextDueAt();
-      if (due !== null) delay = Math.max(0, Math.min(delay, due - Date.now()));
+      if (due !== null && due > Date.now()) delay = Math.min(delay, due - Date.now());
     } catch {
       // The poll retries.
     }

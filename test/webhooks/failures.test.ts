@@ -157,6 +157,30 @@ describe('webhooks when receivers fail', { concurrency: true }, () => {
   });
 });
 
+describe('a receiver that hangs with deliveries in flight', () => {
+  it('does not hold up a delivery to another endpoint', async () => {
+    const server = await startServer(undefined, { webhooks: { allowPrivate: true, timeoutMs: 10_000 } });
+    const slow = await startReceiver(() => ({ delayMs: 30_000 }));
+    const fast = await startReceiver();
+    try {
+      const stripe = server.stripe();
+      await stripe.webhookEndpoints.create({ url: slow.url, enabled_events: ['*'] });
+      for (let i = 0; i < 10; i++) await stripe.customers.create({ name: `Slow ${i}` });
+      // More than half its bound (16) in flight: it gets no more until half its room is free.
+      await slow.waitFor((r) => r.length === 9, 5000, 'nine hanging deliveries');
+      await stripe.webhookEndpoints.create({ url: fast.url, enabled_events: ['*'] });
+      const sent = Date.now();
+      await stripe.customers.create({ name: 'Fast' });
+      await fast.waitFor((r) => r.length === 1, 3000, 'the other endpoint');
+      assert.ok(Date.now() - sent < 1000, `delivered after ${Date.now() - sent} ms while the other endpoint hangs`);
+    } finally {
+      await slow.close();
+      await fast.close();
+      await server.close();
+    }
+  });
+});
+
 describe('webhooks to private addresses', () => {
   it('are refused when the endpoint is made, and again when a delivery is sent', async () => {
     const strict = await startServer(undefined, { webhooks: { allowPrivate: false } });
