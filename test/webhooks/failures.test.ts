@@ -9,6 +9,7 @@ import Stripe from 'stripe';
 import { newId } from '../../src/domain/ids.ts';
 import type { DeliveryAttempt } from '../../src/domain/webhooks/delivery.ts';
 import { eventMaskOf } from '../../src/domain/webhooks/endpoint.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 
@@ -173,6 +174,16 @@ describe('a receiver that hangs with deliveries in flight', () => {
       await stripe.customers.create({ name: 'Fast' });
       await fast.waitFor((r) => r.length === 1, 3000, 'the other endpoint');
       assert.ok(Date.now() - sent < 1000, `delivered after ${Date.now() - sent} ms while the other endpoint hangs`);
+      // A delivery left due behind the bound must not make the dispatcher look again and again.
+      await stripe.customers.create({ name: 'Slow, waiting its turn' });
+      // (Counted where the store counts its commits: each look is a claim, a write transaction.)
+      if (server.store instanceof SqliteStore) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const before = server.store.group.commits;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const commits = server.store.group.commits - before;
+        assert.ok(commits <= 5, `${commits} transactions in a second with nothing to send: the dispatcher spins`);
+      }
     } finally {
       await slow.close();
       await fast.close();
