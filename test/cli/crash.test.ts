@@ -812,11 +812,34 @@ async function drainWebhooks(store: StoreUnderTest, receiver: Receiver, summary:
   const rows = await store.query('SELECT id, customer_id, customer_version FROM events');
   const expected = new Map(rows.map((r) => [toPrefixed('evt', String(r.id)), { customer: String(r.customer_id), version: Number(r.customer_version) }]));
   const started = performance.now();
-  const got = () => new Set(receiver.received.map((r) => JSON.parse(r.body).id as string));
+  // Each body parsed once: the receiver shares this process's event loop, and a slow predicate
+  // would make its answers late enough to time out.
+  const seenIds = new Set<string>();
+  let parsed = 0;
+  const got = () => {
+    for (; parsed < receiver.received.length; parsed++) seenIds.add(JSON.parse(receiver.received[parsed]!.body).id as string);
+    return seenIds;
+  };
   // An attempt that timed out while this process was busy verifying waits for its retry (5 s, then
   // 5 min): ask for every such retry now, through the API that exists for it.
   const retryNow = setInterval(() => void retryPending(server.url, key, endpointId), 5_000);
-  await receiver.waitFor(() => [...expected.keys()].every((id) => got().has(id)), DRAIN_TIMEOUT_MS, `${expected.size} events, ${[...expected.keys()].filter((id) => !got().has(id)).length} still missing`).catch((err: Error) => assert.fail(`[${store.kind}] ${err.message}`));
+  try {
+    await receiver.waitFor(() => got().size >= expected.size && [...expected.keys()].every((id) => seenIds.has(id)), DRAIN_TIMEOUT_MS, `${expected.size} events, ${[...expected.keys()].filter((id) => !got().has(id)).length} still missing`);
+  } catch (err) {
+    const missing = rows.filter((r) => !got().has(toPrefixed('evt', String(r.id)))).slice(0, 5);
+    const states = [];
+    for (const r of missing) {
+      const deliveries = await store.query(
+        `SELECT d.state, d.seq, d.attempts, d.schedule_from, d.next_attempt_at, d.claimed_by,
+                (SELECT a.error FROM webhook_attempts a WHERE a.delivery_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_error,
+                (SELECT a.status_code FROM webhook_attempts a WHERE a.delivery_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS last_status
+           FROM webhook_deliveries d WHERE d.event_id = '${String(r.id)}'`,
+      );
+      const queue = await store.query(`SELECT d.state, d.seq FROM webhook_deliveries d WHERE d.customer_id = '${String(r.customer_id)}' ORDER BY d.seq`);
+      states.push(`event ${String(r.id)} (v${String(r.customer_version)}): ${JSON.stringify(deliveries)}; its customer's queue ${JSON.stringify(queue)}`);
+    }
+    assert.fail(`[${store.kind}] ${(err as Error).message} (now ${Date.now()}):\n  ${states.join('\n  ')}`);
+  }
   clearInterval(retryNow);
   summary.webhooks.drainMs = performance.now() - started;
   const firstSeen: { customer: string; version: number }[] = [];
