@@ -6,6 +6,9 @@ import type { EndpointFlavor, WebhookEndpoint } from '../domain/webhooks/endpoin
 import { afterAttempt, type SendOutcome } from '../domain/webhooks/retry-policy.ts';
 import { DEFAULT_TENANT_SETTINGS } from '../domain/tenants/tenant.ts';
 
+/** How long new deliveries wait after a claim found only deliveries it had to pass over. */
+const BLOCKED_MS = 50;
+
 export interface SendRequest {
   url: string;
   body: string;
@@ -58,10 +61,11 @@ export class Dispatcher {
   private pumping = false;
   private pumpAgain = false;
   /**
-   * The last claim found nothing but deliveries to endpoints at their bound: until one of ours
-   * finishes (or the poll), new deliveries do not wake a claim, which would scan those again.
+   * The last claim found nothing but deliveries to endpoints past their bound: for a moment, new
+   * deliveries wake a claim only once (a claim would scan those again each time).
    */
-  private blockedBySkips = false;
+  private blockedUntil = 0;
+  private blockedWake: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unwatch: (() => void) | null = null;
 
@@ -89,14 +93,23 @@ export class Dispatcher {
     this.unwatch = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.blockedWake) clearTimeout(this.blockedWake);
+    this.blockedWake = null;
     while (this.pumping || this.inFlight.size > 0) await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 20))]);
   }
 
   /** `queued`: the store says deliveries were queued; anything else (a finished delivery, the poll) always looks. */
   wake(reason: 'queued' | 'look' = 'look'): void {
     if (!this.running) return;
-    if (reason === 'queued' && this.blockedBySkips) return;
-    if (reason === 'look') this.blockedBySkips = false;
+    const now = Date.now();
+    if (reason === 'queued' && now < this.blockedUntil) {
+      this.blockedWake ??= setTimeout(() => {
+        this.blockedWake = null;
+        this.wake();
+      }, this.blockedUntil - now);
+      return;
+    }
+    if (reason === 'look') this.blockedUntil = 0;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -123,7 +136,7 @@ export class Dispatcher {
           const jobs = await this.options.store.claimDeliveries({ owner: this.owner, nowMs: Date.now(), leaseMs: this.leaseMs, limit, skipEndpoints });
           for (const job of jobs) this.launch(job);
           if (jobs.length < limit) {
-            this.blockedBySkips = jobs.length === 0 && skipEndpoints.length > 0;
+            this.blockedUntil = jobs.length === 0 && skipEndpoints.length > 0 ? Date.now() + BLOCKED_MS : 0;
             break;
           }
         }
