@@ -152,6 +152,9 @@ export class Dispatcher {
   /** The next look: when the soonest retry falls due, or at the poll interval, whichever is first. */
   private async scheduleNext(): Promise<void> {
     if (!this.running) return;
+    // While deliveries are in flight each one's end looks again: keep the look already set rather
+    // than ask the store when the next is due after every single delivery.
+    if (this.timer && this.inFlight.size > 0) return;
     let delay = this.pollMs;
     try {
       // A delivery due already was left for a reason (its endpoint at its bound, or ours all in

@@ -1,5 +1,6 @@
 import type { Customer, Mode } from '../customers/model.ts';
 import type { WriteContext } from '../customers/write-context.ts';
+import type { FieldChange } from '../customers/history.ts';
 import { newId } from '../ids.ts';
 
 export const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'] as const;
@@ -43,14 +44,20 @@ export interface StoredEvent extends CustomerEvent {
   pendingWebhooks: number;
 }
 
-/** Bookkeeping every write changes: never news on its own. */
-const NOT_NEWS = new Set<string>(['updated', 'version']);
-
-/** The event a write records, or null when it records none (an import without `--events`, an update that changed nothing). */
-export function customerEvent(before: Customer | null, after: Customer, context: WriteContext, nowMs: number = Date.now()): CustomerEvent | null {
+/**
+ * The event a write records, or null when it records none (an import without `--events`, an update
+ * that changed nothing). `changes` are the write's history entry's: what changed is diffed once.
+ */
+export function customerEvent(
+  before: Customer | null,
+  after: Customer,
+  changes: readonly FieldChange[],
+  context: WriteContext,
+  nowMs: number = Date.now(),
+): CustomerEvent | null {
   if (context.withoutEvent) return null;
   const type: CustomerEventType = before === null ? 'customer.created' : after.deleted ? 'customer.deleted' : 'customer.updated';
-  const previous = type === 'customer.updated' && before ? previousValues(before, after) : null;
+  const previous = type === 'customer.updated' && before ? previousValues(before, changes) : null;
   // An update that set every field to the value it had is a write, but not news.
   if (previous !== null && Object.keys(previous).length === 0) return null;
   return {
@@ -69,11 +76,12 @@ export function customerEvent(before: Customer | null, after: Customer, context:
   };
 }
 
-function previousValues(before: Customer, after: Customer): Partial<Customer> {
+/** The value before the write of every top-level field a change names (metadata whole). */
+function previousValues(before: Customer, changes: readonly FieldChange[]): Partial<Customer> {
   const previous: Record<string, unknown> = {};
-  for (const field of Object.keys(after) as (keyof Customer)[]) {
-    if (NOT_NEWS.has(field)) continue;
-    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) previous[field] = before[field] ?? null;
+  for (const change of changes) {
+    const field = change.path[0] as keyof Customer;
+    previous[field] = before[field] ?? null;
   }
   return previous as Partial<Customer>;
 }

@@ -156,8 +156,9 @@ export class WebhookService {
     return secrets;
   }
 
-  async deliveries(scope: CustomerScope, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
-    await this.get(scope, endpointId);
+  /** The deliveries of the endpoint of this flavor; NotFoundError when there is none. */
+  async deliveries(scope: CustomerScope, flavor: EndpointFlavor, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
+    await this.getOf(scope, flavor, endpointId);
     return this.store.listDeliveries(scope, endpointId, query);
   }
 
@@ -175,8 +176,8 @@ export class WebhookService {
   }
 
   /** Sends every delivery to the endpoint that failed since `sinceMs` again; returns how many. */
-  async recover(scope: CustomerScope, endpointId: string, sinceMs: number, nowMs: number = Date.now()): Promise<number> {
-    await this.get(scope, endpointId);
+  async recover(scope: CustomerScope, flavor: EndpointFlavor, endpointId: string, sinceMs: number, nowMs: number = Date.now()): Promise<number> {
+    await this.getOf(scope, flavor, endpointId);
     return this.store.recoverDeliveries(scope, endpointId, sinceMs, nowMs);
   }
 

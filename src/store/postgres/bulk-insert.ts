@@ -111,7 +111,7 @@ export async function insertCustomers(
       }
       const history = inserted.map((i) => historyRow(historyEntry(null, customers[i]!, contexts[i]!)));
       for (const part of chunks(history, HISTORY_PER_INSERT)) await tx.query(historyManySql(part.length), part.flat());
-      await recordEvents(tx, inserted.flatMap((i) => customerEvent(null, customers[i]!, contexts[i]!) ?? []));
+      await recordEvents(tx, inserted.flatMap((i) => customerEvent(null, customers[i]!, [], contexts[i]!) ?? []));
     } catch (err) {
       if (err instanceof UnavailableError) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT insert_many');

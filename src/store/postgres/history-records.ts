@@ -48,7 +48,7 @@ const RECORD_WITH_EVENT = statement(
  */
 export async function recordWrite(tx: PgSession, before: Customer | null, after: Customer, context: WriteContext): Promise<void> {
   const entry = historyEntry(before, after, context);
-  const event = customerEvent(before, after, context);
+  const event = customerEvent(before, after, entry.changes, context);
   if (event) await tx.rows(RECORD_WITH_EVENT, historyRow(entry), eventRow(event), fanOutValues(event));
   else await tx.changes(HISTORY_SQL.insert, entry);
   const idempotency = context.idempotency;

@@ -31,8 +31,9 @@ export class SqliteHistoryRecords implements HistoryRecords {
  * it, and its idempotency key's reply: all in the write's transaction.
  */
 export function recordWrite(connection: SqliteConnection, before: Customer | null, after: Customer, context: WriteContext): void {
-  connection.changes(HISTORY_SQL.insert, historyEntry(before, after, context));
-  const event = customerEvent(before, after, context);
+  const entry = historyEntry(before, after, context);
+  connection.changes(HISTORY_SQL.insert, entry);
+  const event = customerEvent(before, after, entry.changes, context);
   if (event) {
     connection.changes(EVENT_SQL.insert, event);
     if (connection.changes(EVENT_SQL.fanOut, event) > 0) connection.wakeups.queued();

@@ -17,10 +17,7 @@ export const CreateWebhookBody = Type.Object(
 );
 export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 
-export const UpdateWebhookBody = Type.Object(
-  { event: Type.Optional(Event), callbackUrl: Type.Optional(CallbackUrl), signingSecret: Type.Optional(SigningSecret), status: Type.Optional(WebhookStatus) },
-  { additionalProperties: false },
-);
+export const UpdateWebhookBody = Type.Object(Type.Partial(CreateWebhookBody).properties, { additionalProperties: false });
 export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
 
 export const WebhookUuidParams = Type.Object({ uuid: Type.String({ description: 'The subscription uuid.' }) });

@@ -38,15 +38,20 @@ const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'Where del
 const EnabledEvents = Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 300, description: "Stripe's event names, or `*` for all." });
 const Description = Type.Union([Type.Literal(''), Type.Null(), Type.String({ maxLength: 5000 })]);
 
+/** What create and update both take; update takes each optionally. */
+const EndpointFields = {
+  url: Url,
+  enabled_events: EnabledEvents,
+  description: Type.Optional(Description),
+  metadata: Type.Optional(MetadataParam),
+  expand: Type.Optional(Expand),
+};
+
 export const CreateWebhookEndpointBody = Type.Object(
   {
-    url: Url,
-    enabled_events: EnabledEvents,
-    description: Type.Optional(Description),
-    metadata: Type.Optional(MetadataParam),
+    ...EndpointFields,
     api_version: Type.Optional(Type.String({ maxLength: 100 })),
     connect: Type.Optional(Type.Boolean({ description: 'Only false: Clientele has no connected accounts.' })),
-    expand: Type.Optional(Expand),
   },
   { additionalProperties: false },
 );
@@ -54,12 +59,8 @@ export type CreateWebhookEndpointBody = Static<typeof CreateWebhookEndpointBody>
 
 export const UpdateWebhookEndpointBody = Type.Object(
   {
-    url: Type.Optional(Url),
-    enabled_events: Type.Optional(EnabledEvents),
-    description: Type.Optional(Description),
-    metadata: Type.Optional(MetadataParam),
+    ...Type.Partial(Type.Object(EndpointFields)).properties,
     disabled: Type.Optional(Type.Boolean({ description: 'true stops deliveries (they are held, in order); false resumes them.' })),
-    expand: Type.Optional(Expand),
   },
   { additionalProperties: false },
 );

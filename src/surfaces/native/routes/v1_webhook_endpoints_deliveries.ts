@@ -18,13 +18,13 @@ export function v1WebhookEndpointsDeliveries(app: App): void {
     handler: async (request): Promise<DeliveryList> => {
       const q = request.query;
       const scope = scopeOf(request);
-      const endpoint = await app.webhooks.getOf(scope, 'stripe', endpointIdIn(request.params.id));
+      const endpointId = endpointIdIn(request.params.id);
       const cursor = listCursor(
         q.starting_after !== undefined ? deliveryIdIn(q.starting_after, 'starting_after') : undefined,
         q.ending_before !== undefined ? deliveryIdIn(q.ending_before, 'ending_before') : undefined,
       );
-      const page = await app.webhooks.deliveries(scope, endpoint.id, { limit: q.limit ?? 10, ...(cursor ? { cursor } : {}) });
-      return { object: 'list' as const, data: page.data.map(deliveryToWire), has_more: page.hasMore, url: `/v1/webhook_endpoints/${webhookEndpointIdToWire(endpoint.id)}/deliveries` };
+      const page = await app.webhooks.deliveries(scope, 'stripe', endpointId, { limit: q.limit ?? 10, ...(cursor ? { cursor } : {}) });
+      return { object: 'list' as const, data: page.data.map(deliveryToWire), has_more: page.hasMore, url: `/v1/webhook_endpoints/${webhookEndpointIdToWire(endpointId)}/deliveries` };
     },
   });
 }

@@ -16,8 +16,7 @@ export function v1WebhookEndpointsRecover(app: App): void {
     },
     handler: async (request) => {
       const scope = scopeOf(request);
-      const endpoint = await app.webhooks.getOf(scope, 'stripe', endpointIdIn(request.params.id));
-      const recovered = await app.webhooks.recover(scope, endpoint.id, request.body.since * 1000);
+      const recovered = await app.webhooks.recover(scope, 'stripe', endpointIdIn(request.params.id), request.body.since * 1000);
       return { object: 'webhook_recovery' as const, recovered };
     },
   });
