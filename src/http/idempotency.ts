@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyError } from '../domain/errors.ts';
 import type { IdempotencyRef, RecordedReply } from '../domain/idempotency-keys.ts';
+import type { SecretBox } from '../domain/tenants/secret-box.ts';
 import type { App } from './types.ts';
 
 /**
@@ -38,8 +39,11 @@ declare module 'fastify' {
     idempotencyKey: HeldKey | null;
   }
   interface FastifyContextConfig {
-    /** false: the route takes no Idempotency-Key (it issues credentials, whose response must not be stored). */
-    idempotent?: boolean;
+    /**
+     * false: the route takes no Idempotency-Key (it issues credentials, whose response must not be stored).
+     * 'sealed': its response holds a secret; the stored copy is encrypted (the store never holds it in clear).
+     */
+    idempotent?: boolean | 'sealed';
   }
 }
 
@@ -56,7 +60,8 @@ function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-export function registerIdempotency(app: App): void {
+export function registerIdempotency(app: App, box: SecretBox): void {
+  const sealing = new ReplySealing(box);
   app.decorateRequest('idempotencyKey', null);
 
   // preHandler: every surface has authenticated and validated by now.
@@ -69,7 +74,7 @@ export function registerIdempotency(app: App): void {
     const ref: IdempotencyRef = { tenantId: request.auth.tenant.id, mode: request.auth.mode, key };
     const owner = randomBytes(12).toString('base64url');
     const taken = await app.idempotencyKeys.take(ref, requestFingerprint(request.method, request.url, request.body), owner);
-    if (!taken.held) return replay(reply, taken.reply);
+    if (!taken.held) return replay(reply, sealing.opened(request, ref, taken.reply));
     request.idempotencyKey = { ref, owner, storedByWrite: false };
   });
 
@@ -79,7 +84,7 @@ export function registerIdempotency(app: App): void {
     if (!held || (held.storedByWrite && status < 300)) return payload;
     request.idempotencyKey = null;
     if ((status >= 200 && status < 300) || REPLAYED_STATUSES.has(status)) {
-      await app.idempotencyKeys.complete(held.ref, held.owner, responseOf(reply, payload));
+      await app.idempotencyKeys.complete(held.ref, held.owner, sealing.sealed(request, held.ref, responseOf(reply, payload)));
     } else {
       await app.idempotencyKeys.release(held.ref, held.owner);
     }
@@ -96,6 +101,23 @@ export function responseOf(reply: FastifyReply, payload: unknown): RecordedReply
   }
   return { status: reply.statusCode, headers, body: typeof payload === 'string' ? payload : String(payload ?? '') };
 }
+
+/** Replies of routes marked `idempotent: 'sealed'`, encrypted at rest and bound to their key. */
+class ReplySealing {
+  constructor(private readonly box: SecretBox) {}
+
+  sealed(request: FastifyRequest, ref: IdempotencyRef, response: RecordedReply): RecordedReply {
+    return isSealed(request) ? { ...response, body: this.box.seal(response.body, contextOf(ref)) } : response;
+  }
+
+  opened(request: FastifyRequest, ref: IdempotencyRef, response: RecordedReply): RecordedReply {
+    // A reply stored for another route never reaches here: its fingerprint (method and URL) differs.
+    return isSealed(request) ? { ...response, body: this.box.open(response.body, contextOf(ref)) } : response;
+  }
+}
+
+const isSealed = (request: FastifyRequest) => request.routeOptions.config?.idempotent === 'sealed';
+const contextOf = (ref: IdempotencyRef) => `idempotency:${ref.tenantId}:${ref.mode}:${ref.key}`;
 
 function replay(reply: FastifyReply, response: RecordedReply): FastifyReply {
   return reply.code(response.status).headers(response.headers).header('idempotent-replayed', 'true').send(response.body);

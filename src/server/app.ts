@@ -99,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Each surface checks its limits right after authenticating (app.rateLimits.hook), before
   // validation and before the idempotency hook below claims a key.
   await registerRateLimits(app, options.rateLimits);
-  registerIdempotency(app);
+  registerIdempotency(app, box);
   for (const surface of SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
   registerDispatcher(app, options.store, webhooks, options.webhooks ?? {});
   return app;

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/server/app.ts';
 import { requestFingerprint } from '../../src/http/idempotency.ts';
+import { parseBracketForm } from '../../src/http/form-body.ts';
 import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
 import { TenantService } from '../../src/domain/tenants/tenant-service.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -411,6 +412,33 @@ describe('Idempotency-Key on every write of every surface', () => {
     assert.equal(retry.status, 404);
     assert.equal(retry.text, first.text);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+  });
+
+  it('a reply holding a webhook secret is stored sealed, and its replay carries the secret', async () => {
+    for (const [path, body] of [['/v1/webhook_endpoints', 'url=http://127.0.0.1:9/sealed&enabled_events[]=*'], ['roll', 'expire_old_in=0']] as const) {
+      const key = newKey();
+      const url = path === 'roll' ? `/v1/webhook_endpoints/${(await server.stripe().webhookEndpoints.create({ url: 'http://127.0.0.1:9/r', enabled_events: ['*'] })).id}/roll_secret` : path;
+      const first = await server.request('POST', url, { form: body, headers: { 'idempotency-key': key } });
+      assert.equal(first.status, 200, first.text);
+      const secret = (first.body as { secret: string }).secret;
+      assert.match(secret, /^whsec_/);
+      const retry = await server.request('POST', url, { form: body, headers: { 'idempotency-key': key } });
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.equal(retry.text, first.text);
+      // What the store holds: the claim of the same request finds the reply done, as stored.
+      const stored = await server.store.claimIdempotencyKey({
+        ref: { tenantId: tenant.id, mode: 'test', key },
+        // As validated (ajv coerces expire_old_in to a number): what the server fingerprinted.
+        fingerprint: requestFingerprint('POST', url, path === 'roll' ? { expire_old_in: 0 } : parseBracketForm(body)),
+        owner: 'inspector',
+        nowMs: Date.now(),
+        leaseMs: 1000,
+        ttlMs: 60_000,
+      });
+      assert.equal(stored.state, 'done', `${url}: ${stored.state}`);
+      const storedBody = (stored as { reply: { body: string } }).reply.body;
+      assert.ok(!storedBody.includes(secret) && !storedBody.includes('whsec_'), `${url}: stored in clear`);
+    }
   });
 
   it('the Stripe SDK\'s idempotencyKey: a retried create returns the same customer', async () => {

@@ -7,6 +7,8 @@ import { endpointInput, endpointToStripe } from '../webhook-wire.ts';
 
 export function v1WebhookEndpointsCreate(app: App): void {
   app.post('/webhook_endpoints', {
+    // Its response holds the endpoint's signing secret.
+    config: { idempotent: 'sealed' },
     schema: {
       tags: ['Webhook endpoints'],
       consumes: FORM_AND_JSON,

@@ -6,6 +6,8 @@ import { endpointIdIn, endpointToStripe } from '../webhook-wire.ts';
 
 export function v1WebhookEndpointsRollSecret(app: App): void {
   app.post('/webhook_endpoints/:id/roll_secret', {
+    // Its response holds the endpoint's signing secret.
+    config: { idempotent: 'sealed' },
     schema: {
       tags: ['Webhook endpoints'],
       consumes: FORM_AND_JSON,
