@@ -129,7 +129,7 @@ export async function waitIdle(url: string, maxMs = 300_000): Promise<number> {
 }
 
 /** `node bin/clientele.js serve` on a free port, rate limits off, once /healthz answers 200. */
-export async function startClientele(env: { dataDir: string; databaseUrl?: string; pgPoolMax?: number }): Promise<RunningServer> {
+export async function startClientele(env: { dataDir: string; databaseUrl?: string; pgPoolMax?: number; nodeArgs?: string[] }): Promise<RunningServer> {
   const port = await freePort();
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of NOT_INHERITED) delete base[name];
@@ -146,7 +146,7 @@ export async function startClientele(env: { dataDir: string; databaseUrl?: strin
     ...(env.pgPoolMax ? { PGPOOL_MAX: String(env.pgPoolMax) } : {}),
   };
   const url = `http://127.0.0.1:${port}`;
-  return startChild(['bin/clientele.js', 'serve'], childEnv, `${url}/healthz`, url);
+  return startChild([...(env.nodeArgs ?? []), 'bin/clientele.js', 'serve'], childEnv, `${url}/healthz`, url);
 }
 
 /** bench/bare-server.ts: the ceiling, a bare Fastify route with a fixed customer. */

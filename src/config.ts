@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DEFAULT_READ_BUDGET_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.ts';
 
 export interface Config {
   port: number;
@@ -18,6 +19,10 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** CLIENTELE_WEBHOOK_TIMEOUT_MS: how long a receiver has to answer a delivery (default 15 s). */
   webhookTimeoutMs: number;
+  /** CLIENTELE_SQLITE_READERS: threads that run SQLite lists and searches off the HTTP thread (0: on it). */
+  sqliteReaders: number;
+  /** CLIENTELE_READ_BUDGET_MS: how long a list or search may take before it is stopped with a 503. */
+  readBudgetMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || null,
     webhooksAllowPrivate: flag(env.CLIENTELE_WEBHOOK_ALLOW_PRIVATE, 'CLIENTELE_WEBHOOK_ALLOW_PRIVATE'),
     webhookTimeoutMs: positiveInteger(env.CLIENTELE_WEBHOOK_TIMEOUT_MS, 'CLIENTELE_WEBHOOK_TIMEOUT_MS', 15_000),
+    sqliteReaders: wholeNumber(env.CLIENTELE_SQLITE_READERS, 'CLIENTELE_SQLITE_READERS', DEFAULT_READER_THREADS),
+    readBudgetMs: positiveInteger(env.CLIENTELE_READ_BUDGET_MS, 'CLIENTELE_READ_BUDGET_MS', DEFAULT_READ_BUDGET_MS),
   };
 }
 
@@ -55,6 +62,13 @@ function positiveInteger(raw: string | undefined, name: string, fallback: number
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got '${raw}'`);
+  return n;
+}
+
+function wholeNumber(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got '${raw}'`);
   return n;
 }
 

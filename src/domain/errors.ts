@@ -60,6 +60,16 @@ export class UnavailableError extends DomainError {
   }
 }
 
+/** A read that ran past its budget was stopped: the store answers others meanwhile. */
+export class QueryBudgetError extends UnavailableError {
+  constructor(readonly budgetMs: number) {
+    super(
+      `The query ran longer than its budget of ${budgetMs} ms and was stopped; narrow it (a longer substring, an exact field or a created range) and retry.`,
+    );
+    this.name = 'QueryBudgetError';
+  }
+}
+
 export class EmailTakenError extends ConflictError {
   constructor(email: string) {
     super(['email'], `A customer with the email '${email}' already exists.`);

@@ -21,5 +21,9 @@ export async function openStore(config: Config, options: OpenOptions = {}): Prom
       ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
     });
   }
-  return SqliteStore.open(sqlitePath(config), options.sqliteCacheMiB === undefined ? {} : { cacheMiB: options.sqliteCacheMiB });
+  return SqliteStore.open(sqlitePath(config), {
+    readerThreads: config.sqliteReaders,
+    readBudgetMs: config.readBudgetMs,
+    ...(options.sqliteCacheMiB === undefined ? {} : { cacheMiB: options.sqliteCacheMiB }),
+  });
 }

@@ -11,6 +11,7 @@ import { SQLITE } from '../sql/dialect.ts';
 import { countOf, pageOf } from '../sql/paging.ts';
 import type { SqliteConnection } from './connection.ts';
 import { recordWrite } from './history-records.ts';
+import type { Reader } from './readers/read-job.ts';
 import { searchCondition } from './search-sql.ts';
 import { customerWriteError, isStoreFailure } from './sqlite-errors.ts';
 import { enforcesUniqueEmail } from './tenant-records.ts';
@@ -22,7 +23,10 @@ const WRITES = new CustomerWrites(SQLITE, { derived: FOLDED_COPIES, value: () =>
  * read runs in autocommit and reads customers as arrays (raw mode) for valuesToCustomer.
  */
 export class SqliteCustomerRecords implements CustomerRecords {
-  constructor(private readonly connection: SqliteConnection) {}
+  constructor(
+    private readonly connection: SqliteConnection,
+    private readonly reader: Reader,
+  ) {}
 
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.connection.write(() => {
@@ -96,15 +100,14 @@ export class SqliteCustomerRecords implements CustomerRecords {
 
   async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {
     const connection = this.connection;
-    return connection.autocommit(() => {
-      const cursor = query.cursor;
-      const position = cursor && positionOf(connection.row(CUSTOMER_SQL.position, scope, cursorCustomerId(cursor)), cursor);
-      return this.page(listPageSql(SQLITE, scope, query, position), query.limit);
-    });
+    const cursor = query.cursor;
+    // The cursor's position is one primary-key lookup: read here, not worth a reader thread.
+    const position = cursor && connection.autocommit(() => positionOf(connection.row(CUSTOMER_SQL.position, scope, cursorCustomerId(cursor)), cursor));
+    return this.page(scope, listPageSql(SQLITE, scope, query, position), query.limit);
   }
 
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
-    return this.connection.autocommit(() => this.page(searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params)), page.limit));
+    return this.page(scope, searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params)), page.limit);
   }
 
   async analyze(): Promise<void> {
@@ -114,9 +117,12 @@ export class SqliteCustomerRecords implements CustomerRecords {
     this.connection.autocommit(() => this.connection.db.pragma('optimize=0x10002'));
   }
 
-  private page(sql: CustomerPageSql, limit: number): Page<Customer> {
-    const total = sql.count && countOf(this.connection.queryRow(sql.count));
-    return pageOf(this.connection.customerRows(sql.page), limit, valuesToCustomer, { backwards: sql.backwards, total });
+  /** A page (and its total) read on a reader: a list or search's cost is unbounded, unlike a lookup by id. */
+  private async page(scope: CustomerScope, sql: CustomerPageSql, limit: number): Promise<Page<Customer>> {
+    const queries = [{ ...sql.page, raw: true }, ...(sql.count ? [{ ...sql.count, raw: false }] : [])];
+    const [rows, count] = await this.reader.read(scope.tenantId, { queries });
+    const total = count && countOf((count as Record<string, unknown>[])[0]);
+    return pageOf(rows as unknown[][], limit, valuesToCustomer, { backwards: sql.backwards, total });
   }
 
   /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,8 +12,29 @@ import { SqliteEventRecords } from './event-records.ts';
 import { SqliteWebhookRecords } from './webhook-records.ts';
 import { migrate } from './migrate.ts';
 import { SqliteTenantRecords } from './tenant-records.ts';
+import { registerFunctions } from './functions.ts';
+import { InlineReader } from './readers/inline-reader.ts';
+import type { Reader } from './readers/read-job.ts';
+import { ReaderPool } from './readers/reader-pool.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
+
+export interface SqliteOpenOptions {
+  /** This connection's page cache (SQLite's default is 2 MiB); a bulk import into a large table rewrites far fewer index pages with a cache that holds them. */
+  cacheMiB?: number;
+  /**
+   * Lists and searches run on this many reader threads (0: on the calling thread). Default 2;
+   * a `:memory:` database, which no other connection can open, always reads on the calling thread.
+   */
+  readerThreads?: number;
+  /** How long a read may wait and run on a reader before it is stopped (QueryBudgetError). */
+  readBudgetMs?: number;
+}
+
+export const DEFAULT_READER_THREADS = 2;
+export const DEFAULT_READ_BUDGET_MS = 5000;
+/** Each reader connection's page cache: the hot pages of the indexes a search walks. */
+const READER_CACHE_MIB = 8;
 
 /**
  * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write is
@@ -26,12 +46,14 @@ export class SqliteStore extends ComposedStore {
   readonly group: GroupCommit;
   private readonly connection: SqliteConnection;
 
-  private constructor(db: Database.Database) {
+  private readonly reader: Reader;
+
+  private constructor(db: Database.Database, reader: Reader) {
     const connection = new SqliteConnection(db);
     super({
       tenants: new SqliteTenantRecords(connection),
       credentials: new SqliteCredentialRecords(connection),
-      customers: new SqliteCustomerRecords(connection),
+      customers: new SqliteCustomerRecords(connection, reader),
       history: new SqliteHistoryRecords(connection),
       idempotency: new SqliteIdempotencyRecords(connection),
       events: new SqliteEventRecords(connection),
@@ -39,30 +61,30 @@ export class SqliteStore extends ComposedStore {
     });
     this.connection = connection;
     this.group = connection.group;
+    this.reader = reader;
   }
 
-  /**
-   * Opens (creating if needed) the database file and applies migrations. `cacheMiB`: this
-   * connection's page cache (SQLite's default is 2 MiB); a bulk import into a large table
-   * rewrites far fewer index pages with a cache that holds them.
-   */
-  static async open(file: string, options: { cacheMiB?: number } = {}): Promise<SqliteStore> {
+  /** Opens (creating if needed) the database file and applies migrations. */
+  static async open(file: string, options: SqliteOpenOptions = {}): Promise<SqliteStore> {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     db.pragma('foreign_keys = ON');
-    db.function('unicode_lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
-    // PostgreSQL's md5 in delivery ids (sql/dialect.ts): 12 hex digits of a hash of the text.
-    db.function('hash12', { deterministic: true }, (text: unknown) => createHash('md5').update(String(text)).digest('hex').slice(0, 12));
+    registerFunctions(db);
     migrate(db);
     // SQLite's advice for long-lived connections: gather what statistics the planner lacks at open
     // (and after bulk writes: analyze()); cheap when they are current.
     // analysis_limit bounds the work on a large table that has no statistics yet (SQLite's advice).
     db.pragma('analysis_limit = 1000');
     db.pragma('optimize=0x10002');
-    return new SqliteStore(db);
+    const threads = options.readerThreads ?? DEFAULT_READER_THREADS;
+    const reader =
+      file === ':memory:' || threads === 0
+        ? new InlineReader(db)
+        : new ReaderPool(file, { threads, budgetMs: options.readBudgetMs ?? DEFAULT_READ_BUDGET_MS, cacheMiB: READER_CACHE_MIB, busyTimeoutMs: BUSY_TIMEOUT_MS });
+    return new SqliteStore(db, reader);
   }
 
   async migrate(): Promise<void> {
@@ -74,6 +96,7 @@ export class SqliteStore extends ComposedStore {
   }
 
   async close(): Promise<void> {
+    await this.reader.close();
     if (this.connection.db.open) this.connection.db.close();
   }
 }
