@@ -20,6 +20,17 @@ export interface TextMatching {
   metadata(key: string, op: StringOp, folded: string | null, params: SqlParams): string;
   /** One of OTHER_TEXT_FIELDS, equal to or containing `folded`. */
   field(field: string, op: StringOp, folded: string, params: SqlParams): string;
+  /** A folded column containing `folded`, where the backend indexes it its own way; else the dialect's `contains`. */
+  foldedContains?(column: string, folded: string, params: SqlParams): string | undefined;
+}
+
+/** The positive substring clauses (`name~"…"`) on folded columns: what a backend's text index may serve. */
+export function foldedSubstrings(query: SearchQuery): { column: string; folded: string }[] {
+  return query.clauses.flatMap((clause) => {
+    const column = FOLDED_COLUMNS[clause.field];
+    if (clause.kind !== 'string' || clause.op !== 'contains' || clause.negated || !column || clause.value === null) return [];
+    return [{ column, folded: clause.value.toLowerCase() }];
+  });
 }
 
 /**
@@ -49,5 +60,6 @@ function clauseExpression(clause: SearchClause, dialect: Dialect, text: TextMatc
   if (folded === null) return `${clause.field} IS NULL`;
   if (!column) return text.field(clause.field, clause.op, folded, params);
   // The folded column holds the same folding, and is indexed.
-  return clause.op === 'eq' ? `${column} = ${params.bind(folded)}` : dialect.contains(column, folded, params);
+  if (clause.op === 'eq') return `${column} = ${params.bind(folded)}`;
+  return text.foldedContains?.(column, folded, params) ?? dialect.contains(column, folded, params);
 }

@@ -10,9 +10,10 @@ import { CUSTOMER_SQL, CustomerWrites, FOLDED_COPIES } from '../sql/customer-sql
 import { SQLITE } from '../sql/dialect.ts';
 import { countOf, pageOf } from '../sql/paging.ts';
 import type { SqliteConnection } from './connection.ts';
+import { indexInsertedCustomer, indexInsertedSince, insertMark } from './customer-text.ts';
 import { recordWrite } from './history-records.ts';
 import type { Reader } from './readers/read-job.ts';
-import { searchCondition } from './search-sql.ts';
+import { rareSubstrings, searchCondition, substringProbes } from './search-sql.ts';
 import { customerWriteError, isStoreFailure } from './sqlite-errors.ts';
 import { enforcesUniqueEmail } from './tenant-records.ts';
 
@@ -31,6 +32,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.connection.write(() => {
       this.writeCustomer(WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
+      indexInsertedCustomer(this.connection, { tenantId: customer.tenant_id, mode: customer.mode }, customer.id);
       recordWrite(this.connection, null, customer, context);
       return customer;
     });
@@ -46,6 +48,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
     checkBatch(customers, contexts);
     if (customers.length === 0) return [];
     return this.connection.transaction(() => {
+      const mark = insertMark(this.connection);
       const enforcedByTenant = new Map<string, boolean>();
       const outcomes: InsertOutcome[] = [];
       let stopped = false;
@@ -68,6 +71,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
         recordWrite(this.connection, null, customer, contexts[i]!);
         outcomes.push({ status: 'inserted', customer });
       });
+      indexInsertedSince(this.connection, mark);
       return outcomes;
     });
   }
@@ -107,7 +111,11 @@ export class SqliteCustomerRecords implements CustomerRecords {
   }
 
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
-    return this.page(scope, searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params)), page.limit);
+    // First how common each substring is: the index serves the rare ones, the list order the rest.
+    const probes = substringProbes(query);
+    const counts = probes.queries.length === 0 ? [] : (await this.reader.read(scope.tenantId, { queries: probes.queries })).map((rows) => countOf((rows as Record<string, unknown>[])[0]));
+    const rare = rareSubstrings(probes.keys, counts);
+    return this.page(scope, searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params, rare)), page.limit);
   }
 
   async analyze(): Promise<void> {

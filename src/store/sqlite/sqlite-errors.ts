@@ -16,7 +16,8 @@ export function isStoreFailure(err: unknown): boolean {
 /** A customer's INSERT or UPDATE refused for its e-mail or id, as the domain error saying so; other errors unchanged. */
 export function customerWriteError(err: unknown, customer: Customer): unknown {
   if (isUniqueViolation(err) && String((err as Error).message).includes('email_unique')) return new EmailTakenError(customer.email ?? '');
-  if (codeOf(err) === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new IdTakenError(customer.id);
+  // The customer's key (tenant_id, mode, id) is a UNIQUE constraint: the rowid is `seq` (migration 0007).
+  if (isUniqueViolation(err) && String((err as Error).message).includes('customers.id')) return new IdTakenError(customer.id);
   return err;
 }
 
