@@ -138,9 +138,29 @@ export function rawSqlite(dir: string, timing: Timing, batch = 512): { single: T
   }
 }
 
-/** `pg` single-row INSERTs, each its own commit, from `concurrency` connections at once. */
-export async function rawPg(databaseUrl: string, timing: Timing, concurrency: number): Promise<Throughput> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
+/** `op` from `concurrency` callers at once, as fast as each can: after the warm-up, its rate and latencies. */
+async function loop(timing: Timing, concurrency: number, op: () => Promise<unknown>): Promise<Throughput> {
+  const latencies: number[] = [];
+  const started = performance.now() + timing.warmupSeconds * 1000;
+  const end = started + timing.seconds * 1000;
+  const caller = async () => {
+    for (;;) {
+      const t = performance.now();
+      if (t >= end) return;
+      await op();
+      if (t >= started) latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  return { perSecond: Math.round(latencies.length / ((performance.now() - started) / 1000)), ...percentiles(latencies), concurrency };
+}
+
+/**
+ * `pg` single-row INSERTs, each its own commit, from `concurrency` connections at once; then
+ * primary-key SELECTs of random rows of what they inserted, from `readConcurrency` connections.
+ */
+export async function rawPg(databaseUrl: string, timing: Timing, concurrency: number, readConcurrency: number): Promise<{ insert: Throughput; select: Throughput }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: Math.max(concurrency, readConcurrency) });
   // pool.end() resolves before every socket has closed; dropping the database then terminates
   // the stragglers, which must not crash the run.
   pool.on('error', () => {});
@@ -171,8 +191,11 @@ export async function rawPg(databaseUrl: string, timing: Timing, concurrency: nu
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const elapsed = (performance.now() - started) / 1000;
+    const insert = { perSecond: Math.round(count / elapsed), ...percentiles(latencies), concurrency };
+    const inserted = n;
+    const select = await loop(timing, readConcurrency, () => pool.query('SELECT * FROM raw_customers WHERE id = $1', [`raw_${Math.floor(Math.random() * inserted)}`]));
     await pool.query('DROP TABLE raw_customers');
-    return { perSecond: Math.round(count / elapsed), ...percentiles(latencies), concurrency };
+    return { insert, select };
   } finally {
     await pool.end();
   }

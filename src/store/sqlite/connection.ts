@@ -3,6 +3,7 @@ import type { Customer } from '../../domain/customers/model.ts';
 import { valuesToCustomer } from '../rows/customer-row.ts';
 import type { BoundSql, Statement } from '../sql/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
+import { indexPendingText } from './customer-text.ts';
 import { DeliveryWakeups } from '../delivery-wakeups.ts';
 import { guard, storeError } from './sqlite-errors.ts';
 
@@ -26,7 +27,7 @@ export class SqliteConnection {
   private readonly customerStatements = new Map<string, Database.Statement>();
 
   constructor(readonly db: Database.Database) {
-    this.group = new GroupCommit(db);
+    this.group = new GroupCommit(db, () => indexPendingText(this));
   }
 
   prepared(sql: string): Database.Statement {

@@ -10,14 +10,15 @@ import { CUSTOMER_SQL, CustomerWrites, FOLDED_COPIES } from '../sql/customer-sql
 import { SQLITE } from '../sql/dialect.ts';
 import { countOf, pageOf } from '../sql/paging.ts';
 import type { SqliteConnection } from './connection.ts';
-import { indexInsertedCustomer, indexInsertedSince, insertMark } from './customer-text.ts';
+import { indexPendingText } from './customer-text.ts';
 import { recordWrite } from './history-records.ts';
 import type { Reader } from './readers/read-job.ts';
 import { rareSubstrings, searchCondition, substringProbes } from './search-sql.ts';
 import { customerWriteError, isStoreFailure } from './sqlite-errors.ts';
 import { enforcesUniqueEmail } from './tenant-records.ts';
 
-const WRITES = new CustomerWrites(SQLITE, { derived: FOLDED_COPIES, value: () => '?' });
+/** Every customer write marks its row for the substring index, which the transaction brings up to date before it commits (customer-text.ts). */
+const WRITES = new CustomerWrites(SQLITE, { derived: { ...FOLDED_COPIES, text_pending: () => 1 }, value: () => '?' });
 
 /**
  * Customers: a write is a savepoint of a group commit, a bulk import a transaction of its own; a
@@ -32,7 +33,6 @@ export class SqliteCustomerRecords implements CustomerRecords {
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.connection.write(() => {
       this.writeCustomer(WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
-      indexInsertedCustomer(this.connection, { tenantId: customer.tenant_id, mode: customer.mode }, customer.id);
       recordWrite(this.connection, null, customer, context);
       return customer;
     });
@@ -48,7 +48,6 @@ export class SqliteCustomerRecords implements CustomerRecords {
     checkBatch(customers, contexts);
     if (customers.length === 0) return [];
     return this.connection.transaction(() => {
-      const mark = insertMark(this.connection);
       const enforcedByTenant = new Map<string, boolean>();
       const outcomes: InsertOutcome[] = [];
       let stopped = false;
@@ -71,7 +70,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
         recordWrite(this.connection, null, customer, contexts[i]!);
         outcomes.push({ status: 'inserted', customer });
       });
-      indexInsertedSince(this.connection, mark);
+      indexPendingText(this.connection);
       return outcomes;
     });
   }

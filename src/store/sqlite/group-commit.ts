@@ -24,6 +24,8 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Database.Database,
+    /** Runs in each group's transaction after its writes (a failure fails the whole group). */
+    private readonly beforeCommit: () => void = () => {},
     private readonly maxGroup = 512,
   ) {}
 
@@ -53,6 +55,7 @@ export class GroupCommit {
               outcomes.push({ ok: false, value: error });
             }
           }
+          this.beforeCommit();
         })
         .immediate();
     } catch (error) {
