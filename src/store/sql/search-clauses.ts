@@ -24,12 +24,18 @@ export interface TextMatching {
   foldedContains?(column: string, folded: string, params: SqlParams): string | undefined;
 }
 
+/** A positive clause on a folded (indexed) column: its column, operator and folded text; else null. */
+export function foldedClause(clause: SearchClause): { column: string; op: StringOp; folded: string } | null {
+  const column = FOLDED_COLUMNS[clause.field];
+  if (clause.kind !== 'string' || clause.negated || !column || clause.value === null) return null;
+  return { column, op: clause.op, folded: clause.value.toLowerCase() };
+}
+
 /** The positive substring clauses (`name~"…"`) on folded columns: what a backend's text index may serve. */
 export function foldedSubstrings(query: SearchQuery): { column: string; folded: string }[] {
   return query.clauses.flatMap((clause) => {
-    const column = FOLDED_COLUMNS[clause.field];
-    if (clause.kind !== 'string' || clause.op !== 'contains' || clause.negated || !column || clause.value === null) return [];
-    return [{ column, folded: clause.value.toLowerCase() }];
+    const folded = foldedClause(clause);
+    return folded?.op === 'contains' ? [{ column: folded.column, folded: folded.folded }] : [];
   });
 }
 

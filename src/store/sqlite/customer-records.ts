@@ -13,9 +13,14 @@ import type { SqliteConnection } from './connection.ts';
 import { indexPendingText } from './customer-text.ts';
 import { recordWrite } from './history-records.ts';
 import type { Reader } from './readers/read-job.ts';
-import { rareSubstrings, searchCondition, substringProbes } from './search-sql.ts';
+import { indexBounded, rareSubstrings, searchCondition, substringProbes } from './search-sql.ts';
 import { customerWriteError, isStoreFailure } from './sqlite-errors.ts';
 import { enforcesUniqueEmail } from './tenant-records.ts';
+
+/** A list an index serves page by page: no total, offset, substring or created range (those may read the whole tenant). */
+function listBounded(query: ListQuery): boolean {
+  return !query.withTotal && !query.offset && !query.contains && !query.created && !query.order;
+}
 
 /** Every customer write marks its row for the substring index, which the transaction brings up to date before it commits (customer-text.ts). */
 const WRITES = new CustomerWrites(SQLITE, { derived: { ...FOLDED_COPIES, text_pending: () => 1 }, value: () => '?' });
@@ -27,7 +32,10 @@ const WRITES = new CustomerWrites(SQLITE, { derived: { ...FOLDED_COPIES, text_pe
 export class SqliteCustomerRecords implements CustomerRecords {
   constructor(
     private readonly connection: SqliteConnection,
+    /** Reads of unbounded cost: reader threads. */
     private readonly reader: Reader,
+    /** Reads an index bounds: on the calling thread. */
+    private readonly inline: Reader,
   ) {}
 
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
@@ -106,15 +114,17 @@ export class SqliteCustomerRecords implements CustomerRecords {
     const cursor = query.cursor;
     // The cursor's position is one primary-key lookup: read here, not worth a reader thread.
     const position = cursor && connection.autocommit(() => positionOf(connection.row(CUSTOMER_SQL.position, scope, cursorCustomerId(cursor)), cursor));
-    return this.page(scope, listPageSql(SQLITE, scope, query, position), query.limit);
+    return this.page(scope, listPageSql(SQLITE, scope, query, position), query.limit, listBounded(query));
   }
 
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
-    // First how common each substring is: the index serves the rare ones, the list order the rest.
+    // First how common each substring is (bounded: the count stops at a thousand), here: the
+    // index serves the rare ones, the list order the rest.
     const probes = substringProbes(query);
-    const counts = probes.queries.length === 0 ? [] : (await this.reader.read(scope.tenantId, { queries: probes.queries })).map((rows) => countOf((rows as Record<string, unknown>[])[0]));
+    const counts = probes.queries.length === 0 ? [] : (await this.inline.read(scope.tenantId, { queries: probes.queries })).map((rows) => countOf((rows as Record<string, unknown>[])[0]));
     const rare = rareSubstrings(probes.keys, counts);
-    return this.page(scope, searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params, rare)), page.limit);
+    const sql = searchPageSql(SQLITE, scope, page, (params) => searchCondition(query, params, rare));
+    return this.page(scope, sql, page.limit, !page.withTotal && indexBounded(query, rare));
   }
 
   async analyze(): Promise<void> {
@@ -124,10 +134,13 @@ export class SqliteCustomerRecords implements CustomerRecords {
     this.connection.autocommit(() => this.connection.db.pragma('optimize=0x10002'));
   }
 
-  /** A page (and its total) read on a reader: a list or search's cost is unbounded, unlike a lookup by id. */
-  private async page(scope: CustomerScope, sql: CustomerPageSql, limit: number): Promise<Page<Customer>> {
+  /**
+   * A page (and its total): on a reader thread unless an index bounds its cost (`bounded`), as
+   * it does a lookup by id's; a whole tenant's scan must not hold the HTTP thread.
+   */
+  private async page(scope: CustomerScope, sql: CustomerPageSql, limit: number, bounded: boolean): Promise<Page<Customer>> {
     const queries = [{ ...sql.page, raw: true }, ...(sql.count ? [{ ...sql.count, raw: false }] : [])];
-    const [rows, count] = await this.reader.read(scope.tenantId, { queries });
+    const [rows, count] = await (bounded ? this.inline : this.reader).read(scope.tenantId, { queries });
     const total = count && countOf((count as Record<string, unknown>[])[0]);
     return pageOf(rows as unknown[][], limit, valuesToCustomer, { backwards: sql.backwards, total });
   }

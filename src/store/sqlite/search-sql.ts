@@ -1,6 +1,6 @@
 import type { SearchQuery } from '../../domain/customers/search-query.ts';
 import { SQLITE, type SqlParams } from '../sql/dialect.ts';
-import { compileSearch, foldedSubstrings, type TextMatching } from '../sql/search-clauses.ts';
+import { compileSearch, foldedClause, foldedSubstrings, type TextMatching } from '../sql/search-clauses.ts';
 import type { ReadQuery } from './readers/read-job.ts';
 
 /** The trigram index (customers_text) serves substrings of this many characters or more. */
@@ -34,6 +34,19 @@ export function substringProbes(query: SearchQuery): { keys: string[]; queries: 
 /** The substrings whose probe (substringProbes, in order) counted fewer than RARE_BELOW matches. */
 export function rareSubstrings(keys: readonly string[], counts: readonly number[]): RareSubstrings {
   return new Set(keys.filter((_, i) => counts[i]! < RARE_BELOW));
+}
+
+/**
+ * Whether an index bounds the search's cost: each clause of an OR, or one clause of an AND, is an
+ * exact match on an indexed column or a rare substring. Such a search runs where it is asked
+ * (a reader thread's hop would cost more than it); any other may read a whole tenant.
+ */
+export function indexBounded(query: SearchQuery, rare: RareSubstrings): boolean {
+  const served = query.clauses.map((clause) => {
+    const folded = foldedClause(clause);
+    return folded !== null && (folded.op === 'eq' || rare.has(keyOf(folded.column, folded.folded)));
+  });
+  return query.combinator === 'OR' ? served.every(Boolean) : served.some(Boolean);
 }
 
 /**

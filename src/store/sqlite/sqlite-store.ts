@@ -34,7 +34,7 @@ export interface SqliteOpenOptions {
 export const DEFAULT_READER_THREADS = 2;
 export const DEFAULT_READ_BUDGET_MS = 5000;
 /** Each reader connection's page cache: the hot pages of the indexes a search walks. */
-const READER_CACHE_MIB = 8;
+const READER_CACHE_MIB = 4;
 
 /**
  * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write is
@@ -48,12 +48,12 @@ export class SqliteStore extends ComposedStore {
 
   private readonly reader: Reader;
 
-  private constructor(db: Database.Database, reader: Reader) {
+  private constructor(db: Database.Database, reader: Reader, inline: Reader) {
     const connection = new SqliteConnection(db);
     super({
       tenants: new SqliteTenantRecords(connection),
       credentials: new SqliteCredentialRecords(connection),
-      customers: new SqliteCustomerRecords(connection, reader),
+      customers: new SqliteCustomerRecords(connection, reader, inline),
       history: new SqliteHistoryRecords(connection),
       idempotency: new SqliteIdempotencyRecords(connection),
       events: new SqliteEventRecords(connection),
@@ -80,11 +80,12 @@ export class SqliteStore extends ComposedStore {
     db.pragma('analysis_limit = 1000');
     db.pragma('optimize=0x10002');
     const threads = options.readerThreads ?? DEFAULT_READER_THREADS;
+    const inline = new InlineReader(db);
     const reader =
       file === ':memory:' || threads === 0
-        ? new InlineReader(db)
+        ? inline
         : new ReaderPool(file, { threads, budgetMs: options.readBudgetMs ?? DEFAULT_READ_BUDGET_MS, cacheMiB: READER_CACHE_MIB, busyTimeoutMs: BUSY_TIMEOUT_MS });
-    return new SqliteStore(db, reader);
+    return new SqliteStore(db, reader, inline);
   }
 
   async migrate(): Promise<void> {
