@@ -21,7 +21,7 @@ export async function serve(): Promise<void> {
   // Until the app's logger exists, pool errors go to stderr; they are logged, never fatal.
   let logPoolError = (err: Error): void => void process.stderr.write(`database connection error: ${err.message}\n`);
   const { box, source: keySource } = loadSecretBox(config);
-  const store = await openStore(config, { onPoolError: (err) => logPoolError(err) });
+  const store = await openStore(config, { onPoolError: (err) => logPoolError(err), statementBudget: true });
   let logRedisError = (err: Error): void => void process.stderr.write(`redis error: ${err.message}\n`);
   const redis = config.rateLimits && config.redisUrl ? connectRateLimitRedis(config.redisUrl, (err) => logRedisError(err)) : undefined;
   const app = await buildApp({

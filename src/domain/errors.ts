@@ -62,9 +62,9 @@ export class UnavailableError extends DomainError {
 
 /** A read that ran past its budget was stopped: the store answers others meanwhile. */
 export class QueryBudgetError extends UnavailableError {
-  constructor(readonly budgetMs: number) {
+  constructor(readonly budgetMs: number | null) {
     super(
-      `The query ran longer than its budget of ${budgetMs} ms and was stopped; narrow it (a longer substring, an exact field or a created range) and retry.`,
+      `The query ran longer than its budget${budgetMs === null ? '' : ` of ${budgetMs} ms`} and was stopped; narrow it (a longer substring, an exact field or a created range) and retry.`,
     );
     this.name = 'QueryBudgetError';
   }

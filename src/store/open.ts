@@ -8,6 +8,8 @@ export interface OpenOptions {
   onPoolError?: (err: Error) => void;
   /** SQLite: the connection's page cache, for bulk work (see SqliteStore.open). */
   sqliteCacheMiB?: number;
+  /** The server's: statements past the read budget are stopped (PostgreSQL's statement_timeout; SQLite's reader threads have their own). */
+  statementBudget?: boolean;
 }
 
 /**
@@ -18,6 +20,7 @@ export async function openStore(config: Config, options: OpenOptions = {}): Prom
   if (config.databaseUrl) {
     return PostgresStore.open(config.databaseUrl, {
       poolMax: config.pgPoolMax,
+      ...(options.statementBudget ? { statementTimeoutMs: config.readBudgetMs } : {}),
       ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
     });
   }

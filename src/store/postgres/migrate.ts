@@ -17,6 +17,8 @@ export async function migrate(pool: PostgresPool): Promise<void> {
       for (const migration of pendingMigrations(MIGRATIONS_DIR, done)) {
         await connection.query('BEGIN');
         try {
+          // An index built over a large table may take longer than a request's budget.
+          await connection.query('SET LOCAL statement_timeout = 0');
           await connection.query(migration.sql());
           await connection.query(record.postgres, record.values(migration.version));
           await connection.query('COMMIT');

@@ -1,5 +1,5 @@
 import type { Customer } from '../../domain/customers/model.ts';
-import { EmailTakenError, IdTakenError, UnavailableError, ValidationError } from '../../domain/errors.ts';
+import { EmailTakenError, IdTakenError, QueryBudgetError, UnavailableError, ValidationError } from '../../domain/errors.ts';
 
 /** SQLSTATEs after which the same request may well succeed on retry: the database is going or coming back. */
 const RETRYABLE_SQLSTATES = new Set([
@@ -33,6 +33,8 @@ export function unavailableIfDisconnected(err: unknown): never {
     throw new UnavailableError('The database is unavailable; retry the request.', { cause: err });
   }
   const code = (err as { code?: unknown } | null)?.code;
+  // query_canceled by statement_timeout (the server's read budget, PostgresStoreOptions).
+  if (code === '57014' && /statement timeout/i.test(String((err as Error).message))) throw new QueryBudgetError(null);
   if (code === '22021' || code === '22P05') {
     throw new ValidationError([], 'Text cannot contain the NUL character (U+0000).');
   }

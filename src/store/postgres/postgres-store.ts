@@ -18,6 +18,11 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** Called with pool errors on idle connections (the database restarting, say); they are not fatal. */
   onPoolError?: (err: Error) => void;
+  /**
+   * statement_timeout of every connection (the server's read budget, CLIENTELE_READ_BUDGET_MS):
+   * a statement past it is cancelled and answered with QueryBudgetError. Migrations lift it.
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -59,6 +64,7 @@ export class PostgresStore extends ComposedStore {
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
       application_name: 'clientele',
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     });
     // An idle connection the server drops (restart, failover) must not crash the process.
     pool.on('error', (err) => options.onPoolError?.(err));
