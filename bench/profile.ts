@@ -17,7 +17,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { createForm } from './data.ts';
 import { loadCustomers, sampleCustomers, type Sample } from './load.ts';
-import { drive, startClientele } from './processes.ts';
+import { drive, rssOf, startClientele } from './processes.ts';
 import type { DriveSpec } from './drive.ts';
 import { topSelfTime } from './profile-summary.ts';
 
@@ -73,10 +73,13 @@ try {
     ...request,
     headers: { authorization: `Bearer ${provisioned.secrets.test}`, ...(write ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
   });
+  const rss = rssOf(server.pid);
   await server.stop();
+  if (rss) console.log(`server RSS ${rss.rssMb} MB, peak ${rss.peakMb} MB`);
   const ms = (v: number) => v.toFixed(2);
   console.log(`${values.scenario} on ${values.store}, ${size} customers: ${Math.round(result.requestsPerSecond)} req/s, p50 ${ms(result.latencyMs.p50)} ms, p99 ${ms(result.latencyMs.p99)} ms`);
-  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main (HTTP) thread; reader threads write their own.
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0');
   if (!file) throw new Error('the server wrote no profile');
   console.log(topSelfTime(JSON.parse(readFileSync(join(profDir, file), 'utf8')), Number(values.top)));
 } finally {

@@ -118,7 +118,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
   }
 
   async searchCustomers(scope: CustomerScope, query: SearchQuery, page: SearchPageQuery): Promise<Page<Customer>> {
-    // First how common each substring is (bounded: the count stops at a thousand), here: the
+    // First how common each substring is (bounded: the count stops at RARE_BELOW), here: the
     // index serves the rare ones, the list order the rest.
     const probes = substringProbes(query);
     const counts = probes.queries.length === 0 ? [] : (await this.inline.read(scope.tenantId, { queries: probes.queries })).map((rows) => countOf((rows as Record<string, unknown>[])[0]));

@@ -8,10 +8,12 @@ const TRIGRAM = 3;
 /**
  * A substring the index finds in fewer customers than this (counted across tenants, and no
  * further) is looked up there; a commoner one is tested row by row along the list order, which
- * meets a page of matches early. At 1M customers the index's cost (fetch and sort every match)
- * and the walk's (about 11 / share-of-matches rows) cross near a thousand.
+ * meets a page of matches early. At 1M customers the index's cost (fetch and sort every match,
+ * about 4 µs each) and the walk's (about 11 / share-of-matches rows) cross near a thousand; the
+ * limit is lower because a search the index serves runs on the HTTP thread, which it must not
+ * hold for more than about a millisecond. Between the two, the walk runs on a reader thread.
  */
-const RARE_BELOW = 1000;
+const RARE_BELOW = 250;
 
 /** What the index says of a search's substrings: those worth looking up there, as `column\0text`. */
 export type RareSubstrings = ReadonlySet<string>;
