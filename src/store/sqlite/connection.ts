@@ -3,7 +3,7 @@ import type { Customer } from '../../domain/customers/model.ts';
 import { valuesToCustomer } from '../rows/customer-row.ts';
 import type { BoundSql, Statement } from '../sql/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
-import { indexPendingText } from './customer-text.ts';
+import { TextChanges } from './customer-text.ts';
 import { DeliveryWakeups } from '../delivery-wakeups.ts';
 import { guard, storeError } from './sqlite-errors.ts';
 
@@ -20,6 +20,8 @@ const MAX_CACHED_STATEMENTS = 1000;
 export class SqliteConnection {
   /** Exposed for tests and benchmarks: how many writes shared how many commits. */
   readonly group: GroupCommit;
+  /** The customers the current group commit wrote, for the substring index. */
+  readonly text = new TextChanges(this);
   /** Told when a write queued webhook deliveries: the dispatcher of this process wakes at once. */
   readonly wakeups = new DeliveryWakeups();
   private readonly statements = new Map<string, Database.Statement>();
@@ -27,7 +29,7 @@ export class SqliteConnection {
   private readonly customerStatements = new Map<string, Database.Statement>();
 
   constructor(readonly db: Database.Database) {
-    this.group = new GroupCommit(db, () => indexPendingText(this));
+    this.group = new GroupCommit(db, () => this.text.index(), () => this.text.forget());
   }
 
   prepared(sql: string): Database.Statement {

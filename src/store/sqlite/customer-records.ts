@@ -10,20 +10,24 @@ import { CUSTOMER_SQL, CustomerWrites, FOLDED_COPIES } from '../sql/customer-sql
 import { SQLITE } from '../sql/dialect.ts';
 import { countOf, pageOf } from '../sql/paging.ts';
 import type { SqliteConnection } from './connection.ts';
-import { indexPendingText } from './customer-text.ts';
+import { indexInsertedSince, insertMark } from './customer-text.ts';
 import { recordWrite } from './history-records.ts';
 import type { Reader } from './readers/read-job.ts';
 import { indexBounded, rareSubstrings, searchCondition, substringProbes } from './search-sql.ts';
 import { customerWriteError, isStoreFailure } from './sqlite-errors.ts';
 import { enforcesUniqueEmail } from './tenant-records.ts';
 
+/** Whether the substring index holds other text for the customer now (name, e-mail or phone changed). */
+function textChanged(before: Customer, after: Customer): boolean {
+  return before.name !== after.name || before.email !== after.email || before.phone !== after.phone;
+}
+
 /** A list an index serves page by page: no total, offset, substring or created range (those may read the whole tenant). */
 function listBounded(query: ListQuery): boolean {
   return !query.withTotal && !query.offset && !query.contains && !query.created && !query.order;
 }
 
-/** Every customer write marks its row for the substring index, which the transaction brings up to date before it commits (customer-text.ts). */
-const WRITES = new CustomerWrites(SQLITE, { derived: { ...FOLDED_COPIES, text_pending: () => 1 }, value: () => '?' });
+const WRITES = new CustomerWrites(SQLITE, { derived: FOLDED_COPIES, value: () => '?' });
 
 /**
  * Customers: a write is a savepoint of a group commit, a bulk import a transaction of its own; a
@@ -40,7 +44,8 @@ export class SqliteCustomerRecords implements CustomerRecords {
 
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.connection.write(() => {
-      this.writeCustomer(WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
+      const seq = this.writeCustomer(WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
+      this.connection.text.inserted(seq);
       recordWrite(this.connection, null, customer, context);
       return customer;
     });
@@ -56,6 +61,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
     checkBatch(customers, contexts);
     if (customers.length === 0) return [];
     return this.connection.transaction(() => {
+      const mark = insertMark(this.connection);
       const enforcedByTenant = new Map<string, boolean>();
       const outcomes: InsertOutcome[] = [];
       let stopped = false;
@@ -78,7 +84,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
         recordWrite(this.connection, null, customer, contexts[i]!);
         outcomes.push({ status: 'inserted', customer });
       });
-      indexPendingText(this.connection);
+      indexInsertedSince(this.connection, mark);
       return outcomes;
     });
   }
@@ -89,6 +95,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
       const next = update(current);
       if (next === current) return current;
       this.writeCustomer(WRITES.update, next, enforcesUniqueEmail(this.connection, scope.tenantId));
+      if (textChanged(current, next)) this.connection.text.updated(scope, id);
       recordWrite(this.connection, current, next, context);
       return next;
     });
@@ -100,6 +107,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
       check?.(current);
       const next = deletedCustomer(current, nowMs);
       this.connection.prepared(WRITES.update).run(WRITES.values(next, false, nowMs));
+      this.connection.text.updated(scope, id);
       recordWrite(this.connection, current, next, context);
       return next;
     });
@@ -155,9 +163,10 @@ export class SqliteCustomerRecords implements CustomerRecords {
     return current;
   }
 
-  private writeCustomer(sql: string, customer: Customer, enforceUniqueEmail: boolean): void {
+  /** Runs the INSERT or UPDATE; returns the row's rowid after an INSERT. */
+  private writeCustomer(sql: string, customer: Customer, enforceUniqueEmail: boolean): number | bigint {
     try {
-      this.connection.prepared(sql).run(WRITES.values(customer, enforceUniqueEmail));
+      return this.connection.prepared(sql).run(WRITES.values(customer, enforceUniqueEmail)).lastInsertRowid;
     } catch (err) {
       throw customerWriteError(err, customer);
     }

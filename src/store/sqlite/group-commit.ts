@@ -26,6 +26,8 @@ export class GroupCommit {
     private readonly db: Database.Database,
     /** Runs in each group's transaction after its writes (a failure fails the whole group). */
     private readonly beforeCommit: () => void = () => {},
+    /** Runs when a group's transaction failed to commit. */
+    private readonly afterRollback: () => void = () => {},
     private readonly maxGroup = 512,
   ) {}
 
@@ -60,6 +62,7 @@ export class GroupCommit {
         .immediate();
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of the group is durable.
+      this.afterRollback();
       for (const write of group) write.reject(error);
       return;
     }

@@ -1,11 +1,11 @@
 -- Substring search (name~, email~, phone~) through an FTS5 trigram index, brought up to date in
 -- the transaction of every write (sqlite/customer-text.ts), so a search sees every acknowledged one.
 --
--- A write marks its row (text_pending = 1); the transaction indexes every marked row at its end in
--- three statements. Per write it cost 200 µs and more (a group commit of creates ran at a third of
--- its speed); per transaction it costs a few µs a row. The index is contentless (it keeps no copy
--- of the text) and keyed by `seq`, the rowid made explicit (INTEGER PRIMARY KEY) so that no VACUUM
--- renumbers the rows under it; the table is rebuilt to get it, in list order.
+-- The store notes the rows a transaction wrote and indexes them at its end in two statements. Per
+-- write (a trigger, or a statement each) it cost 200 µs and more (a group commit of creates ran at
+-- a third of its speed). The index is contentless (it keeps no copy of the text) and keyed by
+-- `seq`, the rowid made explicit (INTEGER PRIMARY KEY) so that no VACUUM renumbers the rows under
+-- it; the table is rebuilt to get it, in list order.
 CREATE TABLE customers_new (
   tenant_id             TEXT NOT NULL,
   mode                  TEXT NOT NULL CHECK (mode IN ('test', 'live')),
@@ -47,7 +47,6 @@ CREATE TABLE customers_new (
   name_lower            TEXT,
   phone_lower           TEXT,
   seq                   INTEGER PRIMARY KEY,
-  text_pending          INTEGER,
   UNIQUE (tenant_id, mode, id)
 );
 INSERT INTO customers_new (tenant_id, mode, id, created, updated, deleted_at, version, email, email_lower, email_unique, name, phone, description, individual_name, external_id, company_name, billing_email, website, status, balance, currency, default_source, delinquent, invoice_prefix, next_invoice_sequence, tax_exempt, test_clock, seller_id, stripe_customer_id, address, shipping, invoice_settings, metadata, preferred_locales, tax_ids, contacts, name_lower, phone_lower)
@@ -61,8 +60,6 @@ CREATE INDEX customers_by_email_lower ON customers (tenant_id, mode, email_lower
 CREATE INDEX customers_by_name_lower ON customers (tenant_id, mode, name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX customers_by_created ON customers (tenant_id, mode, created, id, name_lower, email_lower, phone_lower)
   WHERE deleted_at IS NULL;
-
-CREATE INDEX customers_text_pending ON customers (seq) WHERE text_pending = 1;
 
 -- The folded text as the application folds it (JavaScript's toLowerCase), so the tokenizer keeps
 -- it as it is (case_sensitive 1) and a query folded the same way finds it.
