@@ -34,6 +34,19 @@ async function withDir(fn: (file: string) => Promise<void>): Promise<void> {
   }
 }
 
+/** A store on `file` (a fresh one unless given), closed after `fn`. */
+async function withStore(fn: (store: SqliteStore, file: string) => Promise<void>, file?: string): Promise<void> {
+  const run = async (path: string) => {
+    const store = await SqliteStore.open(path);
+    try {
+      await fn(store, path);
+    } finally {
+      await store.close();
+    }
+  };
+  return file ? run(file) : withDir(run);
+}
+
 describe('SQLite substring index', () => {
   it('a database from before the index migrates: its customers keep their ids and order, and are found by substring', async () => {
     await withDir(async (file) => {
@@ -50,70 +63,57 @@ describe('SQLite substring index', () => {
       for (const c of old) db.prepare(writes.insert).run(writes.values(c, true));
       db.close();
 
-      const store = await SqliteStore.open(file);
-      try {
+      await withStore(async (store) => {
         assert.deepEqual(await names(store, 'name~"quarr"'), ['Zelda Quarrington']);
         assert.deepEqual(await names(store, 'email~"old1@"'), ['Quentin Blake']);
         assert.deepEqual((await store.listCustomers(scope, { limit: 10 })).data.map((c) => c.id), old.map((c) => c.id).reverse());
         const added = newCustomer(scope, { name: 'Quarrington Junior' });
         await store.insertCustomer(added, SYSTEM_WRITE);
         assert.deepEqual(await names(store, 'name~"quarr"'), ['Quarrington Junior', 'Zelda Quarrington']);
-      } finally {
-        await store.close();
-      }
+      }, file);
     });
   });
 
   it('kept in every write: single and batch inserts, renames, deletes', async () => {
-    await withDir(async (file) => {
-      const store = await SqliteStore.open(file);
+    await withStore(async (store, file) => {
+      const single = newCustomer(scope, { name: 'Gwendolyn Fairweather', phone: '+1 555 0100' });
+      await store.insertCustomer(single, SYSTEM_WRITE);
+      const batch = ['Bartholomew Fairweather', 'Cressida Fairweather'].map((name) => newCustomer(scope, { name }));
+      await store.insertCustomers(batch, batch.map(() => SYSTEM_WRITE));
+      assert.deepEqual(await names(store, 'name~"fairweather"'), ['Bartholomew Fairweather', 'Cressida Fairweather', 'Gwendolyn Fairweather']);
+      assert.deepEqual(await names(store, 'phone~"555 01"'), ['Gwendolyn Fairweather']);
+
+      await store.updateCustomer(scope, single.id, (c) => applyPatch(c, { name: 'Gwendolyn Stormcloud' }), SYSTEM_WRITE);
+      assert.deepEqual(await names(store, 'name~"stormcloud"'), ['Gwendolyn Stormcloud']);
+      assert.deepEqual(await names(store, 'name~"fairweather"'), ['Bartholomew Fairweather', 'Cressida Fairweather']);
+      // An update that leaves the text alone leaves the index alone.
+      await store.updateCustomer(scope, single.id, (c) => applyPatch(c, { description: 'unrelated' }), SYSTEM_WRITE);
+      assert.deepEqual(await names(store, 'name~"stormcloud"'), ['Gwendolyn Stormcloud']);
+
+      await store.deleteCustomer(scope, batch[0]!.id, Date.now(), SYSTEM_WRITE);
+      assert.deepEqual(await names(store, 'name~"fairweather"'), ['Cressida Fairweather']);
+      // What the index holds is what the table holds (FTS5's own consistency check).
+      const db = new Database(file);
       try {
-        const single = newCustomer(scope, { name: 'Gwendolyn Fairweather', phone: '+1 555 0100' });
-        await store.insertCustomer(single, SYSTEM_WRITE);
-        const batch = ['Bartholomew Fairweather', 'Cressida Fairweather'].map((name) => newCustomer(scope, { name }));
-        await store.insertCustomers(batch, batch.map(() => SYSTEM_WRITE));
-        assert.deepEqual(await names(store, 'name~"fairweather"'), ['Bartholomew Fairweather', 'Cressida Fairweather', 'Gwendolyn Fairweather']);
-        assert.deepEqual(await names(store, 'phone~"555 01"'), ['Gwendolyn Fairweather']);
-
-        await store.updateCustomer(scope, single.id, (c) => applyPatch(c, { name: 'Gwendolyn Stormcloud' }), SYSTEM_WRITE);
-        assert.deepEqual(await names(store, 'name~"stormcloud"'), ['Gwendolyn Stormcloud']);
-        assert.deepEqual(await names(store, 'name~"fairweather"'), ['Bartholomew Fairweather', 'Cressida Fairweather']);
-        // An update that leaves the text alone leaves the index alone.
-        await store.updateCustomer(scope, single.id, (c) => applyPatch(c, { description: 'unrelated' }), SYSTEM_WRITE);
-        assert.deepEqual(await names(store, 'name~"stormcloud"'), ['Gwendolyn Stormcloud']);
-
-        await store.deleteCustomer(scope, batch[0]!.id, Date.now(), SYSTEM_WRITE);
-        assert.deepEqual(await names(store, 'name~"fairweather"'), ['Cressida Fairweather']);
-        // What the index holds is what the table holds (FTS5's own consistency check).
-        const db = new Database(file);
-        try {
-          db.exec("INSERT INTO customers_text (customers_text, rank) VALUES ('integrity-check', 1)");
-        } finally {
-          db.close();
-        }
+        db.exec("INSERT INTO customers_text (customers_text, rank) VALUES ('integrity-check', 1)");
       } finally {
-        await store.close();
+        db.close();
       }
     });
   });
 
   it('a common substring (tested along the list order) and a rare one (looked up in the index) answer alike', async () => {
-    await withDir(async (file) => {
-      const store = await SqliteStore.open(file);
-      try {
-        // 1,200 customers share "common"; only 3 have "rarity": the first is past the lookup's limit.
-        const customers = Array.from({ length: 1200 }, (_, i) => newCustomer(scope, { name: `Common ${i}${i % 400 === 0 ? ' Rarity' : ''}` }));
-        await store.insertCustomers(customers, customers.map(() => SYSTEM_WRITE));
-        const common = await search(store, 'name~"common"');
-        assert.equal(common.data.length, 100);
-        assert.equal(common.hasMore, true);
-        assert.deepEqual(await names(store, 'name~"rarity"'), ['Common 0 Rarity', 'Common 400 Rarity', 'Common 800 Rarity']);
-        assert.deepEqual(await names(store, 'name~"rarity" AND name~"common"'), ['Common 0 Rarity', 'Common 400 Rarity', 'Common 800 Rarity']);
-        assert.deepEqual(await names(store, 'name~"xqzw" OR name~"800 rar"'), ['Common 800 Rarity']);
-        assert.deepEqual(await names(store, '-name~"common"'), []);
-      } finally {
-        await store.close();
-      }
+    await withStore(async (store) => {
+      // 1,200 customers share "common"; only 3 have "rarity": the first is past the lookup's limit.
+      const customers = Array.from({ length: 1200 }, (_, i) => newCustomer(scope, { name: `Common ${i}${i % 400 === 0 ? ' Rarity' : ''}` }));
+      await store.insertCustomers(customers, customers.map(() => SYSTEM_WRITE));
+      const common = await search(store, 'name~"common"');
+      assert.equal(common.data.length, 100);
+      assert.equal(common.hasMore, true);
+      assert.deepEqual(await names(store, 'name~"rarity"'), ['Common 0 Rarity', 'Common 400 Rarity', 'Common 800 Rarity']);
+      assert.deepEqual(await names(store, 'name~"rarity" AND name~"common"'), ['Common 0 Rarity', 'Common 400 Rarity', 'Common 800 Rarity']);
+      assert.deepEqual(await names(store, 'name~"xqzw" OR name~"800 rar"'), ['Common 800 Rarity']);
+      assert.deepEqual(await names(store, '-name~"common"'), []);
     });
   });
 });
