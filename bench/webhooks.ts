@@ -67,7 +67,10 @@ async function settled(b: WebhookBench, ms: number): Promise<boolean> {
   const deadline = performance.now() + ms;
   while (performance.now() < deadline) {
     const res = await fetch(`${b.url}/v1/events?delivery_success=false&limit=1`, { headers: { authorization: `Bearer ${b.key}` } });
-    if (((await res.json()) as { data: unknown[] }).data.length === 0) return true;
+    const body = (await res.json()) as { data?: unknown[] };
+    // An error answer (a 503 under load, say) is not "settled": said, and asked again.
+    if (!Array.isArray(body.data)) b.say(`  (events list answered ${res.status}: ${JSON.stringify(body).slice(0, 200)})`);
+    else if (body.data.length === 0) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
