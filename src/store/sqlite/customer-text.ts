@@ -8,11 +8,13 @@ import type { SqliteConnection } from './connection.ts';
  * statements before it commits. A noted row whose write was rolled back is indexed as it stands,
  * which changes nothing.
  */
+/** Indexes the customers the WHERE clause that follows picks. */
+const INDEX_ROWS = `INSERT INTO customers_text (rowid, name_lower, email_lower, phone_lower)
+  SELECT seq, name_lower, email_lower, phone_lower FROM customers WHERE`;
 const REINDEX = [
   // contentless_delete: an entry goes by its rowid (a new row has none yet: nothing happens).
   'DELETE FROM customers_text WHERE rowid IN (SELECT value FROM json_each(?))',
-  `INSERT INTO customers_text (rowid, name_lower, email_lower, phone_lower)
-    SELECT seq, name_lower, email_lower, phone_lower FROM customers WHERE seq IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL`,
+  `${INDEX_ROWS} seq IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL`,
 ];
 const SEQ_OF = 'SELECT seq FROM customers WHERE tenant_id = ? AND mode = ? AND id = ?';
 
@@ -54,8 +56,5 @@ export function insertMark(connection: SqliteConnection): number {
 
 /** Indexes, in one statement, the customers inserted since `mark` (a batch's transaction, before it commits). */
 export function indexInsertedSince(connection: SqliteConnection, mark: number): void {
-  connection
-    .prepared(`INSERT INTO customers_text (rowid, name_lower, email_lower, phone_lower)
-      SELECT seq, name_lower, email_lower, phone_lower FROM customers WHERE seq > ?`)
-    .run(mark);
+  connection.prepared(`${INDEX_ROWS} seq > ?`).run(mark);
 }
