@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { QueryBudgetError, UnavailableError } from '../../../domain/errors.ts';
+import { storeError } from '../sqlite-errors.ts';
 import type { Reader, ReadJob, ReadRows } from './read-job.ts';
 
 export interface ReaderPoolOptions {
@@ -127,7 +128,8 @@ export class ReaderPool implements Reader {
       const pending = this.running.get(thread);
       if (!pending) return;
       this.finish(thread, pending);
-      if (message.error) pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+      // As a read on the calling thread (guard): a locked or failing database is unavailable, not a crash.
+      if (message.error) pending.reject(storeError(Object.assign(new Error(message.error.message), { code: message.error.code })));
       else pending.resolve(message.rows!);
     });
     thread.on('error', (err) => this.lost(thread, err));
