@@ -73,7 +73,8 @@ const CSV_COLUMNS: [string, (wire: Wire) => unknown][] = [
   ['invoice_settings[rendering_options]', (wire) => json(wire.invoice_settings.rendering_options)],
   ['preferred_locales', (wire) => (wire.preferred_locales.length > 0 ? JSON.stringify(wire.preferred_locales) : null)],
   ['metadata', (wire) => (Object.keys(wire.metadata).length > 0 ? JSON.stringify(wire.metadata) : null)],
-  ['tax_ids', (wire) => (wire.tax_ids.length > 0 ? JSON.stringify(wire.tax_ids) : null)],
+  // Ids and creation times too, so that an import keeps them.
+  ['tax_ids', (wire) => (wire.tax_ids?.data.length ? JSON.stringify(wire.tax_ids.data.map(({ id, type, value, created }) => ({ id, type, value, created }))) : null)],
   ['contacts', (wire) => (wire.contacts.length > 0 ? JSON.stringify(wire.contacts) : null)],
 ];
 
@@ -91,12 +92,12 @@ function cell(value: unknown): string {
 export const CSV_HEADER = CSV_COLUMNS.map(([h]) => h).join(',') + '\n';
 
 function csvLine(customer: Customer): string {
-  const wire = customerToStripe(customer);
+  const wire = customerToStripe(customer, { taxIds: true });
   return CSV_COLUMNS.map(([, get]) => cell(get(wire))).join(',') + '\n';
 }
 
 function ndjsonLine(customer: Customer): string {
-  return JSON.stringify(customerToStripe(customer)) + '\n';
+  return JSON.stringify(customerToStripe(customer, { taxIds: true })) + '\n';
 }
 
 /** Writes `text`, and waits for the stream to drain when its buffer is full. */

@@ -21,6 +21,8 @@ export const customerIdToWire = (id: string): string => toPrefixed('cus', id);
 export const customerIdFromWire = (text: string): string | null => fromPrefixed('cus', text);
 export const contactIdToWire = (id: string): string => toPrefixed('cont', id);
 export const contactIdFromWire = (text: string): string | null => fromPrefixed('cont', text);
+export const taxIdIdToWire = (id: string): string => toPrefixed('txi', id);
+export const taxIdIdFromWire = (text: string): string | null => fromPrefixed('txi', text);
 export const tenantIdToWire = (id: string): string => toPrefixed('biz', id);
 export const tenantIdFromWire = (text: string): string | null => fromPrefixed('biz', text);
 export const keyIdToWire = (id: string): string => toPrefixed('key', id);

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { Address, Customer } from '../domain/customers/model.ts';
 import { contactIdToWire, customerIdToWire } from './ids.ts';
 import { Nullable } from './nullable.ts';
+import { TaxIdListObject, taxIdListToStripe } from './stripe-tax-id.ts';
 
 /**
  * A customer in Stripe's shape: what the native API answers, what `clientele export` writes and
@@ -69,7 +70,7 @@ export const CustomerObject = Type.Object(
     seller_id: Nullable(Type.String()),
     status: Type.Union([Type.Literal('active'), Type.Literal('inactive')]),
     stripe_customer_id: Nullable(Type.String()),
-    tax_ids: Type.Array(Type.Object({ type: Type.String(), value: Type.String() })),
+    tax_ids: Type.Optional(TaxIdListObject),
     updated: Type.Integer({ description: 'Unix seconds of the last change.' }),
     website: Nullable(Type.String()),
   },
@@ -93,12 +94,20 @@ export function deletedCustomerToStripe(customer: Customer): Static<typeof Delet
 }
 
 /** A customer as retrieve prints it: the full object, or the stub once deleted. */
-export function anyCustomerToStripe(customer: Customer): Static<typeof CustomerObject> | Static<typeof DeletedCustomerObject> {
-  return customer.deleted ? deletedCustomerToStripe(customer) : customerToStripe(customer);
+export function anyCustomerToStripe(customer: Customer, expand: CustomerExpansions = {}): Static<typeof CustomerObject> | Static<typeof DeletedCustomerObject> {
+  return customer.deleted ? deletedCustomerToStripe(customer) : customerToStripe(customer, expand);
 }
 
-/** The customer as Stripe prints it, field for field, followed by Clientele's extension fields. */
-export function customerToStripe(customer: Customer): Static<typeof CustomerObject> {
+/** What a request asked to be expanded on the customer (the rest are ids or null: see the native surface's expand.ts). */
+export interface CustomerExpansions {
+  taxIds?: boolean;
+}
+
+/**
+ * The customer as Stripe prints it, field for field, followed by Clientele's extension fields.
+ * `tax_ids` is there only when expanded, as in Stripe.
+ */
+export function customerToStripe(customer: Customer, expand: CustomerExpansions = {}): Static<typeof CustomerObject> {
   return {
     id: customerIdToWire(customer.id),
     object: 'customer' as const,
@@ -145,7 +154,7 @@ export function customerToStripe(customer: Customer): Static<typeof CustomerObje
     seller_id: customer.seller_id,
     status: customer.status,
     stripe_customer_id: customer.stripe_customer_id,
-    tax_ids: customer.tax_ids,
+    ...(expand.taxIds ? { tax_ids: taxIdListToStripe(customer) } : {}),
     updated: Math.floor(customer.updated / 1000),
     website: customer.website,
   };

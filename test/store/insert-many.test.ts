@@ -41,7 +41,7 @@ const RICH: CustomerPatch = {
   billing_email: 'billing@example.com',
   website: 'https://example.com',
   status: 'inactive',
-  tax_ids: [{ type: 'eu_vat', value: 'FR123' }],
+  tax_ids: [{ type: 'eu_vat', value: 'FRAB123456789' }],
   seller_id: 'seller_1',
   stripe_customer_id: 'cus_StripeId123',
 };

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { applyPatch, isEmptyPatch } from './patch.ts';
 import { newCustomer } from './factory.ts';
-import type { Customer, CustomerPatch, CustomerScope } from './model.ts';
+import type { Customer, CustomerPatch, CustomerScope, TaxIdInput } from './model.ts';
+import { checkTaxId } from './tax-ids.ts';
+import { LIMITS } from './limits.ts';
 import { CUSTOMER_SEARCH_FIELDS } from './search-fields.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { CustomerRecords, HistoryPageQuery, HistoryRecords, ListQuery, Page } from '../store-port.ts';
@@ -73,6 +75,43 @@ export class CustomerService {
 
   async delete(scope: CustomerScope, id: string, context: WriteContext, precondition?: Precondition): Promise<Customer> {
     return this.store.deleteCustomer(scope, id, Date.now(), context, (current) => checkPrecondition(current, precondition));
+  }
+
+  /** Adds one tax id (Stripe's POST /v1/customers/:id/tax_ids); it is the last of the customer's `tax_ids`. */
+  async addTaxId(scope: CustomerScope, id: string, input: TaxIdInput, context: WriteContext): Promise<Customer> {
+    const taxId = checkTaxId([], input);
+    return this.update(
+      scope,
+      id,
+      (current) => {
+        if (current.tax_ids.some((t) => t.type === taxId.type && t.value === taxId.value)) {
+          throw new ValidationError(['value'], `This customer already has the tax id ${taxId.type} ${taxId.value}.`, 'tax_id_already_exists');
+        }
+        if (current.tax_ids.length >= LIMITS.taxIds) throw new ValidationError(['value'], `A customer has at most ${LIMITS.taxIds} tax ids.`);
+        return { tax_ids: [...current.tax_ids, taxId] };
+      },
+      context,
+    );
+  }
+
+  /** Removes one tax id; NotFoundError when the customer has no such tax id. */
+  async removeTaxId(scope: CustomerScope, id: string, taxIdId: string, context: WriteContext): Promise<Customer> {
+    return this.update(
+      scope,
+      id,
+      (current) => {
+        if (!current.tax_ids.some((t) => t.id === taxIdId)) throw new NotFoundError('tax_id', taxIdId);
+        return { tax_ids: current.tax_ids.filter((t) => t.id !== taxIdId) };
+      },
+      context,
+    );
+  }
+
+  /** A live (not deleted) customer; NotFoundError otherwise. */
+  async getLive(scope: CustomerScope, id: string): Promise<Customer> {
+    const customer = await this.get(scope, id);
+    if (customer.deleted) throw new NotFoundError('customer', id);
+    return customer;
   }
 
   /** The customer's writes, newest first; NotFoundError when there never was such a customer. */

@@ -1,7 +1,7 @@
 import { newId } from '../ids.ts';
 import { ValidationError, type FieldPath } from '../errors.ts';
 import { LIMITS } from './limits.ts';
-import type { Address, Contact, ContactInput, Shipping, TaxId } from './model.ts';
+import type { Address, Contact, ContactInput, Shipping } from './model.ts';
 import { isValidEmail, isValidLocale, normalizeCountry } from './field-formats.ts';
 
 /** Each field's rules: every check names the field by its canonical path and returns the value to store. */
@@ -114,14 +114,6 @@ export function checkLocales(locales: string[]): string[] {
     if (!isValidLocale(locale)) throw new ValidationError(['preferred_locales', i], `Invalid locale: ${locale}`);
     return locale;
   });
-}
-
-export function checkTaxIds(taxIds: TaxId[]): TaxId[] {
-  if (taxIds.length > LIMITS.taxIds) throw new ValidationError(['tax_ids'], `At most ${LIMITS.taxIds} tax ids are allowed.`);
-  return taxIds.map((t, i) => ({
-    type: requireText(['tax_ids', i, 'type'], t.type, LIMITS.taxIdType),
-    value: requireText(['tax_ids', i, 'value'], t.value, LIMITS.taxIdValue),
-  }));
 }
 
 /** Contacts are replaced as a list; a contact that keeps its `id` must be one the customer has. */

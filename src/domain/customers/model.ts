@@ -36,10 +36,20 @@ export interface InvoiceSettings {
   rendering_options: RenderingOptions | null;
 }
 
+/** A customer's tax id: Stripe's `tax_id` object is rendered from it (country and verification follow from type and value). */
 export interface TaxId {
+  id: string;
   type: string;
   value: string;
+  /** Unix seconds. */
+  created: number;
 }
+
+/**
+ * A tax id as a write names it: an entry the customer already has (same type and value) keeps its
+ * id. Only an import names `id` and `created`, to keep its source's.
+ */
+export type TaxIdInput = Pick<TaxId, 'type' | 'value'> & Partial<Pick<TaxId, 'id' | 'created'>>;
 
 export interface Contact {
   id: string;
@@ -129,7 +139,7 @@ export interface CustomerPatch {
   billing_email?: string | null;
   website?: string | null;
   status?: CustomerStatus | null;
-  tax_ids?: TaxId[] | null;
+  tax_ids?: TaxIdInput[] | null;
   contacts?: ContactInput[] | null;
   seller_id?: string | null;
   stripe_customer_id?: string | null;

@@ -9,12 +9,12 @@ import {
   checkInteger,
   checkLocales,
   checkShipping,
-  checkTaxIds,
   checkText,
   refuseNul,
   requireText,
   tooLong,
 } from './field-checks.ts';
+import { reconcileTaxIds } from './tax-ids.ts';
 
 /** True when the patch names no field at all. */
 export function isEmptyPatch(patch: CustomerPatch): boolean {
@@ -60,7 +60,7 @@ export function applyPatch(current: Customer, patch: CustomerPatch, nowMs: numbe
   if (patch.preferred_locales !== undefined) next.preferred_locales = checkLocales(patch.preferred_locales ?? []);
   if (patch.tax_exempt !== undefined) next.tax_exempt = patch.tax_exempt ?? 'none';
   if (patch.status !== undefined) next.status = patch.status ?? 'active';
-  if (patch.tax_ids !== undefined) next.tax_ids = checkTaxIds(patch.tax_ids ?? []);
+  if (patch.tax_ids !== undefined) next.tax_ids = reconcileTaxIds(patch.tax_ids ?? [], current.tax_ids, nowMs);
   if (patch.contacts !== undefined) next.contacts = checkContacts(patch.contacts ?? [], current.contacts);
 
   next.updated = Math.max(nowMs, current.updated);

@@ -1,5 +1,6 @@
 import type { Contact, Customer } from '../../domain/customers/model.ts';
 import type { WriteContext } from '../../domain/customers/write-context.ts';
+import { storedTaxIds } from '../../domain/customers/tax-ids.ts';
 
 /** A customer as both SQL backends store it: scalars in columns, sub-objects as JSON text. */
 export type CustomerRow = Record<CustomerColumn, string | number | null>;
@@ -118,7 +119,7 @@ function customerFrom(get: (column: CustomerColumn) => string | number | null): 
     invoice_settings: parsed('invoice_settings'),
     metadata: parsed('metadata') ?? {},
     preferred_locales: parsed('preferred_locales') ?? [],
-    tax_ids: parsed('tax_ids') ?? [],
+    tax_ids: storedTaxIds(parsed('tax_ids') ?? [], get('id') as string, Number(get('created'))),
     // Contacts stored before first_name/last_name existed read as having none.
     contacts: ((parsed('contacts') ?? []) as Partial<Contact>[]).map((contact) => ({
       id: contact.id as string,

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { Address, Customer, CustomerPatch, Shipping, TaxId } from '../../domain/customers/model.ts';
+import type { Address, Customer, CustomerPatch, Shipping, TaxId, TaxIdInput } from '../../domain/customers/model.ts';
 import { ValidationError, type FieldPath } from '../../domain/errors.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
 import type { Page } from '../../domain/store-port.ts';
@@ -120,7 +120,7 @@ function emptied(value: string | null | undefined): string | null | undefined {
  *   id yet, both are needed (the domain stores no half tax id);
  * - null (or "") for one or both: the first entry is removed; a string beside a null is refused.
  */
-function taxIdsFromWire(body: UpdateCustomerBody, current: readonly TaxId[]): TaxId[] {
+function taxIdsFromWire(body: UpdateCustomerBody, current: readonly TaxId[]): TaxIdInput[] {
   const value = emptied(body.taxId);
   const type = emptied(body.taxIdType);
   const [first, ...rest] = current;

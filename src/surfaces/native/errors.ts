@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { isCanonicalId } from '../../domain/ids.ts';
 import { AuthError } from '../../http/auth.ts';
 import { pathToParam } from '../../formats/bracket-path.ts';
-import { customerIdToWire, deliveryIdToWire, eventIdToWire, webhookEndpointIdToWire } from '../../formats/ids.ts';
+import { customerIdToWire, deliveryIdToWire, eventIdToWire, taxIdIdToWire, webhookEndpointIdToWire } from '../../formats/ids.ts';
 import type { NotFoundError } from '../../domain/errors.ts';
 
 /** How a missing resource's canonical id is shown. */
@@ -12,6 +12,7 @@ const WIRE_IDS: Partial<Record<NotFoundError['resource'], (id: string) => string
   event: eventIdToWire,
   webhook_endpoint: webhookEndpointIdToWire,
   webhook_delivery: deliveryIdToWire,
+  tax_id: taxIdIdToWire,
 };
 import type { Rendered, SurfaceErrors } from '../shared/errors/answer.ts';
 import type { Problem } from '../shared/errors/problem.ts';

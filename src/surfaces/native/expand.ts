@@ -1,4 +1,5 @@
 import { ValidationError } from '../../domain/errors.ts';
+import type { CustomerExpansions } from '../../formats/stripe-customer.ts';
 
 /**
  * Customer properties Stripe lets you expand. Clientele holds no related objects (sources,
@@ -15,4 +16,17 @@ export function checkExpand(expand: string[] | undefined, listPrefix: '' | 'data
       throw new ValidationError(['expand'], `This property cannot be expanded (${path}).`);
     }
   }
+}
+
+/** Checks a customer route's `expand[]` (which may also name `tax_ids`) and says what to expand. */
+export function customerExpansions(expand: string[] | undefined, listPrefix: '' | 'data.', extra: readonly string[] = []): CustomerExpansions {
+  const taxIds = `${listPrefix}tax_ids`;
+  checkExpand(expand, listPrefix, [...extra, taxIds]);
+  return { taxIds: expand?.includes(taxIds) ?? false };
+}
+
+/** Routes whose objects have nothing Clientele can expand (a tax id's customer stays an id). */
+export function refuseExpand(expand: string[] | undefined): void {
+  const [first] = expand ?? [];
+  if (first !== undefined) throw new ValidationError(['expand'], `This property cannot be expanded (${first}).`);
 }

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { LIMITS } from '../../domain/customers/limits.ts';
 import { CustomerObject, TaxExempt } from '../../formats/stripe-customer.ts';
+import { TAX_ID_TYPES } from '../../domain/customers/tax-id-types.ts';
 import { Nullable } from '../../formats/nullable.ts';
 
 /**
@@ -79,9 +80,9 @@ const InvoiceSettingsParam = Type.Object(
   { additionalProperties: false },
 );
 
-const TaxIdParam = Type.Object(
+export const TaxIdParam = Type.Object(
   {
-    type: Type.String({ minLength: 1, maxLength: LIMITS.taxIdType }),
+    type: Type.Union(TAX_ID_TYPES.map((type) => Type.Literal(type)), { description: "One of Stripe's tax id types." }),
     value: Type.String({ minLength: 1, maxLength: LIMITS.taxIdValue }),
   },
   { additionalProperties: false },

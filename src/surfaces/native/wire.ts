@@ -1,7 +1,8 @@
 import type { Address, CustomerPatch, InvoiceSettings, MetadataPatch } from '../../domain/customers/model.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { checkTaxId } from '../../domain/customers/tax-ids.ts';
 import type { CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
-import { contactIdFromWire, customerIdFromWire } from '../../formats/ids.ts';
+import { contactIdFromWire, customerIdFromWire, taxIdIdFromWire } from '../../formats/ids.ts';
 import { customerIdParam } from '../shared/request-scope.ts';
 
 /**
@@ -12,6 +13,13 @@ import { customerIdParam } from '../shared/request-scope.ts';
 /** The canonical id behind a `cus_…` id in `field`; an id that cannot exist is simply not found. */
 export function customerIdIn(text: string, field = 'id'): string {
   return customerIdParam(customerIdFromWire, text, field);
+}
+
+/** The canonical id behind a `txi_…` id in `field`. */
+export function taxIdIn(text: string, field = 'tax_id'): string {
+  const canonical = taxIdIdFromWire(text);
+  if (canonical === null) throw new NotFoundError('tax_id', text, [field]);
+  return canonical;
 }
 
 type Body = CreateCustomerBody & UpdateCustomerBody;
@@ -116,6 +124,8 @@ export function patchFromWire(body: Body): CustomerPatch {
   if (body.tax_id_data !== undefined && body.tax_ids !== undefined) {
     throw new ValidationError(['tax_ids'], 'tax_id_data and tax_ids name the same field; pass one of them.');
   }
+  // Checked here too, so that a bad entry is named as the request named it (tax_id_data[0][value]).
+  body.tax_id_data?.forEach((taxId, i) => checkTaxId(['tax_id_data', i], taxId));
   const taxIds = body.tax_id_data !== undefined ? body.tax_id_data : cleared(body.tax_ids);
   if (taxIds !== undefined) patch.tax_ids = taxIds;
   const contacts = cleared(body.contacts);

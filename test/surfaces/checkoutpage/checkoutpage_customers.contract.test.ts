@@ -196,10 +196,10 @@ describe('CheckoutPage customers: the documented contract', () => {
     const id = await createCustomer(ctx.server, fullNative());
     let c = (await patch(id, { taxId: 'DE999999999' })).body.data;
     assert.deepEqual([c.taxId, c.taxIdType], ['DE999999999', 'eu_vat']);
-    c = (await patch(id, { taxIdType: 'de_stn' })).body.data;
-    assert.deepEqual([c.taxId, c.taxIdType], ['DE999999999', 'de_stn']);
-    c = (await patch(id, { taxId: 'GB1', taxIdType: 'gb_vat' })).body.data;
-    assert.deepEqual([c.taxId, c.taxIdType], ['GB1', 'gb_vat']);
+    c = (await patch(id, { taxIdType: 'eu_oss_vat' })).body.data;
+    assert.deepEqual([c.taxId, c.taxIdType], ['DE999999999', 'eu_oss_vat']);
+    c = (await patch(id, { taxId: 'GB123456789', taxIdType: 'gb_vat' })).body.data;
+    assert.deepEqual([c.taxId, c.taxIdType], ['GB123456789', 'gb_vat']);
     c = (await patch(id, { taxId: null })).body.data;
     assert.deepEqual([c.taxId, c.taxIdType], [null, null]);
   });

@@ -10,7 +10,7 @@ const STRIPE_KEYS = [
 ];
 const EXTENSION_KEYS = [
   'billing_email', 'company_name', 'contacts', 'default_payment_method', 'external_id', 'seller_id', 'status',
-  'stripe_customer_id', 'tax_ids', 'updated', 'website',
+  'stripe_customer_id', 'updated', 'website',
 ];
 
 describe('POST /v1/customers (happy)', () => {
@@ -58,7 +58,6 @@ describe('POST /v1/customers (happy)', () => {
         seller_id: null,
         status: 'active',
         stripe_customer_id: null,
-        tax_ids: [],
         updated: undefined,
         website: null,
       },
@@ -90,7 +89,7 @@ describe('POST /v1/customers (happy)', () => {
       tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }],
       business_name: 'Rosen GmbH',
       individual_name: 'Jenny Rosen',
-      expand: ['default_source'],
+      expand: ['default_source', 'tax_ids'],
     });
     assert.equal(c.name, 'Jenny Rosen');
     assert.equal(c.email, 'jenny.rosen@example.com');
@@ -115,14 +114,26 @@ describe('POST /v1/customers (happy)', () => {
       rendering_options: { amount_tax_display: 'exclude_tax', template: null },
     });
     const ext = c as unknown as Record<string, unknown>;
-    assert.deepEqual(ext.tax_ids, [{ type: 'eu_vat', value: 'DE123456789' }]);
+    // Stripe's tax_id objects, in a list, only when expanded.
+    const taxIds = c.tax_ids!;
+    assert.equal(taxIds.object, 'list');
+    assert.equal(taxIds.url, `/v1/customers/${c.id}/tax_ids`);
+    assert.equal(taxIds.data.length, 1);
+    const [taxId] = taxIds.data;
+    assert.match(taxId!.id, /^txi_[0-9A-Za-z]{17}$/);
+    assert.deepEqual({ ...taxId, id: undefined }, {
+      id: undefined, object: 'tax_id', country: 'DE', created: c.created, customer: c.id, customer_account: null, livemode: false,
+      owner: { customer: c.id, customer_account: null, type: 'customer' }, type: 'eu_vat', value: 'DE123456789',
+      verification: { status: 'unverified', verified_address: null, verified_name: null },
+    });
     assert.equal(ext.business_name, 'Rosen GmbH');
     assert.equal(ext.company_name, 'Rosen GmbH');
     assert.equal(ext.individual_name, 'Jenny Rosen');
     assert.equal(ext.default_payment_method, 'pm_123');
 
-    const again = await stripe.customers.retrieve(c.id);
+    const again = await stripe.customers.retrieve(c.id, { expand: ['tax_ids'] });
     assert.deepEqual(again, c);
+    assert.equal('tax_ids' in (await stripe.customers.retrieve(c.id)), false, 'absent unless expanded');
   });
 
   it('stores the extension fields the vendor surfaces need', async () => {
@@ -154,7 +165,8 @@ describe('POST /v1/customers (happy)', () => {
     assert.equal(c.billing_email, 'billing@acme.example');
     assert.equal(c.website, 'https://acme.example');
     assert.equal(c.status, 'inactive');
-    assert.deepEqual(c.tax_ids, [{ type: 'us_ein', value: '12-3456789' }]);
+    const taxIds = (await server.request('GET', `/v1/customers/${c.id}/tax_ids`)).body.data;
+    assert.deepEqual(taxIds.map(({ type, value }: { type: string; value: string }) => ({ type, value })), [{ type: 'us_ein', value: '12-3456789' }]);
     assert.equal(c.contacts.length, 2);
     assert.match(c.contacts[0].id, /^cont_[0-9A-Za-z]{17}$/);
     assert.deepEqual({ ...c.contacts[0], id: undefined }, { id: undefined, name: 'Wile E.', first_name: null, last_name: null, email: 'wile@acme.example', phone: null, is_primary: true });

@@ -113,15 +113,16 @@ describe('POST/PATCH /v1/customers/:id (happy)', () => {
 
   it('replaces tax_ids and contacts as lists, keeping a contact id that is passed back', async () => {
     const created = await ctx.server.request('POST', '/v1/customers', {
-      json: { contacts: [{ name: 'A', is_primary: true }, { name: 'B' }], tax_ids: [{ type: 'eu_vat', value: 'FR1' }] },
+      json: { contacts: [{ name: 'A', is_primary: true }, { name: 'B' }], tax_ids: [{ type: 'eu_vat', value: 'FRAB123456789' }], expand: ['tax_ids'] },
     });
+    assert.deepEqual(created.body.tax_ids.data.map((t: any) => t.value), ['FRAB123456789']);
     const [a] = created.body.contacts;
     const res = await ctx.server.request('POST', `/v1/customers/${created.body.id}`, {
-      json: { contacts: [{ id: a.id, name: 'A2', is_primary: true }], tax_ids: '' },
+      json: { contacts: [{ id: a.id, name: 'A2', is_primary: true }], tax_ids: '', expand: ['tax_ids'] },
     });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.contacts, [{ id: a.id, name: 'A2', first_name: null, last_name: null, email: null, phone: null, is_primary: true }]);
-    assert.deepEqual(res.body.tax_ids, []);
+    assert.deepEqual(res.body.tax_ids.data, []);
   });
 
   it('loses no update when clients change different fields concurrently', async () => {

@@ -2,7 +2,7 @@
  * The structured fields of an import row (address, invoice settings, metadata, locales, tax ids,
  * contacts), checked and turned into what a CustomerPatch holds.
  */
-import type { Address, ContactInput, CustomerPatch, CustomField, InvoiceSettings, TaxId } from '../../../domain/customers/model.ts';
+import type { Address, ContactInput, CustomerPatch, CustomField, InvoiceSettings, TaxIdInput } from '../../../domain/customers/model.ts';
 import type { FieldPath } from '../../../domain/errors.ts';
 import { fromPrefixed } from '../../../formats/ids.ts';
 import { boolean, describe, fail, isObject, list, object, text } from './field-checks.ts';
@@ -72,15 +72,21 @@ export function locales(value: unknown): string[] | null | undefined {
   return items.map((locale, index) => text(['preferred_locales', index], locale) ?? fail(['preferred_locales', index], 'Invalid locale: empty.'));
 }
 
-export function taxIds(field: 'tax_ids' | 'tax_id_data', value: unknown): TaxId[] | null | undefined {
+export function taxIds(field: 'tax_ids' | 'tax_id_data', value: unknown): TaxIdInput[] | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || value === '') return null;
-  return list([field], value).map((item, index) => {
+  // Stripe's expanded `tax_ids` (what `clientele export` writes) is a list object.
+  const items = isObject(value) && value.object === 'list' ? value.data : value;
+  return list([field], items).map((item, index) => {
     const path = [field, index];
     if (!isObject(item)) return fail(path, `Invalid tax id: got ${describe(item)}.`);
-    // Stripe's tax_id objects carry more (id, country, verification, …): only type and value are the customer's.
-    if (item.object === undefined) object(path, item, ['type', 'value']);
-    return { type: text([...path, 'type'], item.type) ?? '', value: text([...path, 'value'], item.value) ?? '' };
+    // Stripe's tax_id objects carry more (country, verification, …): type and value are the
+    // customer's; a Clientele id (`txi_…` as exported) and its creation time are kept.
+    if (item.object === undefined) object(path, item, ['id', 'type', 'value', 'created']);
+    const taxId: TaxIdInput = { type: text([...path, 'type'], item.type) ?? '', value: text([...path, 'value'], item.value) ?? '' };
+    const id = typeof item.id === 'string' ? fromPrefixed('txi', item.id) : null;
+    if (id !== null && Number.isSafeInteger(item.created) && (item.created as number) >= 0) Object.assign(taxId, { id, created: item.created });
+    return taxId;
   });
 }
 

@@ -1,7 +1,7 @@
 import type { App } from '../../../http/types.ts';
 import { CreateCustomerBody, ERROR_RESPONSES, FORM_AND_JSON } from '../schemas.ts';
 import { patchFromWire } from '../wire.ts';
-import { checkExpand } from '../expand.ts';
+import { customerExpansions } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerWrite } from '../../../http/writes.ts';
 import { CustomerObject, customerToStripe } from '../../../formats/stripe-customer.ts';
@@ -17,8 +17,8 @@ export function v1CustomersCreate(app: App): void {
     },
     handler: async (request, reply) => {
       const body = request.body ?? {};
-      checkExpand(body.expand, '');
-      const write = customerWrite(request, reply, customerToStripe);
+      const expand = customerExpansions(body.expand, '');
+      const write = customerWrite(request, reply, (customer) => customerToStripe(customer, expand));
       return write.send(await app.customers.create(scopeOf(request), patchFromWire(body), write.context));
     },
   });

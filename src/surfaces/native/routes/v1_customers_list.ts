@@ -1,7 +1,7 @@
 import type { App } from '../../../http/types.ts';
 import type { CreatedRange, ListQuery } from '../../../domain/store-port.ts';
 import { CustomerList, ListCustomersQuery, ERROR_RESPONSES } from '../schemas.ts';
-import { checkExpand } from '../expand.ts';
+import { customerExpansions } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn } from '../wire.ts';
 import { listCursor } from '../../shared/list-cursor.ts';
@@ -17,7 +17,7 @@ export function v1CustomersList(app: App): void {
     },
     handler: async (request): Promise<CustomerList> => {
       const q = request.query;
-      checkExpand(q.expand, 'data.');
+      const expand = customerExpansions(q.expand, 'data.');
       const query: ListQuery = { limit: q.limit ?? 10 };
       const cursor = listCursor(
         q.starting_after !== undefined ? customerIdIn(q.starting_after, 'starting_after') : undefined,
@@ -27,7 +27,7 @@ export function v1CustomersList(app: App): void {
       if (q.email !== undefined) query.email = q.email;
       if (q.created !== undefined) query.created = typeof q.created === 'number' ? { gte: q.created, lte: q.created } : (q.created as CreatedRange);
       const page = await app.customers.list(scopeOf(request), query);
-      return { object: 'list' as const, data: page.data.map(customerToStripe), has_more: page.hasMore, url: '/v1/customers' };
+      return { object: 'list' as const, data: page.data.map((customer) => customerToStripe(customer, expand)), has_more: page.hasMore, url: '/v1/customers' };
     },
   });
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../../http/types.ts';
 import { CustomerIdParams, ExpandQuery, ERROR_RESPONSES } from '../schemas.ts';
-import { checkExpand } from '../expand.ts';
+import { customerExpansions } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn } from '../wire.ts';
 import { withEtag } from '../../../http/writes.ts';
@@ -17,9 +17,9 @@ export function v1CustomersRetrieve(app: App): void {
       response: { 200: Type.Union([CustomerObject, DeletedCustomerObject]), ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      checkExpand(request.query.expand, '');
+      const expand = customerExpansions(request.query.expand, '');
       const customer = await app.customers.get(scopeOf(request), customerIdIn(request.params.id));
-      return withEtag(reply, customer, anyCustomerToStripe(customer));
+      return withEtag(reply, customer, anyCustomerToStripe(customer, expand));
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { App } from '../../../http/types.ts';
 import { CustomerSearchResult, SearchCustomersQuery, ERROR_RESPONSES } from '../schemas.ts';
-import { checkExpand } from '../expand.ts';
+import { customerExpansions } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerToStripe } from '../../../formats/stripe-customer.ts';
 
@@ -14,7 +14,7 @@ export function v1CustomersSearch(app: App): void {
     },
     handler: async (request): Promise<CustomerSearchResult> => {
       const q = request.query;
-      checkExpand(q.expand, 'data.', ['total_count']);
+      const expand = customerExpansions(q.expand, 'data.', ['total_count']);
       const withTotal = q.expand?.includes('total_count') ?? false;
       const result = await app.customers.search(scopeOf(request), {
         query: q.query,
@@ -24,7 +24,7 @@ export function v1CustomersSearch(app: App): void {
       });
       return {
         object: 'search_result' as const,
-        data: result.data.map(customerToStripe),
+        data: result.data.map((customer) => customerToStripe(customer, expand)),
         has_more: result.hasMore,
         next_page: result.nextPage,
         url: '/v1/customers/search',

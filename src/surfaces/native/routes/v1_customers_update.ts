@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../http/types.ts';
 import { CustomerIdParams, ERROR_RESPONSES, UpdateCustomerBody, FORM_AND_JSON } from '../schemas.ts';
 import { patchFromWire } from '../wire.ts';
-import { checkExpand } from '../expand.ts';
+import { customerExpansions } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn } from '../wire.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
@@ -12,8 +12,8 @@ import { CustomerObject, customerToStripe } from '../../../formats/stripe-custom
 export function v1CustomersUpdate(app: App): void {
   const handler = async (request: FastifyRequest<{ Params: { id: string }; Body: UpdateCustomerBody | undefined }>, reply: FastifyReply) => {
     const body = request.body ?? {};
-    checkExpand(body.expand, '');
-    const write = customerWrite(request, reply, customerToStripe);
+    const expand = customerExpansions(body.expand, '');
+    const write = customerWrite(request, reply, (customer) => customerToStripe(customer, expand));
     const id = customerIdIn(request.params.id);
     return write.send(await app.customers.update(scopeOf(request), id, patchFromWire(body), write.context, preconditionOf(request)));
   };
