@@ -16,18 +16,26 @@ export class AuthError extends Error {
   }
 }
 
-/** The secret key from `Authorization: Bearer <key>` or HTTP Basic with the key as user name. */
+// A key is one token of visible ASCII; base64 is checked before it is decoded (Buffer skips bad characters).
+const KEY = /^[\x21-\x7e]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The secret key from `Authorization: Bearer <key>` or HTTP Basic with the key as user name
+ * (`base64(key:)`, as `curl -u key:` sends it). Anything else is malformed (null): a scheme and
+ * exactly one credential, valid base64 whose decoding has its colon, a key of visible characters.
+ */
 export function secretFromHeader(header: string | undefined): string | null {
   if (!header) return null;
-  const [scheme, value] = header.trim().split(/\s+/, 2);
-  if (!scheme || !value) return null;
-  if (scheme.toLowerCase() === 'bearer') return value;
-  if (scheme.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon < 0 ? decoded : decoded.slice(0, colon);
-  }
-  return null;
+  const match = /^([A-Za-z]+) +(\S+)$/.exec(header.trim());
+  if (!match) return null;
+  const [, scheme, value] = match as unknown as [string, string, string];
+  if (scheme.toLowerCase() === 'bearer') return KEY.test(value) ? value : null;
+  if (scheme.toLowerCase() !== 'basic' || !BASE64.test(value)) return null;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon < 0 ? '' : decoded.slice(0, colon);
+  return KEY.test(user) ? user : null;
 }
 
 export function maskKey(secret: string): string {

@@ -21,7 +21,10 @@ const OPTIONS: qs.IParseOptions = {
   arrayLimit: 1000,
   parameterLimit: 5000,
   throwOnLimitExceeded: true,
-  allowPrototypes: false,
+  // Keys named like Object.prototype members (constructor, toString, …) are data, as in a JSON
+  // body: qs makes them own properties. __proto__ is refused in the decoder, as the JSON parser
+  // refuses it.
+  allowPrototypes: true,
   allowDots: false,
   charset: 'utf-8',
   // A malformed escape (`%ZZ`, a cut UTF-8 sequence) is an error, not text to store verbatim.
@@ -33,6 +36,7 @@ const OPTIONS: qs.IParseOptions = {
     } catch {
       throw new FormSyntaxError(`Invalid percent-encoding in the ${type}: '${text.slice(0, 60)}'`);
     }
+    if (type === 'key' && /(^|\[)__proto__(\]|\[|$)/.test(decoded)) throw new FormSyntaxError(`The key __proto__ is not allowed: '${text.slice(0, 60)}'`);
     // No store keeps U+0000 in text; refused here for every surface's query string and form.
     if (decoded.includes('\u0000')) throw new FormSyntaxError(`The NUL character (%00) is not allowed in the ${type}: '${text.slice(0, 60)}'`);
     return decoded;

@@ -14,6 +14,30 @@ export class JsonTooDeepError extends Error {
   }
 }
 
+/**
+ * A JSON body that is not UTF-8 (RFC 8259 §8.1): refused, rather than stored with U+FFFD in
+ * place of what was sent. Fastify's code for an invalid JSON body, so every surface renders it so.
+ */
+export class JsonEncodingError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+  constructor() {
+    super('The JSON body is not valid UTF-8.');
+    this.name = 'JsonEncodingError';
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A JSON body's bytes as text; JsonEncodingError when they are not UTF-8. */
+export function jsonText(body: Buffer): string {
+  try {
+    return STRICT_UTF8.decode(body);
+  } catch {
+    throw new JsonEncodingError();
+  }
+}
+
 /** The deepest nesting of objects and arrays in `text`, stopping once past `limit`; one pass, no recursion. */
 export function jsonDepthExceeds(text: string, limit: number = MAX_JSON_DEPTH): boolean {
   let depth = 0;

@@ -1,5 +1,5 @@
 import { parseBracketForm, QUERY_ERROR } from './form-body.ts';
-import { boundedJsonParser } from './json-body.ts';
+import { boundedJsonParser, jsonText } from './json-body.ts';
 import type { App } from './types.ts';
 
 /**
@@ -11,7 +11,15 @@ import type { App } from './types.ts';
 export function registerRequestParsers(app: App): void {
   const parseJson = boundedJsonParser(app);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => parseJson(request, body as string, done));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = jsonText(body as Buffer);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    parseJson(request, text, done);
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseBracketForm(body as string));

@@ -86,7 +86,7 @@ async function listIds(base: string, key: string): Promise<string[]> {
 async function assertUnauthenticated(base: string, key: string, message: string): Promise<void> {
   const r = await api(base, 'GET', '/v1/customers', bearer(key));
   assert.equal(r.status, 401, `${message}: ${r.text}`);
-  assert.equal(r.body?.error?.type, 'authentication_error', message);
+  assert.equal(r.body?.error?.type, 'invalid_request_error', message);
 }
 
 async function assertWorks(base: string, key: string, message: string): Promise<void> {
@@ -207,7 +207,7 @@ describe('clientele serve + tenants/keys commands on one data dir', () => {
     }
     const none = await api(server.url, 'GET', '/v1/customers', null);
     assert.equal(none.status, 401);
-    assert.equal(none.body.error.type, 'authentication_error');
+    assert.equal(none.body.error.type, 'invalid_request_error');
   });
 
   it('the live key sees the live data set, not the test one', async () => {

@@ -24,10 +24,10 @@ describe('form bodies, JSON bodies and query strings', () => {
   after(async () => server.close());
 
   /** A raw request: `body` is sent as given, under `contentType` when there is one. */
-  async function send(method: string, path: string, body?: string, contentType?: string): Promise<Res> {
+  async function send(method: string, path: string, body?: string | Uint8Array, contentType?: string): Promise<Res> {
     const headers: Record<string, string> = { authorization: `Bearer ${server.tenant.keys.test}` };
     if (contentType !== undefined) headers['content-type'] = contentType;
-    const res = await fetch(server.url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(server.url + path, { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) });
     const text = await res.text();
     assert.match(res.headers.get('request-id') ?? '', /^req_[0-9A-Za-z]+$/, `${method} ${path}: Request-Id header`);
     let parsed: any;
@@ -379,6 +379,44 @@ describe('form bodies, JSON bodies and query strings', () => {
       assert.ok(anonymous.status >= 400 && anonymous.status < 500, String(anonymous.status));
       assert.match(anonymous.headers.get('request-id') ?? '', /^req_/);
       ok(await get('/v1/customers?limit=1'));
+    });
+  });
+  describe('encodings that must not lose data', () => {
+    // "café" with a lone continuation byte and a cut sequence: not UTF-8.
+    const badUtf8 = (prefix: string) => Buffer.concat([Buffer.from(`${prefix}"caf`), Buffer.from([0xe9]), Buffer.from('\x80"}')]);
+
+    it('refuses a JSON body that is not UTF-8 (400) on every JSON surface, and stores nothing', async () => {
+      const before = (await send('GET', '/v1/customers?limit=100')).body.data.length;
+      const native = await send('POST', '/v1/customers', badUtf8('{"name":'), 'application/json');
+      assert.equal(native.status, 400, native.text);
+      assert.equal(native.body.error.type, 'invalid_request_error');
+      assert.equal((await send('GET', '/v1/customers?limit=100')).body.data.length, before);
+      const atlas = await send('POST', '/atlas/functions/v1/customers', badUtf8('{"email":"utf8@example.com","name":'), 'application/json');
+      assert.equal(atlas.status, 400, atlas.text);
+      const id = (await send('POST', '/v1/customers', '{"name":"ok"}', 'application/json')).body.id;
+      const cp = await send('PATCH', `/checkoutpage/v1/customers/${id.replace(/^cus_/, '')}`, badUtf8('{"name":'), 'application/json');
+      assert.equal(cp.status, 400, cp.text);
+      assert.equal((await send('GET', `/v1/customers/${id}`)).body.name, 'ok');
+      // Valid UTF-8 beyond ASCII is text like any other.
+      const fine = await send('POST', '/v1/customers', Buffer.from('{"name":"café ☕ 𝄞"}'), 'application/json');
+      assert.equal(fine.body.name, 'café ☕ 𝄞');
+    });
+
+    it('metadata keys named like Object.prototype members are kept, the same in a form and in JSON; __proto__ is refused in both', async () => {
+      const keys = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+      const form = await send('POST', '/v1/customers', keys.map((k) => `metadata[${k}]=v-${k}`).join('&'), 'application/x-www-form-urlencoded');
+      const json = await send('POST', '/v1/customers', JSON.stringify({ metadata: Object.fromEntries(keys.map((k) => [k, `v-${k}`])) }), 'application/json');
+      assert.equal(form.status, 200, form.text);
+      assert.equal(json.status, 200, json.text);
+      assert.deepEqual(form.body.metadata, Object.fromEntries(keys.map((k) => [k, `v-${k}`])));
+      assert.deepEqual(form.body.metadata, json.body.metadata);
+      const stored = await send('GET', `/v1/customers/${form.body.id}`);
+      assert.deepEqual(stored.body.metadata, form.body.metadata);
+      for (const body of ['metadata[__proto__]=x', 'metadata%5B__proto__%5D=x', '__proto__[name]=x']) {
+        const res = await send('POST', '/v1/customers', body, 'application/x-www-form-urlencoded');
+        assert.equal(res.status, 400, body);
+      }
+      assert.equal((await send('POST', '/v1/customers', '{"metadata":{"__proto__":"x"}}', 'application/json')).status, 400);
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { boundedJsonParser, JsonTooDeepError } from '../../http/json-body.ts';
+import { boundedJsonParser, jsonText, JsonTooDeepError } from '../../http/json-body.ts';
 import type { App } from '../../http/types.ts';
 import { isJsonType } from '../shared/json-bodies.ts';
 import { InvalidJsonError, NotJsonBodyError } from './errors.ts';
@@ -40,7 +40,12 @@ export function parseJsonBody(app: App) {
       request.body = undefined;
       return;
     }
-    const text = rawBodyOf(request).toString('utf8');
+    let text: string;
+    try {
+      text = jsonText(rawBodyOf(request));
+    } catch {
+      throw new InvalidJsonError();
+    }
     if (text.trim() === '') {
       request.body = {};
       return;

@@ -37,9 +37,10 @@ function stripe(type: string, message: string, extra: Extra = {}, headers?: Reco
 
 const invalid = (message: string, extra?: Extra, headers?: Record<string, string>) => stripe('invalid_request_error', message, extra, headers);
 
+// Stripe's own wording, which its users' code and logs search for.
 const AUTH_MESSAGES = {
   missing:
-    "You did not provide an API key. Provide your secret key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY') or HTTP Basic auth with the key as user name.",
+    "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details.",
   malformed: "Invalid Authorization header. Use 'Authorization: Bearer YOUR_SECRET_KEY' or HTTP Basic with the key as user name.",
   invalid: 'Invalid API Key provided: ',
   expired: 'Expired API Key provided: ',
@@ -49,7 +50,8 @@ function unauthenticated(err: AuthError): Rendered<StripeErrorBody> {
   const masked = err.masked ?? '';
   const message =
     err.reason === 'invalid' ? AUTH_MESSAGES.invalid + masked : err.reason === 'expired' ? `${AUTH_MESSAGES.expired}${masked}. Use the key that replaced it.` : AUTH_MESSAGES[err.reason];
-  return stripe('authentication_error', message, err.reason === 'expired' ? { code: 'api_key_expired' } : {}, { 'WWW-Authenticate': 'Basic realm="Clientele"' });
+  // Stripe answers a 401 with `invalid_request_error` (its SDKs still raise StripeAuthenticationError, from the status).
+  return stripe('invalid_request_error', message, err.reason === 'expired' ? { code: 'api_key_expired' } : {}, { 'WWW-Authenticate': 'Basic realm="Clientele"' });
 }
 
 const BODY_MESSAGES: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { boundedJsonParser } from '../../http/json-body.ts';
+import { boundedJsonParser, jsonText } from '../../http/json-body.ts';
 import type { App } from '../../http/types.ts';
 import { SurfaceError } from './errors/problem.ts';
 
@@ -35,8 +35,13 @@ export class BodyNotObjectError extends SurfaceError<null> {
 export function acceptJsonObjectsOnly(app: App): void {
   const parseJson = boundedJsonParser(app);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = jsonText(body as Buffer);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
     if (text.trim() === '') {
       done(null, undefined);
       return;

@@ -15,10 +15,10 @@ describe('authentication', () => {
   before(async () => (server = await startServer()));
   after(async () => server.close());
 
-  it('is 401 authentication_error without a key', async () => {
+  it("is 401 without a key, typed invalid_request_error with Stripe's message, as Stripe answers", async () => {
     const res = await server.request('GET', '/v1/customers', { key: null });
     assert.equal(res.status, 401);
-    assert.equal(res.body.error.type, 'authentication_error');
+    assert.equal(res.body.error.type, 'invalid_request_error');
     assert.match(res.body.error.message, /did not provide an API key/);
     assert.match(res.headers.get('www-authenticate') ?? '', /^Basic/);
   });
@@ -27,7 +27,7 @@ describe('authentication', () => {
     const wrong = 'sk_test_' + 'A'.repeat(43);
     const res = await server.request('GET', '/v1/customers', { key: wrong });
     assert.equal(res.status, 401);
-    assert.equal(res.body.error.type, 'authentication_error');
+    assert.equal(res.body.error.type, 'invalid_request_error');
     assert.ok(!res.text.includes(wrong), 'the full key must not be echoed');
     assert.match(res.body.error.message, /Invalid API Key provided: sk_test_\*+AAAA/);
     for (const key of ['pk_test_abc', 'garbage', 'sk_test_', '']) {
@@ -44,6 +44,26 @@ describe('authentication', () => {
     assert.equal(res.status, 200, res.text);
     const wrong = Buffer.from('sk_test_nope:').toString('base64');
     assert.equal((await server.request('GET', '/v1/customers', { key: null, headers: { authorization: `Basic ${wrong}` } })).status, 401);
+  });
+
+  it('refuses malformed Authorization headers, even around a valid key', async () => {
+    const key = server.tenant.keys.test;
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    for (const authorization of [
+      `Bearer ${key} junk`,
+      `Bearer  ${key} ${key}`,
+      `Basic ${b64(`${key} extra`)}`,
+      `Basic ${b64(key)}`, // no colon
+      `Basic ${b64(`${key}:`)} junk`,
+      `Basic ${b64(`${key}:`)}!!`,
+      `Token ${key}`,
+      key,
+    ]) {
+      const res = await server.request('GET', '/v1/customers', { key: null, headers: { authorization } });
+      assert.equal(res.status, 401, authorization);
+      assert.equal(res.body.error.type, 'invalid_request_error');
+    }
+    assert.equal((await server.request('GET', '/v1/customers', { key: null, headers: { authorization: `  bearer ${key}  ` } })).status, 200, 'the scheme is case-insensitive; outer spaces are not part of the header');
   });
 
   it('checks the key before the body: a bad body without a key is still 401', async () => {
