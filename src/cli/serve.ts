@@ -1,6 +1,7 @@
 import { Server } from 'node:net';
 import type { Redis } from 'ioredis';
-import { buildApp, REDACTED_PATHS } from '../server/app.ts';
+import { buildApp } from '../server/app.ts';
+import { loggerOptions } from '../server/logging.ts';
 import { loadConfig } from '../config.ts';
 import { TenantService } from '../domain/tenants/tenant-service.ts';
 import { openStore } from '../store/open.ts';
@@ -27,7 +28,7 @@ export async function serve(): Promise<void> {
   const app = await buildApp({
     store,
     secretBox: box,
-    logger: { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    logger: loggerOptions(config.logLevel),
     // While draining, requests still reach their routes (and answer in their surface's format).
     return503OnClosing: false,
     rateLimits: { enabled: config.rateLimits, ...(redis ? { redis } : {}) },

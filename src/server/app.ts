@@ -7,6 +7,7 @@ import { SecretBox } from '../domain/tenants/secret-box.ts';
 import type { Store } from '../domain/store-port.ts';
 import { parseQueryString } from '../http/form-body.ts';
 import { registerRequestParsers } from '../http/request-parsers.ts';
+import { registerSecurityHeaders } from '../http/security-headers.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerIdempotency } from '../http/idempotency.ts';
 import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
@@ -34,9 +35,6 @@ export interface AppOptions {
   /** Webhook delivery from this process; `allowPrivate` also lets endpoints be created on loopback and private addresses. */
   webhooks?: WebhookOptions;
 }
-
-/** Never logged, wherever they appear. */
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie', 'headers.authorization'];
 
 /**
  * The composition root: the store's services, the HTTP toolkit (parsers, OpenAPI, rate limits,
@@ -77,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorateRequest('surface', 'other');
 
   registerRequestParsers(app);
+  registerSecurityHeaders(app);
 
   // Responses are plain objects built by each surface's renderer; the schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

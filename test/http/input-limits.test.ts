@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { buildApp, REDACTED_PATHS } from '../../src/server/app.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { loggerOptions } from '../../src/server/logging.ts';
 import { SecretBox } from '../../src/domain/tenants/secret-box.ts';
 import { TenantService } from '../../src/domain/tenants/tenant-service.ts';
 import { MAX_JSON_DEPTH } from '../../src/http/json-body.ts';
@@ -192,7 +193,7 @@ describe('the log never holds a secret', () => {
     });
     const testStore = await openTestStore();
     const secrets = new SecretBox(randomBytes(32));
-    const app = await buildApp({ store: testStore.store, secretBox: secrets, logger: { level: 'trace', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } });
+    const app = await buildApp({ store: testStore.store, secretBox: secrets, logger: loggerOptions('trace', stream) });
     try {
       const made = (await new TenantService(testStore.store, secrets).create('Logged'))!;
       const key = made.secrets.test;

@@ -24,7 +24,7 @@ describe('GET /openapi.json and /docs', () => {
     const doc = (await server.request('GET', '/openapi.json', { key: null })).body;
     const ok = doc.paths['/v1/customers'].post.responses['200'].content['application/json'].schema;
     const documented = Object.keys(ok.properties).sort();
-    const printed = await server.request('POST', '/v1/customers', { form: 'business_name=B&individual_name=I' });
+    const printed = await server.request('POST', '/v1/customers', { form: 'business_name=B&individual_name=I&expand[]=tax_ids' });
     assert.deepEqual(Object.keys(printed.body).sort(), documented);
     const required = new Set<string>(ok.required);
     const plain = await server.request('POST', '/v1/customers', { form: '' });
@@ -36,6 +36,29 @@ describe('GET /openapi.json and /docs', () => {
     const res = await fetch(server.url + '/docs');
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<html/i);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.match(csp, /object-src 'none'/);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  it('marks every API answer no-store and nosniff, errors included', async () => {
+    const created = await server.request('POST', '/v1/customers', { form: 'email=headers@example.com' });
+    const answers = [
+      created,
+      await server.request('GET', `/v1/customers/${created.body.id}`),
+      await server.request('GET', '/v1/customers?email=headers@example.com'),
+      await server.request('GET', '/v1/customers', { key: null }),
+      await server.request('GET', '/v1/customers/cus_00000000000000000'),
+      await server.request('GET', '/checkoutpage/v1/customers'),
+      await server.request('GET', '/openapi.json', { key: null }),
+    ];
+    for (const res of answers) {
+      assert.equal(res.headers.get('cache-control'), 'no-store', `${res.status} ${res.text.slice(0, 80)}`);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    }
   });
 
   it('answers /healthz with ok while the store answers', async () => {

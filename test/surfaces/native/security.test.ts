@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { startServer, stripeError, type TestServer } from '../../helpers/server.ts';
-import { buildApp, REDACTED_PATHS } from '../../../src/server/app.ts';
+import { buildApp } from '../../../src/server/app.ts';
+import { loggerOptions } from '../../../src/server/logging.ts';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { TenantService } from '../../../src/domain/tenants/tenant-service.ts';
 
@@ -132,15 +133,23 @@ describe('logging', () => {
       },
     });
     const store = await SqliteStore.open(join(dir, 'c.sqlite'));
-    const app = await buildApp({ store, logger: { level: 'trace', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } });
+    const app = await buildApp({ store, logger: loggerOptions('trace', stream) });
     try {
       const made = (await new TenantService(store).create('Logged'))!;
       for (const key of [made.secrets.test, 'sk_test_' + 'B'.repeat(43)]) {
         await app.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: `Bearer ${key}` } });
         await app.inject({ method: 'POST', url: '/v1/customers', headers: { authorization: `Basic ${Buffer.from(key + ':').toString('base64')}` }, payload: 'name=x' });
       }
+      // Personal data in paths and queries: the log keeps route patterns and query names only.
+      await app.inject({ method: 'GET', url: '/v1/customers?email=kelly.logged%40x.example&limit=3', headers: { authorization: `Bearer ${made.secrets.test}` } });
+      await app.inject({ method: 'GET', url: "/v1/customers/search?query=name~'Secretname'", headers: { authorization: `Bearer ${made.secrets.test}` } });
+      await app.inject({ method: 'GET', url: '/v1/customers/kelly.path%40x.example', headers: { authorization: `Bearer ${made.secrets.test}` } });
+      await app.inject({ method: 'GET', url: '/v1/nowhere/kelly.nowhere@x.example', headers: { authorization: `Bearer ${made.secrets.test}` } });
       const log = lines.join('');
       assert.ok(log.length > 0, 'something was logged');
+      for (const personal of ['kelly.logged', 'Secretname', 'kelly.path', 'kelly.nowhere']) assert.ok(!log.includes(personal), `${personal} leaked into the log`);
+      assert.match(log, /"url":"\/v1\/customers\?email=…&limit=…"/);
+      assert.match(log, /"url":"\/v1\/customers\/:id"/);
       assert.ok(!log.includes(made.secrets.test), 'the test key leaked into the log');
       assert.ok(!log.includes('B'.repeat(43)), 'a presented key leaked into the log');
     } finally {
