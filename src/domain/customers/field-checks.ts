@@ -2,7 +2,7 @@ import { newId } from '../ids.ts';
 import { ValidationError, type FieldPath } from '../errors.ts';
 import { LIMITS } from './limits.ts';
 import type { Address, Contact, ContactInput, Shipping } from './model.ts';
-import { isValidEmail, isValidLocale, normalizeCountry } from './field-formats.ts';
+import { emailLookalikeProblem, isValidEmail, isValidLocale, normalizeCountry } from './field-formats.ts';
 
 /** Each field's rules: every check names the field by its canonical path and returns the value to store. */
 
@@ -54,9 +54,10 @@ export function checkText(path: FieldPath, value: string | null, max: number): s
 
 export function checkEmail(path: FieldPath, value: string | null): string | null {
   const email = checkText(path, value === null ? null : value.trim(), LIMITS.email);
-  if (email !== null && !isValidEmail(email)) {
-    throw new ValidationError(path, `Invalid email address: ${email}`, 'email_invalid');
-  }
+  if (email === null) return null;
+  const lookalike = emailLookalikeProblem(email);
+  if (lookalike !== null) throw new ValidationError(path, `Invalid email address: ${lookalike}.`, 'email_invalid');
+  if (!isValidEmail(email)) throw new ValidationError(path, `Invalid email address: ${email}`, 'email_invalid');
   return email;
 }
 

@@ -11,6 +11,27 @@ export function normalizeCountry(text: string): string | null {
 // Practical address syntax: one @, no spaces, a dotted domain with a 2+ letter top level.
 const EMAIL = /^[^\s@"(),:;<>[\\\]]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
+// Characters that look like nothing or like another: invisible (zero-width space, soft hyphen,
+// bidi marks, …) and controls. With compatibility forms (fullwidth letters, ligatures) and
+// decomposed accents, they would let `kel\u200Bly@x.example` sit beside `kelly@x.example`.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/u;
+
+/**
+ * Why an e-mail cannot be used as a unique key, or null when it can: every character is visible
+ * and the address is in its NFKC form (precomposed, no compatibility characters).
+ */
+export function emailLookalikeProblem(email: string): string | null {
+  const invisible = INVISIBLE.exec(email)?.[0];
+  if (invisible !== undefined) return `it contains the invisible character ${codePoint(invisible)}`;
+  if (email.normalize('NFKC') !== email) {
+    const odd = [...email].find((ch) => ch.normalize('NFKC') !== ch) ?? /\p{M}/u.exec(email)?.[0] ?? email;
+    return `it contains ${codePoint(odd)}, a compatibility or decomposed form; write it as ${JSON.stringify(email.normalize('NFKC'))}`;
+  }
+  return null;
+}
+
+const codePoint = (ch: string) => 'U+' + (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+
 export function isValidEmail(email: string): boolean {
   if (!EMAIL.test(email)) return false;
   const local = email.slice(0, email.lastIndexOf('@'));

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { stripeError, suiteServer } from '../../helpers/server.ts';
+import { hexId } from '../checkoutpage/helpers.ts';
 
 describe('POST /v1/customers (errors)', () => {
   const ctx = suiteServer();
@@ -139,5 +140,23 @@ describe('POST /v1/customers (errors)', () => {
     });
     assert.equal(json.status, 400);
     assert.equal(((await json.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
+  });
+  it('refuses e-mails that only look like another (invisible, compatibility or decomposed characters), on every surface', async () => {
+    await ctx.stripe.customers.create({ email: 'kelly@x.example' });
+    const lookalikes = ['kel\u200Bly@x.example', 'kel\u00ADly@x.example', '\uFF4B\uFF45\uFF4C\uFF4C\uFF59@x.example', 'kelle\u0301@x.example', 'kel\u202Ely@x.example'];
+    for (const email of lookalikes) {
+      const err = await stripeError(ctx.stripe.customers.create({ email }));
+      assert.deepEqual([err.statusCode, err.code, err.param], [400, 'email_invalid', 'email'], JSON.stringify(email));
+      assert.match(err.message, /U\+[0-9A-F]{4}/);
+      const billing = await stripeError(ctx.stripe.customers.create({ billing_email: email } as Stripe.CustomerCreateParams));
+      assert.equal(billing.param, 'billing_email');
+      const atlas = await ctx.server.request('POST', '/atlas/functions/v1/customers', { json: { email } });
+      assert.equal(atlas.status, 400, atlas.text);
+      const cp = await ctx.server.request('PATCH', `/checkoutpage/v1/customers/${hexId((await ctx.stripe.customers.create({})).id)}`, { json: { email } });
+      assert.equal(cp.status, 400, cp.text);
+    }
+    assert.equal((await ctx.stripe.customers.list({ email: 'kelly@x.example' })).data.length, 1);
+    // Letters beyond ASCII, precomposed, are addresses like any other.
+    assert.equal((await ctx.stripe.customers.create({ email: 'm\u00FCller@x.example' })).email, 'm\u00FCller@x.example');
   });
 });
