@@ -19,6 +19,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<void> {
+  // What the CLI creates holds customer data or secrets (the data directory, the database, the
+  // master key, exports, import checkpoints): readable by this user only.
+  process.umask(0o077);
   try {
     const code = await main(argv);
     if (code >= 0) process.exitCode = code;

@@ -12,7 +12,7 @@ import { parseMasterKey, SecretBox } from '../domain/tenants/secret-box.ts';
 export function loadSecretBox(config: Config): { box: SecretBox; source: string } {
   if (config.masterKey) return { box: new SecretBox(parseMasterKey(config.masterKey)), source: 'CLIENTELE_MASTER_KEY' };
   const file = masterKeyPath(config);
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   try {
     // 'wx': of several processes starting together, exactly one creates the file.
     writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import { Server } from 'node:net';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../server/app.ts';
@@ -6,6 +7,7 @@ import { loadConfig } from '../config.ts';
 import { TenantService } from '../domain/tenants/tenant-service.ts';
 import { openStore } from '../store/open.ts';
 import { loadSecretBox } from './master-key.ts';
+import { showFirstStartKeys, withdrawFirstStartKeys } from './first-start-keys.ts';
 import { sweepExpired } from './sweep.ts';
 import type { App } from '../http/types.ts';
 import { tenantIdToWire } from '../formats/ids.ts';
@@ -19,6 +21,9 @@ const REDIS_READY_MS = 2_000;
 /** `clientele serve`: the HTTP server on the configured store, until SIGTERM or SIGINT. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
+  // The data directory holds the database, the master key and the first start's keys: this user's only.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
   // Until the app's logger exists, pool errors go to stderr; they are logged, never fatal.
   let logPoolError = (err: Error): void => void process.stderr.write(`database connection error: ${err.message}\n`);
   const { box, source: keySource } = loadSecretBox(config);
@@ -58,21 +63,14 @@ export async function serve(): Promise<void> {
   }
   const tenants = new TenantService(store, box);
   const provisioned = await tenants.create('default', {}, { onlyIfNone: true });
-  if (provisioned) {
-    process.stdout.write(
-      [
-        '',
-        `Created tenant "default" (${tenantIdToWire(provisioned.tenant.id)}). Its secret keys, shown this once:`,
-        `  test: ${provisioned.secrets.test}`,
-        `  live: ${provisioned.secrets.live}`,
-        ...(['test', 'live'] as const).flatMap((mode) => {
-          const client = provisioned.clients?.[mode];
-          return client ? [`  ${mode} client: ${client.client_id}  secret: ${client.client_secret}`] : [];
-        }),
-        'Only their hashes (and the client secrets, encrypted) are stored. Roll a lost key with: npx clientele keys roll --tenant <id> --mode test',
-        '',
-      ].join('\n') + '\n',
-    );
+  const keysShown = provisioned ? showFirstStartKeys(provisioned, config.dataDir) : null;
+  if (provisioned && keysShown) {
+    const tenant = tenantIdToWire(provisioned.tenant.id);
+    if (keysShown.to === 'file') {
+      app.log.warn({ tenant, keysFile: keysShown.file }, `Created tenant "default": its secret keys are in ${keysShown.file} (readable by this user only); keep them elsewhere and delete the file`);
+    } else {
+      app.log.info({ tenant }, 'Created tenant "default": its secret keys were printed on the terminal, this once');
+    }
   }
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -81,6 +79,7 @@ export async function serve(): Promise<void> {
     // next start provisions the default tenant anew.
     if (provisioned) {
       await tenants.remove(provisioned.tenant.id);
+      if (keysShown) withdrawFirstStartKeys(keysShown);
       process.stderr.write('The server did not start; the keys above were withdrawn. The next start prints new ones.\n');
     }
     await store.close();

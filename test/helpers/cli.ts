@@ -1,7 +1,7 @@
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,13 @@ export interface Served {
   host: string;
   port: number;
   url: string;
-  /** Everything printed on stdout before the "listening" line: where the key banner goes. */
+  /**
+   * The keys this start provisioned, as it showed them: the file its log line names (stdout is
+   * not a terminal here), read at once; '' when this start provisioned nothing.
+   */
   banner: string;
+  /** That file, when this start wrote one. */
+  keysFile: string | null;
   stdout(): string;
   stderr(): string;
   alive(): boolean;
@@ -175,6 +180,7 @@ export function cliHarness(options: { prefix: string; timeoutMs: number; stopTim
     const m = /^Server listening at http:\/\/(.+):(\d+)$/.exec(logMsg(listening)!);
     assert.ok(m, `unexpected listening line: ${listening}`);
     const host = m[1]!;
+    const keysFile = keysFileOf(stdout.slice(0, stdout.indexOf(listening)));
     const port = Number(m[2]);
 
     return {
@@ -182,7 +188,8 @@ export function cliHarness(options: { prefix: string; timeoutMs: number; stopTim
       host,
       port,
       url: `http://${host}:${port}`,
-      banner: stdout.slice(0, stdout.indexOf(listening)),
+      banner: keysFile ? readFileSync(keysFile, 'utf8') : '',
+      keysFile,
       stdout: () => stdout,
       stderr: () => stderr,
       alive: () => exitInfo === null,
@@ -231,4 +238,17 @@ export function cliHarness(options: { prefix: string; timeoutMs: number; stopTim
       });
     },
   };
+}
+
+/** The keys file a serve's log names before it listens (JSON log lines with `keysFile`). */
+function keysFileOf(logs: string): string | null {
+  for (const line of logs.split('\n')) {
+    try {
+      const file = (JSON.parse(line) as { keysFile?: unknown }).keysFile;
+      if (typeof file === 'string') return file;
+    } catch {
+      // not a log line
+    }
+  }
+  return null;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ComposedStore } from '../composed-store.ts';
@@ -66,9 +66,13 @@ export class SqliteStore extends ComposedStore {
 
   /** Opens (creating if needed) the database file and applies migrations. */
   static async open(file: string, options: SqliteOpenOptions = {}): Promise<SqliteStore> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    // Customer data: readable by this user only. SQLite gives the WAL and shared-memory files the
+    // database file's mode, so it is set before WAL mode creates them (and again for older files).
+    if (file !== ':memory:') keepPrivate(file);
     db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') keepPrivate(file);
     db.pragma('synchronous = FULL');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     db.pragma('foreign_keys = ON');
@@ -100,4 +104,9 @@ export class SqliteStore extends ComposedStore {
     await this.reader.close();
     if (this.connection.db.open) this.connection.db.close();
   }
+}
+
+/** The database file, its WAL and shared memory: mode 0600. */
+function keepPrivate(file: string): void {
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
 }
