@@ -9,6 +9,7 @@ import type { HistoryEntry } from './history.ts';
 import { checkPrecondition, type Precondition } from './precondition.ts';
 import type { WriteContext } from './write-context.ts';
 import { parseSearchQuery } from './search-parser.ts';
+import { erasureActor, replyMentions, type CustomerIdRenderings, type ErasedCustomer } from './erasure.ts';
 
 export interface SearchRequest {
   query: string;
@@ -26,7 +27,11 @@ export interface SearchResult extends Page<Customer> {
  * through it, so every surface gets the same rules.
  */
 export class CustomerService {
-  constructor(private readonly store: CustomerRecords & HistoryRecords) {}
+  constructor(
+    private readonly store: CustomerRecords & HistoryRecords,
+    /** How the surfaces print a customer's id: an erasure deletes the stored replies that show it. */
+    private readonly idRenderings: CustomerIdRenderings,
+  ) {}
 
   async create(scope: CustomerScope, patch: CustomerPatch, context: WriteContext): Promise<Customer> {
     return this.store.insertCustomer(newCustomer(scope, patch), context);
@@ -73,6 +78,15 @@ export class CustomerService {
 
   async delete(scope: CustomerScope, id: string, context: WriteContext, precondition?: Precondition): Promise<Customer> {
     return this.store.deleteCustomer(scope, id, Date.now(), context, (current) => checkPrecondition(current, precondition));
+  }
+
+  /**
+   * Erases the customer's personal data for good (see erasure.ts), deleted or not; erasing it again
+   * answers the first erasure's tombstone and writes nothing.
+   */
+  async erase(scope: CustomerScope, id: string, context: WriteContext): Promise<ErasedCustomer> {
+    const request = { atMs: Date.now(), by: erasureActor(context), replyMentions: replyMentions(this.idRenderings) };
+    return this.store.eraseCustomer(scope, id, request, context);
   }
 
   /** The customer's writes, newest first; NotFoundError when there never was such a customer. */
