@@ -29,7 +29,12 @@ export const eraseCommand: CliCommand = {
       const tenant = await tenantArg(tenants, tenantText);
       const id = customerIdFromWire(customerText);
       if (id === null) throw new NotFoundError('customer', customerText);
-      return new CustomerService(store, customerIdRenderings).erase({ tenantId: tenant.id, mode }, id, CLI_ERASURE);
+      try {
+        return await new CustomerService(store, customerIdRenderings).erase({ tenantId: tenant.id, mode }, id, CLI_ERASURE);
+      } catch (err) {
+        // Named as the operator wrote it, not by its canonical id.
+        throw err instanceof NotFoundError ? new NotFoundError('customer', customerText) : err;
+      }
     });
     const tombstone = erasedCustomerToStripe(erased);
     if (booleanOption(values, 'json')) printJson(tombstone);
