@@ -82,11 +82,20 @@ export class CustomerService {
 
   /**
    * Erases the customer's personal data for good (see erasure.ts), deleted or not; erasing it again
-   * answers the first erasure's tombstone and writes nothing.
+   * answers the first erasure's tombstone and writes nothing (whatever `precondition` says).
    */
-  async erase(scope: CustomerScope, id: string, context: WriteContext): Promise<ErasedCustomer> {
-    const request = { atMs: Date.now(), by: erasureActor(context), replyMentions: replyMentions(this.idRenderings) };
-    return this.store.eraseCustomer(scope, id, request, context);
+  async erase(scope: CustomerScope, id: string, context: WriteContext, precondition?: Precondition): Promise<ErasedCustomer> {
+    return this.store.eraseCustomer(
+      scope,
+      id,
+      {
+        atMs: Date.now(),
+        by: erasureActor(context),
+        replyMentions: replyMentions(this.idRenderings),
+        check: (current) => checkPrecondition(current, precondition),
+      },
+      context,
+    );
   }
 
   /** The customer's writes, newest first; NotFoundError when there never was such a customer. */

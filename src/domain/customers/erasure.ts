@@ -22,6 +22,8 @@ export interface ErasureRequest {
    * them is deleted with it.
    */
   replyMentions(customer: Customer): readonly string[];
+  /** Runs on the stored customer before it is erased (If-Match); not once it is erased already. */
+  check?: (current: Customer) => void;
 }
 
 /** The tombstone an erasure leaves. */

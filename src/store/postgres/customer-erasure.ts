@@ -22,6 +22,7 @@ export async function eraseInTransaction(tx: PgSession, scope: CustomerScope, id
   const current = rowToCustomer(row);
   const before = erasedBefore(current, state);
   if (before) return before;
+  request.check?.(current);
   const write = erasureWrite(current, request, context);
   const deletedAt = state.deleted_at === null ? request.atMs : Number(state.deleted_at);
   await tx.query(CUSTOMER_WRITES.update, CUSTOMER_WRITES.values(write.tombstone, false, deletedAt));

@@ -22,6 +22,7 @@ export function eraseInTransaction(connection: SqliteConnection, scope: Customer
   if (!state || !current) throw new NotFoundError('customer', id);
   const before = erasedBefore(current, state);
   if (before) return before;
+  request.check?.(current);
   const write = erasureWrite(current, request, context);
   const deletedAt = (state.deleted_at as number | null) ?? request.atMs;
   connection.prepared(CUSTOMER_WRITES.update).run(CUSTOMER_WRITES.values(write.tombstone, false, deletedAt));

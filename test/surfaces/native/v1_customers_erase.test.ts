@@ -202,6 +202,18 @@ describe('POST /v1/customers/:id/erase', () => {
     assert.equal((await server.request('GET', `/v1/customers/${liveCustomer.id}`, { key: server.tenant.keys.live })).body.name, 'Kept in live');
   });
 
+  it('honours If-Match until the erasure: a stale version is a 412 and erases nothing; once erased, the tombstone', async () => {
+    const made = await server.request('POST', '/v1/customers', { json: { name: 'Versioned' } });
+    const stale = await server.request('POST', `/v1/customers/${made.body.id}/erase`, { headers: { 'if-match': '"v999"' } });
+    assert.equal(stale.status, 412, stale.text);
+    assert.equal((await server.request('GET', `/v1/customers/${made.body.id}`)).body.name, 'Versioned');
+    const current = await server.request('POST', `/v1/customers/${made.body.id}/erase`, { headers: { 'if-match': made.headers.get('etag')! } });
+    assert.equal(current.status, 200, current.text);
+    assert.equal(current.headers.get('etag'), '"v2"');
+    const retried = await server.request('POST', `/v1/customers/${made.body.id}/erase`, { headers: { 'if-match': made.headers.get('etag')! } });
+    assert.deepEqual([retried.status, retried.body], [200, current.body]);
+  });
+
   it('takes no parameters', async () => {
     const made = (await server.request('POST', '/v1/customers', { json: { name: 'Params' } })).body;
     const res = await server.request('POST', `/v1/customers/${made.id}/erase`, { form: 'name=x' });
