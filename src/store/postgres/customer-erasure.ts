@@ -31,7 +31,7 @@ export async function eraseInTransaction(tx: PgSession, scope: CustomerScope, id
   await tx.changes(ERASURE_SQL.redactAttempts, scope, id);
   await tx.changes(ERASURE_SQL.redactEvents, write.tombstone);
   const dropReplies = dropRepliesSql(POSTGRES, scope, request.replyMentions(current));
-  if (dropReplies) await tx.queryRows(dropReplies);
+  if (dropReplies) await tx.query(dropReplies.text, dropReplies.values);
   await recordWrite(tx, current, write.tombstone, write.context, write.entry);
   return { customer: write.tombstone, erasedAt: request.atMs, erasedBy: request.by };
 }

@@ -180,6 +180,29 @@ describe('POST /v1/customers/:id/erase', () => {
     assert.deepEqual(await findStoredValues(server.storeKind, server.storeLocation, [tok]), []);
   });
 
+  it('a delivery on its way while the erasure commits records no answer from its receiver', async () => {
+    const tok = randomBytes(5).toString('hex');
+    const tenant = await server.newTenant('Slow receiver');
+    const slow = await startReceiver((request) => ({ body: request.body, delayMs: 700 }));
+    try {
+      const endpoint = await server.request('POST', '/v1/webhook_endpoints', { key: tenant.keys.test, json: { url: slow.url, enabled_events: ['customer.created'] } });
+      assert.equal(endpoint.status, 200, endpoint.text);
+      const made = await server.request('POST', '/v1/customers', { key: tenant.keys.test, json: { name: `Slow${tok}`, email: `slow.${tok}@example.com` } });
+      await slow.waitFor((received) => received.length === 1, 10_000, 'the delivery, answered 700 ms later');
+      assert.equal((await server.request('POST', `/v1/customers/${made.body.id}/erase`, { key: tenant.keys.test })).status, 200);
+      let delivery: any;
+      for (let tries = 0; tries < 100 && delivery?.status !== 'succeeded'; tries++) {
+        await sleep(50);
+        delivery = (await server.request('GET', `/v1/webhook_endpoints/${endpoint.body.id}/deliveries`, { key: tenant.keys.test })).body.data[0];
+      }
+      assert.equal(delivery.status, 'succeeded');
+      assert.equal(delivery.attempts[0].response_body, null, 'the echo came after the erasure');
+      assert.deepEqual(await findStoredValues(server.storeKind, server.storeLocation, [tok]), []);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('is a 404 for an unknown id, for another tenant and for the other mode, which erase nothing', async () => {
     const unknown = await server.request('POST', '/v1/customers/cus_00000000000000000/erase');
     assert.equal(unknown.status, 404, unknown.text);
