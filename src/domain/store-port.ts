@@ -8,6 +8,7 @@ import type { WriteContext } from './customers/write-context.ts';
 import type { FieldPath } from './errors.ts';
 import type { IdempotencyClaim, IdempotencyClaimRequest, IdempotencyRef, RecordedReply } from './idempotency-keys.ts';
 import type { StoredEvent } from './events/customer-event.ts';
+import type { ErasedCustomer, ErasureRequest } from './customers/erasure.ts';
 import type { AttemptResult, Delivery, DeliveryJob, DeliveryWithAttempts } from './webhooks/delivery.ts';
 import type { EndpointFlavor, WebhookEndpoint } from './webhooks/endpoint.ts';
 
@@ -153,6 +154,15 @@ export interface CustomerRecords {
   updateCustomer(scope: CustomerScope, id: string, update: CustomerUpdater, context: WriteContext): Promise<Customer>;
   /** Marks the customer deleted; NotFoundError when missing or already deleted. `check` runs on the current customer first. */
   deleteCustomer(scope: CustomerScope, id: string, nowMs: number, context: WriteContext, check?: (current: Customer) => void): Promise<Customer>;
+  /**
+   * Erases the customer, deleted or not, in one transaction: its row becomes the tombstone
+   * (erasureWrite), its history entries keep who, when and what action but lose their changes,
+   * its events show the tombstone, the attempts of their deliveries lose the receiver's answer,
+   * and the tenant's stored idempotent replies that mention it (`request.replyMentions`) are
+   * deleted; then the erasure's own history entry (and event) is recorded. One already erased:
+   * its tombstone as first left, nothing written. NotFoundError when there never was one.
+   */
+  eraseCustomer(scope: CustomerScope, id: string, request: ErasureRequest, context: WriteContext): Promise<ErasedCustomer>;
   /** Non-deleted customers, newest first unless `order` says otherwise. NotFoundError (path: the cursor's field) for an unknown cursor id. */
   listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>>;
   /** Non-deleted customers matching `query`, newest first, strongly consistent. */

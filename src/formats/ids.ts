@@ -57,6 +57,9 @@ export function fromUuid(text: string): string | null {
   return ((time << 48n) | (randA << 36n) | randB).toString(16).padStart(24, '0');
 }
 
+/** Every way a surface prints a customer id: `cus_…` (native, Asset, Atlas), the UUID (Count), the canonical hex (CheckoutPage). */
+export const customerIdRenderings = (id: string): string[] => [customerIdToWire(id), toUuid(id), id];
+
 export const eventIdToWire = (id: string): string => toPrefixed('evt', id);
 export const eventIdFromWire = (text: string): string | null => fromPrefixed('evt', text);
 export const webhookEndpointIdToWire = (id: string): string => toPrefixed('we', id);

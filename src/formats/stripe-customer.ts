@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { Address, Customer } from '../domain/customers/model.ts';
+import type { ErasedCustomer } from '../domain/customers/erasure.ts';
 import { contactIdToWire, customerIdToWire } from './ids.ts';
 import { Nullable } from './nullable.ts';
 import { TaxIdListObject, taxIdListToStripe } from './stripe-tax-id.ts';
@@ -81,6 +82,28 @@ export const DeletedCustomerObject = Type.Object(
   { id: Type.String(), object: Type.Literal('customer'), deleted: Type.Literal(true) },
   { $id: 'DeletedCustomer' },
 );
+
+/** Clientele's extension of the deleted stub: what an erasure leaves (and answers, again, when repeated). */
+export const ErasedCustomerObject = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('customer'),
+    deleted: Type.Literal(true),
+    erased: Type.Literal(true),
+    erased_at: Type.Integer({ description: 'Unix seconds of the (first) erasure.' }),
+    erased_by: Type.String({ description: 'Who erased it: the key id (`key_…`) or client id of the request, or `cli`.' }),
+  },
+  { $id: 'ErasedCustomer' },
+);
+
+export function erasedCustomerToStripe(erased: ErasedCustomer): Static<typeof ErasedCustomerObject> {
+  return {
+    ...deletedCustomerToStripe(erased.customer),
+    erased: true as const,
+    erased_at: Math.floor(erased.erasedAt / 1000),
+    erased_by: erased.erasedBy,
+  };
+}
 
 function addressToStripe(a: Address | null): Static<typeof AddressObject> | null {
   return (

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CustomerService } from '../domain/customers/customer-service.ts';
 import { randomBytes } from 'node:crypto';
 import { pooledRandomBase62 } from '../domain/ids.ts';
+import { customerIdRenderings } from '../formats/ids.ts';
 import { SecretBox } from '../domain/tenants/secret-box.ts';
 import type { Store } from '../domain/store-port.ts';
 import { parseQueryString } from '../http/form-body.ts';
@@ -65,7 +66,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const box = options.secretBox ?? new SecretBox(randomBytes(32));
-  app.decorate('customers', new CustomerService(options.store));
+  app.decorate('customers', new CustomerService(options.store, customerIdRenderings));
   app.decorate('credentials', new CredentialService(options.store, box));
   app.decorate('events', new EventService(options.store));
   const webhooks = new WebhookService(options.store, box, new DnsUrlGuard({ allowPrivate: options.webhooks?.allowPrivate ?? false }));

@@ -42,6 +42,7 @@ export abstract class ComposedStore implements Store {
   getCustomer(...args: Args<'getCustomer'>) { return this.records.customers.getCustomer(...args); }
   updateCustomer(...args: Args<'updateCustomer'>) { return this.records.customers.updateCustomer(...args); }
   deleteCustomer(...args: Args<'deleteCustomer'>) { return this.records.customers.deleteCustomer(...args); }
+  eraseCustomer(...args: Args<'eraseCustomer'>) { return this.records.customers.eraseCustomer(...args); }
   listCustomers(...args: Args<'listCustomers'>) { return this.records.customers.listCustomers(...args); }
   searchCustomers(...args: Args<'searchCustomers'>) { return this.records.customers.searchCustomers(...args); }
 

@@ -25,6 +25,8 @@ export interface TestServer {
   store: Store;
   app: App;
   storeKind: StoreKind;
+  /** Where the data lives: the SQLite file, or the PostgreSQL database URL. */
+  storeLocation: string;
   tenant: TestTenant;
   tenants: TenantService;
   newTenant(name?: string): Promise<TestTenant>;
@@ -40,7 +42,7 @@ export interface ServerOptions {
   rateLimits?: RateLimitOptions;
   idempotency?: Partial<IdempotencyTimes>;
   /** Share this store (and its tenants) instead of opening a fresh one; it is not destroyed on close. */
-  store?: { store: Store; kind: StoreKind };
+  store?: { store: Store; kind: StoreKind; location?: string };
   /** Webhooks: receivers on loopback allowed unless said otherwise (tests run theirs on 127.0.0.1). */
   webhooks?: WebhookOptions;
 }
@@ -50,7 +52,7 @@ export interface ServerOptions {
  * CLIENTELE_TEST_STORE=postgres (or `kind` says so).
  */
 export async function startServer(kind?: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
-  const testStore = options.store ? { ...options.store, destroy: async () => {} } : await openTestStore(kind);
+  const testStore = options.store ? { location: '', ...options.store, destroy: async () => {} } : await openTestStore(kind);
   const store = testStore.store;
   const secretBox = new SecretBox(randomBytes(32));
   const app = await buildApp({
@@ -81,6 +83,7 @@ export async function startServer(kind?: StoreKind, options: ServerOptions = {})
     store,
     app,
     storeKind: testStore.kind,
+    storeLocation: testStore.location,
     tenant,
     tenants,
     newTenant,

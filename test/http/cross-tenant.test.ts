@@ -679,6 +679,13 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
       notFound: nativeNotFound,
       variants: [{ label: 'delete', method: 'DELETE', destructive: true, call: (p, t, h) => nat(p, 'DELETE', `/customers/${t.ids.cus}`, undefined, h) }],
     },
+    {
+      kind: 'one',
+      method: 'POST',
+      url: '/v1/customers/:id/erase',
+      notFound: nativeNotFound,
+      variants: [{ label: 'erase', method: 'POST', destructive: true, call: (p, t, h) => nat(p, 'POST', `/customers/${t.ids.cus}/erase`, undefined, h) }],
+    },
 
     // ---- Asset /asset/v0 ----
     {

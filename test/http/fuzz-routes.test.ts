@@ -911,6 +911,7 @@ function routes(): Route[] {
     { ...n, method: 'POST', path: '/v1/customers/:id', kind: 'customer', body: 'write', query: nativeExpand, typed: nativeUpdateTyped },
     { ...n, method: 'PATCH', path: '/v1/customers/:id', kind: 'customer', body: 'write', query: nativeExpand, typed: nativeUpdateTyped },
     { ...n, method: 'DELETE', path: '/v1/customers/:id', kind: 'deleted', body: 'none', query: nativeExpand },
+    { ...n, method: 'POST', path: '/v1/customers/:id/erase', kind: 'deleted', body: 'none', query: () => ({}) },
     // Asset
     {
       surface: 'asset', method: 'POST', path: '/asset/v0/auth/token', kind: 'token', body: 'write', formNative: true, query: () => ({ grant_type: queryText }),

@@ -310,6 +310,15 @@ describe('Idempotency-Key on every write of every surface', () => {
       mismatch: countError('IDEMPOTENCY_KEY_REUSED'),
       invalidKey: countError('INVALID_IDEMPOTENCY_KEY'),
     });
+    const nativeErasures = [await fresh(), await fresh()];
+    cases.push({
+      name: 'native POST /v1/customers/:id/erase',
+      status: 200,
+      send: (h, v) => send(`${server.url}/v1/customers/${toPrefixed('cus', nativeErasures[v % 2]!)}/erase`, 'POST', nativeHeaders(h)),
+      effects: async () => (await versionOf(nativeErasures[0]!)) + (await versionOf(nativeErasures[1]!)),
+      mismatch: stripeMismatch,
+      invalidKey: stripeInvalid,
+    });
   });
   after(async () => server?.close());
 

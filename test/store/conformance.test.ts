@@ -12,7 +12,8 @@ import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { issueAccessToken, issueClient } from '../../src/domain/tenants/clients.ts';
 import { applyPatch } from '../../src/domain/customers/patch.ts';
-import { newCustomer } from '../../src/domain/customers/factory.ts';
+import { blankCustomer, newCustomer } from '../../src/domain/customers/factory.ts';
+import type { ErasureRequest } from '../../src/domain/customers/erasure.ts';
 import type { Customer, CustomerPatch, CustomerScope, Mode } from '../../src/domain/customers/model.ts';
 import { CUSTOMER_SEARCH_FIELDS } from '../../src/domain/customers/search-fields.ts';
 import { ConflictError, EmailTakenError, IdTakenError, NotFoundError } from '../../src/domain/errors.ts';
@@ -538,6 +539,82 @@ function storeConformance(kind: StoreKind): void {
       assert.equal(deleted.updated, at(60));
       const again = await addCustomer(store(), a, { email: 'RECYCLED@example.com' });
       assert.deepEqual(await store().getCustomer(a, again.id), again);
+    });
+  });
+
+  describe('eraseCustomer', () => {
+    const store = freshStore(kind);
+    let a: CustomerScope;
+    let aLive: CustomerScope;
+
+    before(async () => {
+      const { tenant } = await addTenant(store(), 'Erasures');
+      a = scopeOf(tenant);
+      aLive = scopeOf(tenant, 'live');
+    });
+
+    const request = (atMs: number, mentions: string[] = [], check?: ErasureRequest['check']): ErasureRequest => ({
+      atMs,
+      by: 'key_eraser',
+      replyMentions: () => mentions,
+      ...(check ? { check } : {}),
+    });
+
+    it('leaves the tombstone: every field at its default but id, scope, created and invoice prefix; its history keeps no value', async () => {
+      const c = await store().insertCustomer(everyFieldCustomer(a, at(10)), SYSTEM_WRITE);
+      await store().updateCustomer(a, c.id, (current) => applyPatch(current, { name: 'Renamed' }, at(11)), SYSTEM_WRITE);
+      const erased = await store().eraseCustomer(a, c.id, request(at(20)), { actor: 'api_key:key_eraser', surface: 'native', requestId: 'req_1' });
+      const tombstone = { ...blankCustomer(a, c.id, c.created, at(20)), invoice_prefix: c.invoice_prefix, deleted: true, version: 3 };
+      assert.deepEqual(erased, { customer: tombstone, erasedAt: at(20), erasedBy: 'key_eraser' });
+      assert.deepEqual(await store().getCustomer(a, c.id), tombstone);
+      const history = (await store().listCustomerHistory(a, c.id, { limit: 10 })).data;
+      assert.deepEqual(history.map((e) => [e.version, e.action, e.actor, e.changes]), [
+        [3, 'erased', 'api_key:key_eraser', [{ path: ['deleted'], before: false, after: true }, { path: ['erased'], before: false, after: true }]],
+        [2, 'updated', 'system', []],
+        [1, 'created', 'system', []],
+      ]);
+      assert.equal(history[0]!.created, at(20));
+    });
+
+    it('erasing again answers the first tombstone and writes nothing; NotFoundError when there is none in the scope', async () => {
+      const c = await addCustomer(store(), a, { email: 'twice@example.com' });
+      const first = await store().eraseCustomer(a, c.id, request(at(30)), SYSTEM_WRITE);
+      const again = await store().eraseCustomer(a, c.id, { ...request(at(40)), by: 'cli' }, SYSTEM_WRITE);
+      assert.deepEqual(again, first);
+      assert.equal((await store().listCustomerHistory(a, c.id, { limit: 10 })).data.length, 2);
+      await rejectsWith(store().eraseCustomer(a, newId(), request(at(50)), SYSTEM_WRITE), NotFoundError);
+      await rejectsWith(store().eraseCustomer(aLive, (await addCustomer(store(), a)).id, request(at(50)), SYSTEM_WRITE), NotFoundError);
+    });
+
+    it('erases a deleted customer, and frees its e-mail; a check that throws erases nothing', async () => {
+      const c = await addCustomer(store(), a, { email: 'gone@example.com' }, at(60));
+      await store().deleteCustomer(a, c.id, at(61), SYSTEM_WRITE);
+      const erased = await store().eraseCustomer(a, c.id, request(at(62)), SYSTEM_WRITE);
+      assert.deepEqual((await store().listCustomerHistory(a, c.id, { limit: 1 })).data[0]!.changes, [{ path: ['erased'], before: false, after: true }]);
+      assert.equal(erased.customer.version, 3);
+      await addCustomer(store(), a, { email: 'gone@example.com' });
+
+      const kept = await addCustomer(store(), a, { name: 'Kept' });
+      const refusal = new ConflictError(['id'], 'refused');
+      await assert.rejects(store().eraseCustomer(a, kept.id, request(at(70), [], () => { throw refusal; }), SYSTEM_WRITE), (err) => err === refusal);
+      assert.deepEqual(await store().getCustomer(a, kept.id), kept);
+    });
+
+    it('deletes the stored replies that mention the customer, in its scope only', async () => {
+      const c = await addCustomer(store(), a);
+      const keep = async (scope: CustomerScope, key: string, body: string) => {
+        const claim = { ref: { tenantId: scope.tenantId, mode: scope.mode, key }, fingerprint: 'f', owner: 'o', nowMs: Date.now(), leaseMs: 60_000, ttlMs: 3_600_000 };
+        assert.deepEqual(await store().claimIdempotencyKey(claim), { state: 'claimed' });
+        assert.equal(await store().completeIdempotencyKey(claim.ref, 'o', { status: 200, headers: {}, body }), true);
+        return async () => (await store().claimIdempotencyKey({ ...claim, owner: 'retry' })).state;
+      };
+      const mentioning = await keep(a, 'mentions', '{"id":"cus_Mark_%"}');
+      const unrelated = await keep(a, 'unrelated', '{"id":"cus_Other"}');
+      const otherMode = await keep(aLive, 'mentions', '{"id":"cus_Mark_%"}');
+      await store().eraseCustomer(a, c.id, request(at(80), ['cus_Mark_%']), SYSTEM_WRITE);
+      assert.equal(await mentioning(), 'claimed', 'its reply went: a retry runs afresh');
+      assert.equal(await unrelated(), 'done');
+      assert.equal(await otherMode(), 'done');
     });
   });
 

@@ -2,6 +2,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import type { Mode } from '../../domain/customers/model.ts';
+import type { Store } from '../../domain/store-port.ts';
 import { TenantService } from '../../domain/tenants/tenant-service.ts';
 import { openStore } from '../../store/open.ts';
 import { loadSecretBox } from '../master-key.ts';
@@ -52,11 +53,16 @@ export function expireInSeconds(values: OptionValues): number {
 
 /** Runs `work` with the tenant service on the configured store, closed afterwards. */
 export async function withTenants<T>(work: (tenants: TenantService) => Promise<T>): Promise<T> {
+  return withStore((_, tenants) => work(tenants));
+}
+
+/** Runs `work` with the configured store and its tenant service; the store is closed afterwards. */
+export async function withStore<T>(work: (store: Store, tenants: TenantService) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { box } = loadSecretBox(config);
   const store = await openStore(config);
   try {
-    return await work(new TenantService(store, box));
+    return await work(store, new TenantService(store, box));
   } finally {
     await store.close();
   }

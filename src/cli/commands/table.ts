@@ -4,6 +4,7 @@
  */
 import type { CliCommand, OptionsConfig } from './command.ts';
 import { clientsRollCommand, keysRollCommand } from './credentials.ts';
+import { eraseCommand } from './erase.ts';
 import { exportCliCommand, importCliCommand } from './import-export.ts';
 import { migrateCommand, serveCommand } from './server.ts';
 import { tenantsSettingsCommand, tenantsUpdateCommand } from './tenant-settings.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   clientsRollCommand,
   importCliCommand,
   exportCliCommand,
+  eraseCommand,
 ];
 
 export const USAGE = `Usage: clientele <command> [options]

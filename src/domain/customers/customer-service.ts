@@ -11,6 +11,7 @@ import type { HistoryEntry } from './history.ts';
 import { checkPrecondition, type Precondition } from './precondition.ts';
 import type { WriteContext } from './write-context.ts';
 import { parseSearchQuery } from './search-parser.ts';
+import { erasureActor, replyMentions, type CustomerIdRenderings, type ErasedCustomer } from './erasure.ts';
 
 export interface SearchRequest {
   query: string;
@@ -28,7 +29,11 @@ export interface SearchResult extends Page<Customer> {
  * through it, so every surface gets the same rules.
  */
 export class CustomerService {
-  constructor(private readonly store: CustomerRecords & HistoryRecords) {}
+  constructor(
+    private readonly store: CustomerRecords & HistoryRecords,
+    /** How the surfaces print a customer's id: an erasure deletes the stored replies that show it. */
+    private readonly idRenderings: CustomerIdRenderings,
+  ) {}
 
   async create(scope: CustomerScope, patch: CustomerPatch, context: WriteContext): Promise<Customer> {
     return this.store.insertCustomer(newCustomer(scope, patch), context);
@@ -89,6 +94,24 @@ export class CustomerService {
         }
         if (current.tax_ids.length >= LIMITS.taxIds) throw new ValidationError(['value'], `A customer has at most ${LIMITS.taxIds} tax ids.`);
         return { tax_ids: [...current.tax_ids, taxId] };
+      },
+      context,
+    );
+  }
+
+  /**
+   * Erases the customer's personal data for good (see erasure.ts), deleted or not; erasing it again
+   * answers the first erasure's tombstone and writes nothing (whatever `precondition` says).
+   */
+  async erase(scope: CustomerScope, id: string, context: WriteContext, precondition?: Precondition): Promise<ErasedCustomer> {
+    return this.store.eraseCustomer(
+      scope,
+      id,
+      {
+        atMs: Date.now(),
+        by: erasureActor(context),
+        replyMentions: replyMentions(this.idRenderings),
+        check: (current) => checkPrecondition(current, precondition),
       },
       context,
     );

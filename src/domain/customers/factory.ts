@@ -58,8 +58,8 @@ export function importedCustomer(scope: CustomerScope, patch: CustomerPatch, ide
   return customer;
 }
 
-
-function blankCustomer(scope: CustomerScope, id: string, created: number, updated: number): Customer {
+/** A customer with every field at its default: what a create starts from, and what an erasure leaves. */
+export function blankCustomer(scope: CustomerScope, id: string, created: number, updated: number): Customer {
   return {
     id,
     tenant_id: scope.tenantId,

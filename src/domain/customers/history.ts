@@ -1,7 +1,7 @@
 import type { Customer, Mode } from './model.ts';
 import type { WriteContext } from './write-context.ts';
 
-export type HistoryAction = 'created' | 'updated' | 'deleted';
+export type HistoryAction = 'created' | 'updated' | 'deleted' | 'erased';
 
 /** One field's value before and after a write; `path` names it canonically (`['metadata', 'plan']`). */
 export interface FieldChange {

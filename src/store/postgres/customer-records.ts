@@ -2,6 +2,7 @@ import type { Customer, CustomerScope } from '../../domain/customers/model.ts';
 import { deletedCustomer } from '../../domain/customers/patch.ts';
 import type { SearchQuery } from '../../domain/customers/search-query.ts';
 import type { WriteContext } from '../../domain/customers/write-context.ts';
+import type { ErasedCustomer, ErasureRequest } from '../../domain/customers/erasure.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CustomerRecords, CustomerUpdater, InsertManyOptions, InsertOutcome, ListQuery, Page, SearchPageQuery } from '../../domain/store-port.ts';
 import { Batcher, type BatchOutcome } from '../batcher.ts';
@@ -11,6 +12,7 @@ import { CUSTOMER_SQL } from '../sql/customer-sql.ts';
 import { POSTGRES } from '../sql/dialect.ts';
 import { countOf, pageOf } from '../sql/paging.ts';
 import { insertCustomers } from './bulk-insert.ts';
+import { eraseInTransaction } from './customer-erasure.ts';
 import { CUSTOMER_WRITES, writeCustomer } from './customer-table.ts';
 import { recordWrite } from './history-records.ts';
 import { isOutage } from './pg-errors.ts';
@@ -79,6 +81,10 @@ export class PostgresCustomerRecords implements CustomerRecords {
       await recordWrite(tx, current, next, context);
       return next;
     });
+  }
+
+  async eraseCustomer(scope: CustomerScope, id: string, request: ErasureRequest, context: WriteContext): Promise<ErasedCustomer> {
+    return this.pool.transaction((tx) => eraseInTransaction(tx, scope, id, request, context));
   }
 
   async listCustomers(scope: CustomerScope, query: ListQuery): Promise<Page<Customer>> {

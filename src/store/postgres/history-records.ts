@@ -43,11 +43,11 @@ const RECORD_WITH_EVENT = statement(
 );
 
 /**
- * The history entry of a customer write, its event with a delivery to every endpoint that wants
- * it, and its idempotency key's reply: all in the write's transaction.
+ * The history entry of a customer write (`entry`: one the write made itself, an erasure's), its
+ * event with a delivery to every endpoint that wants it, and its idempotency key's reply: all in
+ * the write's transaction.
  */
-export async function recordWrite(tx: PgSession, before: Customer | null, after: Customer, context: WriteContext): Promise<void> {
-  const entry = historyEntry(before, after, context);
+export async function recordWrite(tx: PgSession, before: Customer | null, after: Customer, context: WriteContext, entry = historyEntry(before, after, context)): Promise<void> {
   const event = customerEvent(before, after, entry.changes, context);
   if (event) await tx.rows(RECORD_WITH_EVENT, historyRow(entry), eventRow(event), fanOutValues(event));
   else await tx.changes(HISTORY_SQL.insert, entry);

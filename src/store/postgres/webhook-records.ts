@@ -9,17 +9,18 @@ import { POSTGRES } from '../sql/dialect.ts';
 import { pageOf } from '../sql/paging.ts';
 import { ATTEMPT_COLUMNS } from '../rows/event-rows.ts';
 import { statement } from '../sql/dialect.ts';
-import { DELIVERY_SQL, ENDPOINT_SQL, FINISH_TEMPLATE, attemptValues, attemptsSql, claimSql, finishValues, idPageSql } from '../sql/webhook-sql.ts';
+import { DELIVERY_SQL, ENDPOINT_SQL, FINISH_TEMPLATE, attemptValues, attemptsSql, claimSql, finishValues, idPageSql, keptResponse } from '../sql/webhook-sql.ts';
 import type { DeliveryListener } from './delivery-listener.ts';
 import { DELIVERIES_CHANNEL } from './history-records.ts';
 import type { PgSession, PostgresPool } from './pool.ts';
 
-const ATTEMPT_TYPES = ['TEXT', 'TEXT', 'TEXT', 'INTEGER', 'BIGINT', 'INTEGER', 'INTEGER', 'TEXT', 'TEXT'];
+/** The types of ATTEMPT_COLUMNS but the last, response_body (keptResponse). */
+const ATTEMPT_TYPES = ['TEXT', 'TEXT', 'TEXT', 'INTEGER', 'BIGINT', 'INTEGER', 'INTEGER', 'TEXT'];
 
 /** The attempt's outcome and its log row in one round trip: the same statements SQLite runs one by one, the INSERT only when the claim was still held. */
 const FINISH_AND_LOG = statement(
-  `WITH f AS (${FINISH_TEMPLATE} RETURNING 1)
-   INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) SELECT ${ATTEMPT_TYPES.map((type) => `CAST(? AS ${type})`).join(', ')} FROM f`,
+  (dialect) => `WITH f AS (${FINISH_TEMPLATE} RETURNING 1)
+   INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) SELECT ${ATTEMPT_TYPES.map((type) => `CAST(? AS ${type})`).join(', ')}, ${keptResponse(dialect)} FROM f`,
   (delivery: Delivery, owner: string, result: AttemptResult) => [...finishValues(delivery, owner, result), ...attemptValues(delivery, result)],
 );
 

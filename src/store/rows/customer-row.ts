@@ -1,4 +1,5 @@
 import type { Contact, Customer } from '../../domain/customers/model.ts';
+import type { ErasedCustomer } from '../../domain/customers/erasure.ts';
 import type { WriteContext } from '../../domain/customers/write-context.ts';
 import { storedTaxIds } from '../../domain/customers/tax-ids.ts';
 
@@ -137,4 +138,10 @@ function customerFrom(get: (column: CustomerColumn) => string | number | null): 
 export function checkBatch(customers: readonly Customer[], contexts: readonly WriteContext[]): void {
   if (customers.length !== contexts.length) throw new Error('insertCustomers needs one write context per customer');
   if (contexts.some((context) => context.idempotency !== undefined)) throw new Error('insertCustomers takes no idempotency keys');
+}
+
+/** The tombstone of a customer erased before, from its row's erasure columns (ERASURE_SQL.state); null when it was not. */
+export function erasedBefore(customer: Customer, state: Record<string, unknown>): ErasedCustomer | null {
+  if (state.erased_at === null || state.erased_at === undefined) return null;
+  return { customer, erasedAt: Number(state.erased_at), erasedBy: state.erased_by as string };
 }

@@ -47,9 +47,18 @@ export function finishValues(delivery: Delivery, owner: string, result: AttemptR
   ];
 }
 
+/**
+ * What an attempt keeps of the receiver's answer (the last of ATTEMPT_COLUMNS): nothing once the
+ * delivery's customer is erased. An erasure clears the answers recorded before it; this keeps a
+ * delivery in flight meanwhile from recording an echo of the old payload after it. PostgreSQL's
+ * lock on the customer's row orders the two.
+ */
+export const keptResponse = (dialect: Dialect) =>
+  `(SELECT CASE WHEN c.erased_at IS NULL THEN CAST(? AS TEXT) END FROM customers c WHERE c.tenant_id = ? AND c.mode = ? AND c.id = ?${dialect.forShare})`;
+
 export function attemptValues(delivery: Delivery, result: AttemptResult): unknown[] {
   const a = result.attempt;
-  return [delivery.tenantId, delivery.mode, delivery.id, a.attempt, a.at, a.durationMs, a.statusCode, a.error, a.responseBody];
+  return [delivery.tenantId, delivery.mode, delivery.id, a.attempt, a.at, a.durationMs, a.statusCode, a.error, a.responseBody, delivery.tenantId, delivery.mode, delivery.customerId];
 }
 
 export const DELIVERY_SQL = {
@@ -87,7 +96,10 @@ export const DELIVERY_SQL = {
   ),
   /** Records an attempt's outcome, if `owner` still holds the claim. */
   finish: statement(FINISH_TEMPLATE, finishValues),
-  insertAttempt: statement(`INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) VALUES (${ATTEMPT_COLUMNS.map(() => '?').join(', ')})`, attemptValues),
+  insertAttempt: statement(
+    (dialect) => `INSERT INTO webhook_attempts (${ATTEMPT_COLUMNS.join(', ')}) VALUES (${ATTEMPT_COLUMNS.slice(0, -1).map(() => '?').join(', ')}, ${keptResponse(dialect)})`,
+    attemptValues,
+  ),
   /**
    * A delivery done lets the next of its customer to its endpoint go: the earliest undone one, if
    * it is waiting, becomes ready now (held if the endpoint is not delivering). Found through the

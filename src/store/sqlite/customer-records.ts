@@ -2,14 +2,17 @@ import type { Customer, CustomerScope } from '../../domain/customers/model.ts';
 import { deletedCustomer } from '../../domain/customers/patch.ts';
 import type { SearchQuery } from '../../domain/customers/search-query.ts';
 import type { WriteContext } from '../../domain/customers/write-context.ts';
+import type { ErasedCustomer, ErasureRequest } from '../../domain/customers/erasure.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CustomerRecords, CustomerUpdater, InsertManyOptions, InsertOutcome, ListQuery, Page, SearchPageQuery } from '../../domain/store-port.ts';
 import { checkBatch, valuesToCustomer } from '../rows/customer-row.ts';
 import { cursorCustomerId, listPageSql, positionOf, searchPageSql, type CustomerPageSql } from '../sql/customer-pages.ts';
-import { CUSTOMER_SQL, CustomerWrites, FOLDED_COPIES } from '../sql/customer-sql.ts';
+import { CUSTOMER_SQL } from '../sql/customer-sql.ts';
 import { SQLITE } from '../sql/dialect.ts';
 import { countOf, pageOf } from '../sql/paging.ts';
 import type { SqliteConnection } from './connection.ts';
+import { eraseInTransaction, truncateWal } from './customer-erasure.ts';
+import { CUSTOMER_WRITES } from './customer-table.ts';
 import { indexInsertedSince, insertMark } from './customer-text.ts';
 import { recordWrite } from './history-records.ts';
 import type { Reader } from './readers/read-job.ts';
@@ -27,8 +30,6 @@ function listBounded(query: ListQuery): boolean {
   return !query.withTotal && !query.offset && !query.contains && !query.created && !query.order;
 }
 
-const WRITES = new CustomerWrites(SQLITE, { derived: FOLDED_COPIES, value: () => '?' });
-
 /**
  * Customers: a write is a savepoint of a group commit, a bulk import a transaction of its own; a
  * read runs in autocommit and reads customers as arrays (raw mode) for valuesToCustomer.
@@ -44,7 +45,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
 
   async insertCustomer(customer: Customer, context: WriteContext): Promise<Customer> {
     return this.connection.write(() => {
-      const seq = this.writeCustomer(WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
+      const seq = this.writeCustomer(CUSTOMER_WRITES.insert, customer, enforcesUniqueEmail(this.connection, customer.tenant_id));
       this.connection.text.inserted(seq);
       recordWrite(this.connection, null, customer, context);
       return customer;
@@ -73,7 +74,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
         let enforced = enforcedByTenant.get(customer.tenant_id);
         if (enforced === undefined) enforcedByTenant.set(customer.tenant_id, (enforced = enforcesUniqueEmail(this.connection, customer.tenant_id)));
         try {
-          this.writeCustomer(WRITES.insert, customer, enforced);
+          this.writeCustomer(CUSTOMER_WRITES.insert, customer, enforced);
         } catch (err) {
           if (isStoreFailure(err)) throw err;
           outcomes.push({ status: 'failed', error: err as Error });
@@ -94,7 +95,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
       const current = this.liveCustomer(scope, id);
       const next = update(current);
       if (next === current) return current;
-      this.writeCustomer(WRITES.update, next, enforcesUniqueEmail(this.connection, scope.tenantId));
+      this.writeCustomer(CUSTOMER_WRITES.update, next, enforcesUniqueEmail(this.connection, scope.tenantId));
       if (textChanged(current, next)) this.connection.text.updated(scope, id);
       recordWrite(this.connection, current, next, context);
       return next;
@@ -106,11 +107,18 @@ export class SqliteCustomerRecords implements CustomerRecords {
       const current = this.liveCustomer(scope, id);
       check?.(current);
       const next = deletedCustomer(current, nowMs);
-      this.connection.prepared(WRITES.update).run(WRITES.values(next, false, nowMs));
+      this.connection.prepared(CUSTOMER_WRITES.update).run(CUSTOMER_WRITES.values(next, false, nowMs));
       this.connection.text.updated(scope, id);
       recordWrite(this.connection, current, next, context);
       return next;
     });
+  }
+
+  /** A write of the group commit; then the WAL that still holds the old pages is emptied (best effort, see truncateWal). */
+  async eraseCustomer(scope: CustomerScope, id: string, request: ErasureRequest, context: WriteContext): Promise<ErasedCustomer> {
+    const erased = await this.connection.write(() => eraseInTransaction(this.connection, scope, id, request, context));
+    await truncateWal(this.connection);
+    return erased;
   }
 
   async getCustomer(scope: CustomerScope, id: string): Promise<Customer | null> {
@@ -166,7 +174,7 @@ export class SqliteCustomerRecords implements CustomerRecords {
   /** Runs the INSERT or UPDATE; returns the row's rowid after an INSERT. */
   private writeCustomer(sql: string, customer: Customer, enforceUniqueEmail: boolean): number | bigint {
     try {
-      return this.connection.prepared(sql).run(WRITES.values(customer, enforceUniqueEmail)).lastInsertRowid;
+      return this.connection.prepared(sql).run(CUSTOMER_WRITES.values(customer, enforceUniqueEmail)).lastInsertRowid;
     } catch (err) {
       throw customerWriteError(err, customer);
     }

@@ -27,11 +27,11 @@ export class SqliteHistoryRecords implements HistoryRecords {
 }
 
 /**
- * The history entry of a customer write, its event with a delivery to every endpoint that wants
- * it, and its idempotency key's reply: all in the write's transaction.
+ * The history entry of a customer write (`entry`: one the write made itself, an erasure's), its
+ * event with a delivery to every endpoint that wants it, and its idempotency key's reply: all in
+ * the write's transaction.
  */
-export function recordWrite(connection: SqliteConnection, before: Customer | null, after: Customer, context: WriteContext): void {
-  const entry = historyEntry(before, after, context);
+export function recordWrite(connection: SqliteConnection, before: Customer | null, after: Customer, context: WriteContext, entry = historyEntry(before, after, context)): void {
   connection.changes(HISTORY_SQL.insert, entry);
   const event = customerEvent(before, after, entry.changes, context);
   if (event) {

@@ -74,6 +74,9 @@ export class SqliteStore extends ComposedStore {
     db.pragma('journal_mode = WAL');
     if (file !== ':memory:') keepPrivate(file);
     db.pragma('synchronous = FULL');
+    // Deleted and overwritten content is zeroed in its page: an erased (or merely updated) value
+    // leaves no copy in free space. Erasure then truncates the WAL (sqlite/customer-erasure.ts).
+    db.pragma('secure_delete = ON');
     if (options.cacheMiB !== undefined) db.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
     db.pragma('foreign_keys = ON');
     registerFunctions(db);

@@ -6,6 +6,7 @@ import { authenticateNative } from './auth.ts';
 import { nativeErrors } from './errors.ts';
 import { v1CustomersCreate } from './routes/v1_customers_create.ts';
 import { v1CustomersDelete } from './routes/v1_customers_delete.ts';
+import { v1CustomersErase } from './routes/v1_customers_erase.ts';
 import { v1CustomersHistory } from './routes/v1_customers_history.ts';
 import { v1CustomersList } from './routes/v1_customers_list.ts';
 import { v1CustomersRetrieve } from './routes/v1_customers_retrieve.ts';
@@ -41,6 +42,7 @@ async function nativeApi(app: App): Promise<void> {
   v1CustomersRetrieve(app);
   v1CustomersUpdate(app);
   v1CustomersDelete(app);
+  v1CustomersErase(app);
   v1CustomersList(app);
   v1CustomersSearch(app);
   v1CustomersHistory(app);

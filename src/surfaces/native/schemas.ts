@@ -156,6 +156,9 @@ export type UpdateCustomerBody = Static<typeof UpdateCustomerBody>;
 /** Stripe's delete takes no parameters; any given are refused by name. */
 export const DeleteCustomerBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 
+/** An erasure takes no parameters; any given are refused by name. */
+export const EraseCustomerBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
+
 export const CustomerIdParams = Type.Object({ id: Type.String({ description: 'The customer id, `cus_…`.' }) });
 
 export const ExpandQuery = Type.Object({ expand: Type.Optional(Expand) }, { additionalProperties: false });
@@ -261,7 +264,9 @@ export const HistoryEntryObject = Type.Object(
     version: Type.Integer({ description: "The customer's version after this write; the ETag of that version is `\"v<version>\"`." }),
     created: Type.Integer({ description: 'Unix seconds.' }),
     created_ms: Type.Integer({ description: 'Unix milliseconds.' }),
-    action: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
+    action: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted'), Type.Literal('erased')], {
+      description: '`erased`: the erasure; every earlier entry of the customer then keeps who, when and what action, with no changes.',
+    }),
     actor: Type.Object({
       type: Type.Union([Type.Literal('api_key'), Type.Literal('client'), Type.Literal('system')]),
       id: Nullable(Type.String({ description: 'The key id (`key_…`) or client id (`cli_…`); never a secret.' })),
