@@ -94,6 +94,9 @@ interface Variant {
  * 412 (naming the current ETag), on anyone else's the plain 404 — never a 412, which would tell
  * that the customer exists and which version it is at.
  */
+/** A 15-digit number, unique enough that no customer gets the same tax id twice. */
+const randomTaxNumber = (): string => String(Math.floor(Math.random() * 9e14) + 1e14);
+
 function withStaleIfMatch(route: OneRoute): OneRoute {
   const first = route.variants[0];
   if (!first || route.method === 'GET' || route.method === 'HEAD') return route;
@@ -220,6 +223,12 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
   function assertOnlyOwn(p: Principal, hexes: string[], what: string): void {
     for (const hex of hexes) assert.equal(owners.get(hex), p.label, `${what} for ${p.label} lists ${hex}, which belongs to ${owners.get(hex) ?? 'no principal of this test'}`);
     assert.ok(hexes.includes(p.control.hex), `${what} for ${p.label} misses its own control customer (positive control)`);
+  }
+
+  /** A tax id of the customer when the caller owns it (made for the call), else one that names nothing. */
+  async function taxIdFor(p: Principal, t: { ids: Ids }): Promise<string> {
+    const made = await nat(p, 'POST', `/customers/${t.ids.cus}/tax_ids`, { type: 'ae_trn', value: randomTaxNumber() });
+    return made.status === 200 ? (made.body.id as string) : 'txi_00000000000000000';
   }
 
   async function nativeCustomer(p: Principal, params: Record<string, unknown>): Promise<Ids> {
@@ -678,6 +687,25 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
       url: '/v1/customers/:id',
       notFound: nativeNotFound,
       variants: [{ label: 'delete', method: 'DELETE', destructive: true, call: (p, t, h) => nat(p, 'DELETE', `/customers/${t.ids.cus}`, undefined, h) }],
+    },
+    // Tax ids: the caller's own customer gets one made for the call; another's gets an id that is not its.
+    { kind: 'one', method: 'GET', url: '/v1/customers/:id/tax_ids', notFound: nativeNotFound, variants: [{ label: 'list tax ids', method: 'GET', call: (p, t, h) => nat(p, 'GET', `/customers/${t.ids.cus}/tax_ids`, undefined, h) }] },
+    { kind: 'one', method: 'HEAD', url: '/v1/customers/:id/tax_ids', notFound: nativeNotFound, variants: [{ label: 'HEAD tax ids', method: 'HEAD', call: (p, t, h) => nat(p, 'HEAD', `/customers/${t.ids.cus}/tax_ids`, undefined, h) }] },
+    {
+      kind: 'one',
+      method: 'POST',
+      url: '/v1/customers/:id/tax_ids',
+      notFound: nativeNotFound,
+      variants: [{ label: 'add tax id', method: 'POST', call: (p, t, h) => nat(p, 'POST', `/customers/${t.ids.cus}/tax_ids`, { type: 'ae_trn', value: randomTaxNumber() }, h) }],
+    },
+    { kind: 'one', method: 'GET', url: '/v1/customers/:id/tax_ids/:tax_id', notFound: nativeNotFound, variants: [{ label: 'retrieve tax id', method: 'GET', call: async (p, t, h) => nat(p, 'GET', `/customers/${t.ids.cus}/tax_ids/${await taxIdFor(p, t)}`, undefined, h) }] },
+    { kind: 'one', method: 'HEAD', url: '/v1/customers/:id/tax_ids/:tax_id', notFound: nativeNotFound, variants: [{ label: 'HEAD tax id', method: 'HEAD', call: async (p, t, h) => nat(p, 'HEAD', `/customers/${t.ids.cus}/tax_ids/${await taxIdFor(p, t)}`, undefined, h) }] },
+    {
+      kind: 'one',
+      method: 'DELETE',
+      url: '/v1/customers/:id/tax_ids/:tax_id',
+      notFound: nativeNotFound,
+      variants: [{ label: 'remove tax id', method: 'DELETE', call: async (p, t, h) => nat(p, 'DELETE', `/customers/${t.ids.cus}/tax_ids/${await taxIdFor(p, t)}`, undefined, h) }],
     },
     {
       kind: 'one',

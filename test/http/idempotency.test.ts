@@ -310,6 +310,25 @@ describe('Idempotency-Key on every write of every surface', () => {
       mismatch: countError('IDEMPOTENCY_KEY_REUSED'),
       invalidKey: countError('INVALID_IDEMPOTENCY_KEY'),
     });
+    const taxed = await fresh();
+    cases.push({
+      name: 'native POST /v1/customers/:id/tax_ids',
+      status: 200,
+      send: (h, v) =>
+        send(`${server.url}/v1/customers/${toPrefixed('cus', taxed)}/tax_ids`, 'POST', nativeHeaders({ 'content-type': 'application/x-www-form-urlencoded', ...h }), `type=ae_trn&value=10000000000000${v % 10}`),
+      effects: () => versionOf(taxed),
+      mismatch: stripeMismatch,
+      invalidKey: stripeInvalid,
+    });
+    const untaxed = (await server.app.customers.create(scope, { tax_ids: [{ type: 'ae_trn', value: '200000000000001' }, { type: 'ae_trn', value: '200000000000002' }] }, { actor: 'system', surface: 'system', requestId: null }));
+    cases.push({
+      name: 'native DELETE /v1/customers/:id/tax_ids/:tax_id',
+      status: 200,
+      send: (h, v) => send(`${server.url}/v1/customers/${toPrefixed('cus', untaxed.id)}/tax_ids/${toPrefixed('txi', untaxed.tax_ids[v % 2]!.id)}`, 'DELETE', nativeHeaders(h)),
+      effects: () => versionOf(untaxed.id),
+      mismatch: stripeMismatch,
+      invalidKey: stripeInvalid,
+    });
     const nativeErasures = [await fresh(), await fresh()];
     cases.push({
       name: 'native POST /v1/customers/:id/erase',

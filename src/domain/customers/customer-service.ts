@@ -83,7 +83,7 @@ export class CustomerService {
   }
 
   /** Adds one tax id (Stripe's POST /v1/customers/:id/tax_ids); it is the last of the customer's `tax_ids`. */
-  async addTaxId(scope: CustomerScope, id: string, input: TaxIdInput, context: WriteContext): Promise<Customer> {
+  async addTaxId(scope: CustomerScope, id: string, input: TaxIdInput, context: WriteContext, precondition?: Precondition): Promise<Customer> {
     const taxId = checkTaxId([], input);
     return this.update(
       scope,
@@ -96,6 +96,7 @@ export class CustomerService {
         return { tax_ids: [...current.tax_ids, taxId] };
       },
       context,
+      precondition,
     );
   }
 
@@ -118,7 +119,7 @@ export class CustomerService {
   }
 
   /** Removes one tax id; NotFoundError when the customer has no such tax id. */
-  async removeTaxId(scope: CustomerScope, id: string, taxIdId: string, context: WriteContext): Promise<Customer> {
+  async removeTaxId(scope: CustomerScope, id: string, taxIdId: string, context: WriteContext, precondition?: Precondition): Promise<Customer> {
     return this.update(
       scope,
       id,
@@ -127,6 +128,7 @@ export class CustomerService {
         return { tax_ids: current.tax_ids.filter((t) => t.id !== taxIdId) };
       },
       context,
+      precondition,
     );
   }
 

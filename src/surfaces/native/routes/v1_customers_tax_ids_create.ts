@@ -4,7 +4,7 @@ import { CreateTaxIdBody } from '../tax-id-schemas.ts';
 import { refuseExpand } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn } from '../wire.ts';
-import { customerWrite } from '../../../http/writes.ts';
+import { customerWrite, preconditionOf } from '../../../http/writes.ts';
 import { TaxIdObject, taxIdToStripe } from '../../../formats/stripe-tax-id.ts';
 
 export function v1CustomersTaxIdsCreate(app: App): void {
@@ -23,7 +23,7 @@ export function v1CustomersTaxIdsCreate(app: App): void {
       // The new tax id is the customer's last.
       const write = customerWrite(request, reply, (customer) => taxIdToStripe(customer.tax_ids[customer.tax_ids.length - 1]!, customer));
       const id = customerIdIn(request.params.id);
-      return write.send(await app.customers.addTaxId(scopeOf(request), id, { type, value }, write.context));
+      return write.send(await app.customers.addTaxId(scopeOf(request), id, { type, value }, write.context, preconditionOf(request)));
     },
   });
 }
