@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { DEFAULT_READ_BUDGET_MS, DEFAULT_READER_THREADS } from './store/sqlite/sqlite-store.ts';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './http/connection-limits.ts';
 
 export interface Config {
   port: number;
@@ -23,6 +24,8 @@ export interface Config {
   sqliteReaders: number;
   /** CLIENTELE_READ_BUDGET_MS: how long a list or search may take before it is stopped with a 503. */
   readBudgetMs: number;
+  /** CLIENTELE_REQUEST_TIMEOUT_MS, CLIENTELE_IDLE_TIMEOUT_MS, CLIENTELE_MAX_CONNECTIONS (see src/http/connection-limits.ts). */
+  connections: ConnectionLimits;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,6 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: positiveInteger(env.CLIENTELE_WEBHOOK_TIMEOUT_MS, 'CLIENTELE_WEBHOOK_TIMEOUT_MS', 15_000),
     sqliteReaders: wholeNumber(env.CLIENTELE_SQLITE_READERS, 'CLIENTELE_SQLITE_READERS', DEFAULT_READER_THREADS),
     readBudgetMs: positiveInteger(env.CLIENTELE_READ_BUDGET_MS, 'CLIENTELE_READ_BUDGET_MS', DEFAULT_READ_BUDGET_MS),
+    connections: {
+      requestTimeoutMs: positiveInteger(env.CLIENTELE_REQUEST_TIMEOUT_MS, 'CLIENTELE_REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+      idleTimeoutMs: positiveInteger(env.CLIENTELE_IDLE_TIMEOUT_MS, 'CLIENTELE_IDLE_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.idleTimeoutMs),
+      maxConnections: positiveInteger(env.CLIENTELE_MAX_CONNECTIONS, 'CLIENTELE_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections),
+    },
   };
 }
 

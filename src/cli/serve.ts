@@ -38,6 +38,7 @@ export async function serve(): Promise<void> {
     return503OnClosing: false,
     rateLimits: { enabled: config.rateLimits, ...(redis ? { redis } : {}) },
     webhooks: { allowPrivate: config.webhooksAllowPrivate, timeoutMs: config.webhookTimeoutMs },
+    connections: config.connections,
   });
   logPoolError = (err) => void app.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection error');
   logRedisError = throttled((err) =>

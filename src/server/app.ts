@@ -9,6 +9,7 @@ import type { Store } from '../domain/store-port.ts';
 import { parseQueryString } from '../http/form-body.ts';
 import { registerRequestParsers } from '../http/request-parsers.ts';
 import { registerSecurityHeaders } from '../http/security-headers.ts';
+import { connectionOptions, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../http/connection-limits.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerIdempotency } from '../http/idempotency.ts';
 import { IdempotencyKeys, type IdempotencyTimes } from '../domain/idempotency-keys.ts';
@@ -35,6 +36,8 @@ export interface AppOptions {
   return503OnClosing?: boolean;
   /** Webhook delivery from this process; `allowPrivate` also lets endpoints be created on loopback and private addresses. */
   webhooks?: WebhookOptions;
+  /** Request and idle timeouts, and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
+  connections?: Partial<ConnectionLimits>;
 }
 
 /**
@@ -42,12 +45,14 @@ export interface AppOptions {
  * idempotency) and every surface under its prefix. Nothing below this sees the store itself.
  */
 export async function buildApp(options: AppOptions): Promise<App> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
   const app = Fastify({
     logger: options.logger ?? false,
     return503OnClosing: options.return503OnClosing ?? true,
     genReqId: () => `req_${pooledRandomBase62(17)}`,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    ...connectionOptions(limits),
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
     // Errors raised while routing, before any surface sees the request, still leave in its format.
     frameworkErrors: (err, request, reply) => frameworkErrorHandler(err, request, reply),
@@ -65,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.server.maxConnections = limits.maxConnections;
   const box = options.secretBox ?? new SecretBox(randomBytes(32));
   app.decorate('customers', new CustomerService(options.store, customerIdRenderings));
   app.decorate('credentials', new CredentialService(options.store, box));

@@ -1,3 +1,4 @@
+import type { ConnectionLimits } from '../../src/http/connection-limits.ts';
 import { after, before } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
@@ -45,6 +46,7 @@ export interface ServerOptions {
   store?: { store: Store; kind: StoreKind; location?: string };
   /** Webhooks: receivers on loopback allowed unless said otherwise (tests run theirs on 127.0.0.1). */
   webhooks?: WebhookOptions;
+  connections?: Partial<ConnectionLimits>;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function startServer(kind?: StoreKind, options: ServerOptions = {})
     rateLimits: options.rateLimits ?? { enabled: false },
     webhooks: { allowPrivate: true, ...options.webhooks },
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+    ...(options.connections ? { connections: options.connections } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -69,7 +69,16 @@ function header(request: FastifyRequest, name: string): string | undefined {
 const BAD_SIGNATURE =
   'Invalid signature: check the client id and secret, and that the signature covers METHOD:path:timestamp:bodyHash.';
 
-async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): Promise<AuthContext> {
+type SigningClient = NonNullable<Awaited<ReturnType<App['credentials']['signingClient']>>>;
+
+/** What the signing headers name, checked before the body is read: a request that cannot be valid is refused unread. */
+interface SignedHeaders {
+  timestamp: string;
+  signature: string;
+  found: SigningClient;
+}
+
+async function checkSigningHeaders(app: App, request: FastifyRequest): Promise<SignedHeaders> {
   const [clientId, timestamp, signature] = HEADERS.map((name) => header(request, name));
   for (const [index, value] of [clientId, timestamp, signature].entries()) {
     if (value === undefined || value.trim() === '') {
@@ -92,13 +101,16 @@ async function verifySignature(app: App, request: FastifyRequest, raw: Buffer): 
   if (!SIGNATURE.test(signature!.trim()) || !CLIENT_ID.test(clientId!.trim())) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
   const found = await app.credentials.signingClient(clientId!.trim());
   if (!found) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
+  return { timestamp: timestamp!.trim(), signature: signature!.trim(), found };
+}
 
-  const secret = found.secret;
-  const given = Buffer.from(signature!.trim(), 'hex');
-  const base = `${request.method.toUpperCase()}:${signedPath(request.raw.url ?? request.url)}:${timestamp!.trim()}`;
+function verifySignature(request: FastifyRequest, signed: SignedHeaders, raw: Buffer): AuthContext {
+  const { found } = signed;
+  const given = Buffer.from(signed.signature, 'hex');
+  const base = `${request.method.toUpperCase()}:${signedPath(request.raw.url ?? request.url)}:${signed.timestamp}`;
   let valid = false;
   for (const hash of bodyHashes(request.method.toUpperCase(), raw)) {
-    const expected = createHmac('sha256', secret).update(`${base}:${hash}`).digest();
+    const expected = createHmac('sha256', found.secret).update(`${base}:${hash}`).digest();
     // Every candidate is compared, in constant time each: no early exit tells which one matched.
     if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
   }
@@ -124,19 +136,33 @@ async function bearer(app: App, authorization: string): Promise<AuthContext> {
 }
 
 /**
- * The tenant and mode a Count request is made for: a signature over the raw body, else a bearer
- * key or token; CountAuthError (or the shared AuthError) otherwise.
+ * Count's credentials in two steps. `headers` runs before the body is read: a bearer key or token
+ * is checked in full, and a signed request's headers as far as they go without the body (all
+ * three present, the timestamp in its window, a client that exists), so that a request that
+ * cannot be authentic is refused before its body is taken in. `body` then checks the signature
+ * over the raw body. Either throws CountAuthError (or the shared AuthError).
  */
-export function authenticateCount(app: App) {
-  return async (request: FastifyRequest): Promise<AuthContext> => {
-    if (HEADERS.some((name) => request.headers[name] !== undefined)) return verifySignature(app, request, rawBodyOf(request));
-    const authorization = header(request, 'authorization');
-    if (authorization === undefined || authorization.trim() === '') {
-      throw new CountAuthError(
-        'missing_credentials',
-        "Authentication required: sign the request with x-client-id, x-timestamp and x-signature, or send 'Authorization: Bearer <secret key>'.",
-      );
-    }
-    return bearer(app, authorization);
+export function countAuthentication(app: App) {
+  const early = new WeakMap<FastifyRequest, { signed: SignedHeaders } | { auth: AuthContext }>();
+  return {
+    headers: async (request: FastifyRequest): Promise<void> => {
+      if (HEADERS.some((name) => request.headers[name] !== undefined)) {
+        early.set(request, { signed: await checkSigningHeaders(app, request) });
+        return;
+      }
+      const authorization = header(request, 'authorization');
+      if (authorization === undefined || authorization.trim() === '') {
+        throw new CountAuthError(
+          'missing_credentials',
+          "Authentication required: sign the request with x-client-id, x-timestamp and x-signature, or send 'Authorization: Bearer <secret key>'.",
+        );
+      }
+      early.set(request, { auth: await bearer(app, authorization) });
+    },
+    body: async (request: FastifyRequest): Promise<AuthContext> => {
+      const checked = early.get(request);
+      if (!checked) throw new CountAuthError('missing_credentials', 'Authentication required.');
+      return 'auth' in checked ? checked.auth : verifySignature(request, checked.signed, rawBodyOf(request));
+    },
   };
 }

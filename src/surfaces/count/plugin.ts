@@ -3,7 +3,7 @@ import { authenticateEveryRequest } from '../shared/authentication.ts';
 import { surfaceErrorHandler, surfaceNotFoundHandler } from '../shared/errors/answer.ts';
 import { strictValidatorCompiler } from '../shared/strict-validation.ts';
 import type { Surface } from '../shared/surface.ts';
-import { authenticateCount, PREFIX } from './auth.ts';
+import { countAuthentication, PREFIX } from './auth.ts';
 import { countErrors } from './errors.ts';
 import { keepRawBodies, parseJsonBody } from './raw-bodies.ts';
 import { countCustomersBulkCreate } from './routes/count_customers_bulk_create.ts';
@@ -31,13 +31,14 @@ async function countApi(app: App): Promise<void> {
   // The signature covers the body's bytes: authentication reads them raw, and the JSON is parsed
   // as soon as they are verified, before the rate limit counts the request (a body that is not
   // JSON is refused uncounted, as it always was).
-  const authenticate = authenticateCount(app);
+  const credentials = countAuthentication(app);
   const parseBody = parseJsonBody(app);
+  app.addHook('onRequest', credentials.headers);
   authenticateEveryRequest(
     app,
     'count',
     async (request) => {
-      request.auth = await authenticate(request);
+      request.auth = await credentials.body(request);
       await parseBody(request);
       return request.auth;
     },

@@ -13,6 +13,11 @@ import { businessIdFromWire } from '../wire.ts';
  */
 
 const BASIC_CHALLENGE = 'Basic realm="Clientele"';
+/** A token request is a few short parameters: a larger body is refused (413) before it is read. */
+const TOKEN_BODY_LIMIT = 16 * 1024;
+const FAILED_CLIENT = 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.';
+
+type Client = NonNullable<Awaited<ReturnType<App['credentials']['authenticateClient']>>>;
 
 const invalidRequest = (description: string) => new OAuthError('invalid_request', description);
 
@@ -53,6 +58,17 @@ function ttlOf(text: string | undefined): number {
 }
 
 export function assetAuthToken(app: App): void {
+  // HTTP Basic credentials are checked from the headers, before the body is read; the handler
+  // takes the client found.
+  const byBasic = new WeakMap<FastifyRequest, Client>();
+  const checkBasic = async (request: FastifyRequest): Promise<void> => {
+    const basic = basicCredentials(request.headers.authorization);
+    if (!basic) return;
+    const client = await app.credentials.authenticateClient(basic.id, basic.secret);
+    if (!client) throw new OAuthError('invalid_client', FAILED_CLIENT, BASIC_CHALLENGE);
+    byBasic.set(request, client);
+  };
+
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<Static<typeof TokenResponse>> => {
     const raw: unknown = request.body ?? {};
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -81,10 +97,8 @@ export function assetAuthToken(app: App): void {
     if (clientId === undefined) throw new OAuthError('invalid_client', 'client_id is required.', challenge);
     if (secret === undefined) throw new OAuthError('invalid_client', 'client_secret is required.', challenge);
 
-    const client = await app.credentials.authenticateClient(clientId, secret);
-    if (!client) {
-      throw new OAuthError('invalid_client', 'Client authentication failed: unknown client_id, wrong client_secret, or credentials that have been rolled.', challenge);
-    }
+    const client = byBasic.get(request) ?? (await app.credentials.authenticateClient(clientId, secret));
+    if (!client) throw new OAuthError('invalid_client', FAILED_CLIENT, challenge);
 
     // Tenant-level requests have their own budget (asset.tenant), counted once the client is known.
     await app.rateLimits.enforce('asset', request, reply, client);
@@ -101,6 +115,8 @@ export function assetAuthToken(app: App): void {
   app.post('/auth/token', {
     // Its response holds a fresh access token, which must never be stored for replay.
     config: { idempotent: false },
+    bodyLimit: TOKEN_BODY_LIMIT,
+    onRequest: checkBasic,
     schema: {
       tags: ['Asset'],
       summary: 'Get an access token (OAuth 2.0 client credentials)',
