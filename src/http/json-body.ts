@@ -27,6 +27,8 @@ export class JsonEncodingError extends Error {
   }
 }
 
+type Done = (err: Error | null, body?: unknown) => void;
+
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A JSON body's bytes as text; JsonEncodingError when they are not UTF-8. */
@@ -35,6 +37,16 @@ export function jsonText(body: Buffer): string {
     return STRICT_UTF8.decode(body);
   } catch {
     throw new JsonEncodingError();
+  }
+}
+
+/** A JSON body's text for a content-type parser: undefined once `done` has been given the encoding error. */
+export function jsonTextOrFail(body: Buffer, done: Done): string | undefined {
+  try {
+    return jsonText(body);
+  } catch (err) {
+    done(err as Error, undefined);
+    return undefined;
   }
 }
 
@@ -57,8 +69,6 @@ export function jsonDepthExceeds(text: string, limit: number = MAX_JSON_DEPTH): 
   }
   return false;
 }
-
-type Done = (err: Error | null, body?: unknown) => void;
 
 /**
  * Fastify's own JSON parser (prototype-poisoning keys refused), behind a nesting limit: every

@@ -1,5 +1,5 @@
 import { parseBracketForm, QUERY_ERROR } from './form-body.ts';
-import { boundedJsonParser, jsonText } from './json-body.ts';
+import { boundedJsonParser, jsonTextOrFail } from './json-body.ts';
 import type { App } from './types.ts';
 
 /**
@@ -12,13 +12,8 @@ export function registerRequestParsers(app: App): void {
   const parseJson = boundedJsonParser(app);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = jsonText(body as Buffer);
-    } catch (err) {
-      return done(err as Error, undefined);
-    }
-    parseJson(request, text, done);
+    const text = jsonTextOrFail(body as Buffer, done);
+    if (text !== undefined) parseJson(request, text, done);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {

@@ -179,6 +179,18 @@ export const CreatedFilter = Type.Union([
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 10 });
 
+/** A page of any list: Stripe's cursor parameters. */
+export const ListPageQuery = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    starting_after: Type.Optional(Type.String({ maxLength: 100 })),
+    ending_before: Type.Optional(Type.String({ maxLength: 100 })),
+    expand: Type.Optional(Expand),
+  },
+  { additionalProperties: false },
+);
+export type ListPageQuery = Static<typeof ListPageQuery>;
+
 export const ListCustomersQuery = Type.Object(
   {
     limit: Type.Optional(Limit),

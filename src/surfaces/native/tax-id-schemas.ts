@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Expand, Limit, TaxIdParam } from './schemas.ts';
+import { Expand, TaxIdParam } from './schemas.ts';
 
 /** A customer's tax ids, Stripe's sub-resource: POST/GET /v1/customers/:id/tax_ids, GET/DELETE …/tax_ids/:tax_id. */
 
@@ -13,14 +13,3 @@ export const CreateTaxIdBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateTaxIdBody = Static<typeof CreateTaxIdBody>;
-
-export const ListTaxIdsQuery = Type.Object(
-  {
-    limit: Type.Optional(Limit),
-    starting_after: Type.Optional(Type.String({ maxLength: 100 })),
-    ending_before: Type.Optional(Type.String({ maxLength: 100 })),
-    expand: Type.Optional(Expand),
-  },
-  { additionalProperties: false },
-);
-export type ListTaxIdsQuery = Static<typeof ListTaxIdsQuery>;

@@ -23,17 +23,6 @@ export const ListEventsQuery = Type.Object(
 );
 export type ListEventsQuery = Static<typeof ListEventsQuery>;
 
-export const ListPageQuery = Type.Object(
-  {
-    limit: Type.Optional(Limit),
-    starting_after: Type.Optional(Type.String({ maxLength: 100 })),
-    ending_before: Type.Optional(Type.String({ maxLength: 100 })),
-    expand: Type.Optional(Expand),
-  },
-  { additionalProperties: false },
-);
-export type ListPageQuery = Static<typeof ListPageQuery>;
-
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'Where deliveries are POSTed: https (http only in test mode with CLIENTELE_WEBHOOK_ALLOW_PRIVATE=1).' });
 const EnabledEvents = Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 300, description: "Stripe's event names, or `*` for all." });
 const Description = Type.Union([Type.Literal(''), Type.Null(), Type.String({ maxLength: 5000 })]);

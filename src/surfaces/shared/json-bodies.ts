@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { boundedJsonParser, jsonText } from '../../http/json-body.ts';
+import { boundedJsonParser, jsonTextOrFail } from '../../http/json-body.ts';
 import type { App } from '../../http/types.ts';
 import { SurfaceError } from './errors/problem.ts';
 
@@ -36,12 +36,8 @@ export function acceptJsonObjectsOnly(app: App): void {
   const parseJson = boundedJsonParser(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = jsonText(body as Buffer);
-    } catch (err) {
-      return done(err as Error, undefined);
-    }
+    const text = jsonTextOrFail(body as Buffer, done);
+    if (text === undefined) return;
     if (text.trim() === '') {
       done(null, undefined);
       return;

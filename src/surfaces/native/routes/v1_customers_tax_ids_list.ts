@@ -1,6 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, ERROR_RESPONSES } from '../schemas.ts';
-import { ListTaxIdsQuery } from '../tax-id-schemas.ts';
+import { CustomerIdParams, ERROR_RESPONSES, ListPageQuery } from '../schemas.ts';
 import { refuseExpand } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn, taxIdIn } from '../wire.ts';
@@ -15,7 +14,7 @@ export function v1CustomersTaxIdsList(app: App): void {
       tags: ['Customer tax ids'],
       summary: "List a customer's tax ids, newest first",
       params: CustomerIdParams,
-      querystring: ListTaxIdsQuery,
+      querystring: ListPageQuery,
       response: { 200: TaxIdListObject, ...ERROR_RESPONSES },
     },
     handler: async (request) => {

@@ -2,7 +2,8 @@ import type { App } from '../../../http/types.ts';
 import { ERROR_RESPONSES } from '../schemas.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { listCursor } from '../../shared/list-cursor.ts';
-import { DeliveryList, IdParams, ListPageQuery } from '../webhook-schemas.ts';
+import { DeliveryList, IdParams } from '../webhook-schemas.ts';
+import { ListPageQuery } from '../schemas.ts';
 import { deliveryIdIn, deliveryToWire, endpointIdIn } from '../webhook-wire.ts';
 import { webhookEndpointIdToWire } from '../../../formats/ids.ts';
 

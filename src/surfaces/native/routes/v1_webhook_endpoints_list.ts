@@ -3,7 +3,8 @@ import { ERROR_RESPONSES } from '../schemas.ts';
 import { checkExpand } from '../expand.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { listCursor } from '../../shared/list-cursor.ts';
-import { ListPageQuery, WebhookEndpointList } from '../webhook-schemas.ts';
+import { WebhookEndpointList } from '../webhook-schemas.ts';
+import { ListPageQuery } from '../schemas.ts';
 import { endpointIdIn, endpointToStripe } from '../webhook-wire.ts';
 
 export function v1WebhookEndpointsList(app: App): void {
