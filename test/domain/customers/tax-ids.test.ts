@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { checkTaxIdValue, taxIdCountry } from '../../../src/domain/customers/tax-id-rules.ts';
 import { reconcileTaxIds, storedTaxIds } from '../../../src/domain/customers/tax-ids.ts';
-import type { TaxIdType } from '../../../src/domain/customers/tax-id-types.ts';
+import { TAX_ID_TYPES, type TaxIdType } from '../../../src/domain/customers/tax-id-types.ts';
 import { ValidationError } from '../../../src/domain/errors.ts';
 
 /** The examples of Stripe's "Customer tax IDs" page (docs.stripe.com/billing/customer/tax-ids): every one must be taken. */
@@ -36,6 +37,18 @@ describe('tax id rules', () => {
   it('a failed checksum is unverified, a sound number unavailable', () => {
     assert.deepEqual(checkTaxIdValue('eu_vat', 'DE136695976'), { ok: true, verification: 'unavailable' });
     assert.deepEqual(checkTaxIdValue('eu_vat', 'DE123456789'), { ok: true, verification: 'unverified' });
+  });
+
+  it('answers for any text and any type, never throws (fast-check)', () => {
+    const text = fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.stringMatching(/^[A-Z]{2}[0-9A-Z .\-/]{0,20}$/));
+    fc.assert(
+      fc.property(fc.constantFrom(...TAX_ID_TYPES), text, (type, value) => {
+        const check = checkTaxIdValue(type, value);
+        assert.equal(typeof check.ok, 'boolean');
+        if (!check.ok) assert.ok(check.reason.length > 0);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('derives the country from the VAT prefix or the type', () => {
