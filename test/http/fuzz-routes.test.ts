@@ -371,7 +371,7 @@ function describeRequest(req: Sent): string {
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const keysAre = (v: Record<string, unknown>, allowed: readonly string[]) => Object.keys(v).every((k) => allowed.includes(k));
 
-type Kind = 'customer' | 'retrieve' | 'deleted' | 'list' | 'search' | 'token' | 'bulk' | 'health' | 'openapi';
+type Kind = 'customer' | 'retrieve' | 'deleted' | 'list' | 'search' | 'token' | 'bulk' | 'health' | 'openapi' | 'tax_id' | 'tax_ids' | 'tax_id_deleted';
 type SurfaceName = 'native' | 'asset' | 'checkoutpage' | 'atlas' | 'count' | 'app';
 
 /** null when the error body is in the surface's format, else what is wrong. */
@@ -444,6 +444,9 @@ function successProblem(surface: SurfaceName, kind: Kind, body: any): string | n
       if (kind === 'deleted') return isObject(body) && body.object === 'customer' && body.deleted === true ? null : 'not a deleted customer';
       if (kind === 'list') return isObject(body) && body.object === 'list' && Array.isArray(body.data) && body.data.every(customerLike) ? null : 'not a list';
       if (kind === 'search') return isObject(body) && body.object === 'search_result' && Array.isArray(body.data) ? null : 'not a search result';
+      if (kind === 'tax_id') return isObject(body) && body.object === 'tax_id' && typeof body.id === 'string' && body.deleted === undefined ? null : 'not a tax id';
+      if (kind === 'tax_ids') return isObject(body) && body.object === 'list' && Array.isArray(body.data) && body.data.every((t: any) => t.object === 'tax_id') ? null : 'not a list of tax ids';
+      if (kind === 'tax_id_deleted') return isObject(body) && body.object === 'tax_id' && body.deleted === true ? null : 'not a deleted tax id';
       break;
     case 'asset':
       if (kind === 'token') return isObject(body) && typeof body.access_token === 'string' && body.token_type === 'Bearer' ? null : 'not a token';
@@ -810,6 +813,14 @@ const mostly = (valid: fc.Arbitrary<string>, junk: fc.Arbitrary<string> = fc.one
 const limit = mostly(fc.integer({ min: 1, max: 100 }).map(String));
 const unixTime = mostly(fc.integer({ min: 0, max: 2_000_000_000 }).map(String));
 const poolEmail = mostly(fc.constantFrom(...EMAIL_POOL), asText(email));
+const taxIdText = fc.oneof(fc.constantFrom('txi_00000000000000000', 'txi_', 'txi_zzzzzzzzzzzzzzzzz', 'nope', 'cus_00000000000000000'), fc.string({ maxLength: 20 }).map((t) => encodeURIComponent(t)));
+/** Tax ids: mostly valid pairs of Stripe's types and values, else a real type with junk, or junk. */
+const taxIdPair = (type: Val, value: Val): Val => new Obj([['type', type], ['value', value]]);
+const taxIdTyped: fc.Arbitrary<Val> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom<[string, string]>(['eu_vat', 'DE123456789'], ['us_ein', '12-3456789'], ['ae_trn', '123456789012345'], ['gb_vat', 'GB123456789']).map(([t, v]) => taxIdPair(t, v)) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('eu_vat', 'au_abn', 'br_cpf', 'in_gst', 'ae_trn', 'unknown', 'xx_nope'), fc.string({ maxLength: 30 })).map(([t, v]) => taxIdPair(t, v)) },
+  { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.string(), fc.integer()), fc.oneof(fc.string(), fc.integer(), fc.constant<Val>(null))).map(([t, v]) => taxIdPair(t, v)) },
+);
 const nativeIds = (pool: Pool) => mostly(fc.constantFrom(...pool.live).map((id) => toPrefixed('cus', id)), fc.oneof(fc.constantFrom(...pool.deleted, pool.otherTenant).map((id) => toPrefixed('cus', id)), queryText));
 const searchValue = fc.oneof(fc.constantFrom(...EMAIL_POOL), fc.string({ maxLength: 8 }), fc.constantFrom('abc', 'Jenny', '%', '_', '\\', '"', '', 'x'.repeat(300)));
 const searchClause = fc.oneof(
@@ -912,6 +923,10 @@ function routes(): Route[] {
     { ...n, method: 'PATCH', path: '/v1/customers/:id', kind: 'customer', body: 'write', query: nativeExpand, typed: nativeUpdateTyped },
     { ...n, method: 'DELETE', path: '/v1/customers/:id', kind: 'deleted', body: 'none', query: nativeExpand },
     { ...n, method: 'POST', path: '/v1/customers/:id/erase', kind: 'deleted', body: 'none', query: () => ({}) },
+    { ...n, method: 'POST', path: '/v1/customers/:id/tax_ids', kind: 'tax_id', body: 'write', fields: ['type', 'value', 'expand'], sub: [''], query: () => ({}), typed: () => taxIdTyped },
+    { ...n, method: 'GET', path: '/v1/customers/:id/tax_ids', kind: 'tax_ids', body: 'none', query: () => ({ limit, starting_after: taxIdText, ending_before: taxIdText, 'expand[]': expandFor(['customer']) }) },
+    { ...n, method: 'GET', path: '/v1/customers/:id/tax_ids/:tax_id', kind: 'tax_id', body: 'none', query: () => ({}) },
+    { ...n, method: 'DELETE', path: '/v1/customers/:id/tax_ids/:tax_id', kind: 'tax_id_deleted', body: 'none', query: () => ({}) },
     // Asset
     {
       surface: 'asset', method: 'POST', path: '/asset/v0/auth/token', kind: 'token', body: 'write', formNative: true, query: () => ({ grant_type: queryText }),
@@ -979,6 +994,8 @@ function routes(): Route[] {
 interface Plan {
   auth: AuthPlan;
   id: string;
+  /** For `:tax_id`: mostly ids that name none, and junk. */
+  taxId: string;
   biz: string;
   query: [string, string][];
   queryRaw: boolean;
@@ -1090,6 +1107,7 @@ function planArbitrary(route: Route, pool: Pool): fc.Arbitrary<Plan> {
   return fc.record({
     auth: authPlan,
     id: route.path.includes(':id') ? idArbitrary(route, pool) : fc.constant(''),
+    taxId: taxIdText,
     biz: fc.oneof(
       { weight: 18, arbitrary: fc.constant(A.wireId) },
       { weight: 1, arbitrary: fc.constant(B.wireId) },
@@ -1113,7 +1131,7 @@ function planArbitrary(route: Route, pool: Pool): fc.Arbitrary<Plan> {
 }
 
 function build(route: Route, plan: Plan): { req: Sent; identity: Identity | null } {
-  let path = route.path.replace(':id', plan.id).replace(':biz', plan.biz);
+  let path = route.path.replace(':tax_id', plan.taxId).replace(':id', plan.id).replace(':biz', plan.biz);
   if (plan.query.length > 0) path += `?${encodePairs(plan.query, plan.queryRaw)}`;
   const body = plan.body?.text;
   const headers: [string, string][] = [];
