@@ -81,7 +81,7 @@ export async function serve(): Promise<void> {
     if (provisioned) {
       await tenants.remove(provisioned.tenant.id);
       if (keysShown) withdrawFirstStartKeys(keysShown);
-      process.stderr.write('The server did not start; the keys above were withdrawn. The next start prints new ones.\n');
+      process.stderr.write('The server did not start; the keys just shown were withdrawn. The next start shows new ones.\n');
     }
     await store.close();
     redis?.disconnect();
