@@ -12,6 +12,9 @@ const DOCS_PREFIX = '/docs';
 export function registerSecurityHeaders(app: App): void {
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
+    // An answer sent before the request's body has arrived (a refusal of its credentials, size or
+    // type) closes the connection: the unread rest of the body is not drained into memory.
+    if (!request.raw.complete) void reply.header('Connection', 'close');
     const path = request.url;
     if (path === DOCS_PREFIX || path.startsWith(DOCS_PREFIX + '/') || path.startsWith(DOCS_PREFIX + '?')) {
       void reply.header('X-Frame-Options', 'DENY');

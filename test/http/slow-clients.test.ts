@@ -96,6 +96,9 @@ describe('slow clients and connection limits', () => {
       // Only the headers are sent: an answer proves the body was never waited for.
       const res = await exchange(server.port, head, { waitMs: 5_000 });
       assert.match(res.text, /^HTTP\/1\.1 401/, `${label}: ${res.text.slice(0, 200)}`);
+      // And the connection goes with the answer: the unread body is not drained into memory.
+      assert.ok(res.closed, `${label}: the connection stayed open after the refusal`);
+      assert.match(res.text, /\r\nconnection: close\r\n/i);
     }
     const token = await exchange(server.port, post('/asset/v0/auth/token', { 'content-type': 'application/x-www-form-urlencoded' }, mib), { waitMs: 5_000 });
     // In RFC 6749's terms: invalid_request (its token endpoint answers 400 for every malformed request).
