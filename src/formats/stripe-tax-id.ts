@@ -60,8 +60,9 @@ export function taxIdToStripe(taxId: TaxId, customer: Pick<Customer, 'id' | 'mod
   };
 }
 
-export function deletedTaxIdToStripe(taxId: TaxId): Static<typeof DeletedTaxIdObject> {
-  return { id: taxIdIdToWire(taxId.id), object: 'tax_id', deleted: true };
+/** What deleting the tax id `id` (canonical) answers. */
+export function deletedTaxIdToStripe(id: string): Static<typeof DeletedTaxIdObject> {
+  return { id: taxIdIdToWire(id), object: 'tax_id', deleted: true };
 }
 
 /** Every tax id of the customer as one list page (a customer holds at most 25). */

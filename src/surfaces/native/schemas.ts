@@ -153,11 +153,8 @@ export const UpdateCustomerBody = Type.Object(
 );
 export type UpdateCustomerBody = Static<typeof UpdateCustomerBody>;
 
-/** Stripe's delete takes no parameters; any given are refused by name. */
-export const DeleteCustomerBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
-
-/** An erasure takes no parameters; any given are refused by name. */
-export const EraseCustomerBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
+/** A write that takes no parameters (Stripe's deletes, an erasure): any given are refused by name. */
+export const NoParametersBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 
 export const CustomerIdParams = Type.Object({ id: Type.String({ description: 'The customer id, `cus_…`.' }) });
 

@@ -1,9 +1,9 @@
 import type { Address, CustomerPatch, InvoiceSettings, MetadataPatch } from '../../domain/customers/model.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import { checkTaxId } from '../../domain/customers/tax-ids.ts';
 import type { CreateCustomerBody, UpdateCustomerBody } from './schemas.ts';
 import { contactIdFromWire, customerIdFromWire, taxIdIdFromWire } from '../../formats/ids.ts';
-import { customerIdParam } from '../shared/request-scope.ts';
+import { customerIdParam, wireIdParam } from '../shared/request-scope.ts';
 
 /**
  * Native request bodies → domain patches. Responses are Stripe's customer object
@@ -17,9 +17,7 @@ export function customerIdIn(text: string, field = 'id'): string {
 
 /** The canonical id behind a `txi_…` id in `field`. */
 export function taxIdIn(text: string, field = 'tax_id'): string {
-  const canonical = taxIdIdFromWire(text);
-  if (canonical === null) throw new NotFoundError('tax_id', text, [field]);
-  return canonical;
+  return wireIdParam('tax_id', taxIdIdFromWire, text, field);
 }
 
 type Body = CreateCustomerBody & UpdateCustomerBody;

@@ -10,11 +10,16 @@ export function scopeOf(request: FastifyRequest): CustomerScope {
 }
 
 /**
- * The canonical customer id behind a surface's rendering of it (`cus_…`, a UUID, 24 hex); an id
+ * The canonical id behind a surface's rendering of it (`cus_…`, `txi_…`, a UUID, 24 hex); an id
  * that cannot exist is simply not found, naming the request field that carried it.
  */
-export function customerIdParam(parse: (text: string) => string | null, text: string, field: string): string {
+export function wireIdParam(resource: NotFoundError['resource'], parse: (text: string) => string | null, text: string, field: string): string {
   const canonical = parse(text);
-  if (canonical === null) throw new NotFoundError('customer', text, [field]);
+  if (canonical === null) throw new NotFoundError(resource, text, [field]);
   return canonical;
+}
+
+/** The canonical customer id behind a surface's rendering of it. */
+export function customerIdParam(parse: (text: string) => string | null, text: string, field: string): string {
+  return wireIdParam('customer', parse, text, field);
 }

@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, DeleteCustomerBody, ERROR_RESPONSES } from '../schemas.ts';
+import { CustomerIdParams, ERROR_RESPONSES, NoParametersBody } from '../schemas.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn } from '../wire.ts';
 import { customerWrite, preconditionOf } from '../../../http/writes.ts';
@@ -11,7 +11,7 @@ export function v1CustomersDelete(app: App): void {
       tags: ['Customers'],
       summary: 'Delete a customer',
       params: CustomerIdParams,
-      body: DeleteCustomerBody,
+      body: NoParametersBody,
       response: { 200: DeletedCustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import { CustomerIdParams, EraseCustomerBody, ERROR_RESPONSES, FORM_AND_JSON } from '../schemas.ts';
+import { CustomerIdParams, ERROR_RESPONSES, FORM_AND_JSON, NoParametersBody } from '../schemas.ts';
 import { scopeOf } from '../../shared/request-scope.ts';
 import { customerIdIn } from '../wire.ts';
 import { preconditionOf, withEtag, writeContext } from '../../../http/writes.ts';
@@ -19,7 +19,7 @@ export function v1CustomersErase(app: App): void {
       consumes: FORM_AND_JSON,
       summary: "Extension: erase a customer's personal data for good (a deleted customer too), leaving a tombstone",
       params: CustomerIdParams,
-      body: EraseCustomerBody,
+      body: NoParametersBody,
       response: { 200: ErasedCustomerObject, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
