@@ -92,24 +92,38 @@ describe('ids', () => {
     assert.equal(fromPrefixed('cus', toPrefixed('cus', id)), id);
   });
 
-  it('render as UUIDv7 (version 7, RFC variant, the id time as the UUID time) that parses back and sorts alike', () => {
+  it('render as version-4 UUIDs (version 4, RFC variant, the id time first) that parse back and sort alike', () => {
     const ids = [...Array.from({ length: 300 }, (_, i) => newId(1_600_000_000_000 + i * 104_729)), '000000000000000000000000', 'ffffffffffffffffffffffff'];
     for (const id of ids) {
       const uuid = toUuid(id);
-      assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       assert.equal(parseInt(uuid.replaceAll('-', '').slice(0, 12), 16), idTimeMs(id));
       assert.equal(fromUuid(uuid), id);
       assert.equal(fromUuid(uuid.toUpperCase()), id);
     }
     const sorted = ids.slice(0, 300).map(toUuid).sort();
     assert.deepEqual(sorted, ids.slice(0, 300).map(toUuid));
+    const tails = new Set(ids.slice(0, 300).map((id) => toUuid(id).slice(-7)));
+    assert.ok(tails.size > 290, 'the tail varies from id to id, as a random UUID does');
   });
 
-  it('refuses UUIDs it did not make: other versions, other variants, non-zero padding, malformed text', () => {
+  it('still read the UUIDv7 rendering (zero tail) that earlier releases printed', () => {
+    const id = newId();
+    const v4 = toUuid(id).replaceAll('-', '');
+    const value = BigInt('0x' + v4);
+    const v7 = ((value >> 26n) << 26n) & ~(0xfn << 76n) | (7n << 76n);
+    const hex = v7.toString(16).padStart(32, '0');
+    const text = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    assert.equal(fromUuid(text), id);
+    assert.equal(fromUuid(text.slice(0, 35) + '1'), null, 'a v7 with tail bits set');
+  });
+
+  it('refuses UUIDs it did not make: other versions, other variants, a wrong tail, malformed text', () => {
     const uuid = toUuid(newId());
-    assert.equal(fromUuid(uuid.slice(0, 14) + '4' + uuid.slice(15)), null, 'version 4');
+    assert.equal(fromUuid(uuid.slice(0, 14) + '1' + uuid.slice(15)), null, 'version 1');
     assert.equal(fromUuid(uuid.slice(0, 19) + 'c' + uuid.slice(20)), null, 'variant 11');
-    assert.equal(fromUuid(uuid.slice(0, 35) + '1'), null, 'padding bits set');
+    const last = uuid.at(-1) === '0' ? '1' : '0';
+    assert.equal(fromUuid(uuid.slice(0, 35) + last), null, 'tail changed');
     assert.equal(fromUuid('3b241101-e2bb-4255-8caf-4136c566a962'), null, 'a random v4 UUID');
     assert.equal(fromUuid(uuid.replaceAll('-', '')), null, 'without hyphens');
     assert.equal(fromUuid(uuid + '0'), null);

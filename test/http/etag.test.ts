@@ -84,7 +84,13 @@ describe('ETag and If-Match on every surface', () => {
         retrieve: (id) => send(`${server.url}/atlas/functions/v1/customers/${toPrefixed('cus', id)}`, 'GET', bearer()),
         update: (id, name, h) => send(`${server.url}/atlas/functions/v1/customers/${toPrefixed('cus', id)}`, 'PATCH', bearer(h), { name }),
         delete: (id, h) => send(`${server.url}/atlas/functions/v1/customers/${toPrefixed('cus', id)}`, 'DELETE', bearer(h)),
-        preconditionFailed: stripeLike,
+        // Atlas's errors page has no code for it: the type, and If-Match as the parameter at fault.
+        preconditionFailed: (res) => {
+          assert.equal(res.status, 412, res.text);
+          assert.equal(res.body.error.type, 'invalid_request_error');
+          assert.equal(res.body.error.code, null);
+          assert.equal(res.body.error.param, 'If-Match');
+        },
       },
       {
         name: 'Count',

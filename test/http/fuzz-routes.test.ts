@@ -23,6 +23,7 @@ import type { ClientCredentials } from '../../src/domain/tenants/tenant-service.
 import type { Customer } from '../../src/domain/customers/model.ts';
 import { generateSignature } from '../surfaces/count/count-client.ts';
 import { fromPrefixed, fromUuid, toPrefixed, toUuid } from '../../src/formats/ids.ts';
+import { ATLAS_ERROR_CODES, ATLAS_ERROR_TYPES } from '../../src/surfaces/atlas/schemas.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 2000;
 const CONCURRENCY = Math.max(1, Number(process.env.FUZZ_CONCURRENCY) || 8);
@@ -377,8 +378,20 @@ type SurfaceName = 'native' | 'asset' | 'checkoutpage' | 'atlas' | 'count' | 'ap
 /** null when the error body is in the surface's format, else what is wrong. */
 function errorProblem(surface: SurfaceName, status: number, body: any, kind: Kind): string | null {
   switch (surface) {
-    case 'native':
     case 'atlas': {
+      if (!isObject(body) || !keysAre(body, ['error']) || !isObject(body.error)) return 'not {"error": {…}}';
+      const e = body.error;
+      const fields = ['type', 'code', 'message', 'decline_code', 'param', 'request_id', 'doc_url'];
+      if (Object.keys(e).join() !== fields.join()) return `not the errors page's fields: ${Object.keys(e).join(', ')}`;
+      if (!ATLAS_ERROR_TYPES.includes(e.type)) return `error.type ${e.type} is not on Atlas's errors page`;
+      if (e.code !== null && !ATLAS_ERROR_CODES.includes(e.code)) return `error.code ${e.code} is not on Atlas's errors page`;
+      if (typeof e.message !== 'string') return 'error.message is not a string';
+      if (e.param !== null && typeof e.param !== 'string') return 'error.param is neither a string nor null';
+      // Null only for a request Node refused before Fastify saw it (no request, no id).
+      if (e.request_id === null ? ![400, 408, 431].includes(status) : typeof e.request_id !== 'string' || !e.request_id.startsWith('req_')) return 'error.request_id is not a req_ id';
+      return null;
+    }
+    case 'native': {
       if (!isObject(body) || !keysAre(body, ['error']) || !isObject(body.error)) return 'not {"error": {…}}';
       const e = body.error;
       if (typeof e.type !== 'string' || typeof e.message !== 'string') return 'error.type or error.message is not a string';
@@ -1221,7 +1234,9 @@ async function fuzzRoute(route: Route, t: { diagnostic(message: string): void })
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
     remember(route, identity, res);
-    const problem = answerProblem(route.surface, route.kind, res);
+    // CheckoutPage documents its list as GET /v1/customers/ (trailing slash): an empty id lands there.
+    const listed = route.surface === 'checkoutpage' && route.method === 'GET' && req.path.split('?')[0]!.endsWith('/customers/');
+    const problem = answerProblem(route.surface, listed ? 'list' : route.kind, res);
     if (problem) throw new Error(`${problem}\n${describeRequest(req)}\n→ ${res.status} ${show(res.text, 600)}`);
   });
 

@@ -100,10 +100,11 @@ describe('rate limit table and rules', () => {
   it('names every limit once, with the documented default', () => {
     const rule = (name: RateLimitName, mode: 'test' | 'live' = 'test', settings: TenantSettings = DEFAULT_TENANT_SETTINGS) => effectiveRule(name, mode, settings);
     assert.deepEqual(RATE_LIMIT_NAMES.sort(), [
-      'asset.business', 'asset.tenant', 'atlas.concurrent', 'atlas.key', 'checkoutpage.key', 'checkoutpage.store', 'count.client', 'native.read', 'native.write',
+      'asset.business', 'asset.tenant', 'atlas.concurrent', 'atlas.daily', 'atlas.key', 'checkoutpage.key', 'checkoutpage.store', 'count.client', 'native.read', 'native.write',
     ]);
     assert.deepEqual(rule('count.client'), { max: 100, window_seconds: 60 });
     assert.deepEqual(rule('atlas.key'), { max: 1000, window_seconds: 60 });
+    assert.deepEqual(rule('atlas.daily'), { max: 100_000, window_seconds: 86_400 });
     assert.equal(rule('atlas.concurrent')?.max, 50);
     assert.deepEqual(rule('asset.tenant'), { max: 300, window_seconds: 60 });
     assert.deepEqual(rule('asset.business'), { max: 300, window_seconds: 60 });
@@ -211,8 +212,12 @@ describe('rate limits over HTTP', () => {
     assert.deepEqual(refused.body, {
       error: {
         type: 'rate_limit_error',
+        code: null,
         message: refused.body.error.message,
-        code: 'rate_limit_exceeded',
+        decline_code: null,
+        param: null,
+        request_id: refused.headers.get('request-id'),
+        doc_url: 'https://docs.atlaspay.cc/developer/errors',
       },
     });
     assert.match(refused.body.error.message, /1000 requests per minute per API key/);
@@ -387,6 +392,28 @@ describe('rate limits over HTTP', () => {
   });
 });
 
+describe('Atlas: 100,000 requests a day per key', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer(undefined, { rateLimits: { enabled: true } });
+  });
+  after(() => server.close());
+
+  it('past the daily budget a key gets 429 even while its per-minute budget has room; another key does not', async () => {
+    const tenant = await server.newTenant('Daily budget');
+    await setLimits(server, tenant, { rate_limits: { 'atlas.daily': { max: 3, window_seconds: 86_400 } } });
+    const list = (key: string) => server.request('GET', `${ATLAS}/customers`, { key });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await list(tenant.keys.test));
+    assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 429]);
+    const refused = results[3]!;
+    assert.equal(refused.body.error.type, 'rate_limit_error');
+    assert.match(refused.body.error.message, /3 requests per day per API key/);
+    assert.ok(Number(refused.headers.get('retry-after')) > 3600, 'Retry-After points to the next day');
+    assert.equal((await list(tenant.keys.live)).status, 200, 'the live key has its own budget');
+  });
+});
+
 describe('Atlas: 50 requests in flight per key (per process)', () => {
   let server: TestServer;
   let destroy: () => Promise<void>;
@@ -444,7 +471,7 @@ describe('Atlas: 50 requests in flight per key (per process)', () => {
     const refused = await server.request('GET', `${ATLAS}/customers/cus_000000000000000000`, { key: tenant.keys.test });
     assert.equal(refused.status, 429, refused.text);
     assert.equal(refused.body.error.type, 'rate_limit_error');
-    assert.equal(refused.body.error.code, 'rate_limit_exceeded');
+    assert.equal(refused.body.error.code, null);
     assert.match(refused.body.error.message, /50 requests in flight at once per API key/);
     assert.equal(refused.headers.get('retry-after'), '1');
     assert.ok(refused.headers.get('x-ratelimit-limit'), 'the window headers are still sent');

@@ -56,6 +56,15 @@ export const RATE_LIMITS = {
     defaultRule: () => perMinute(1000),
     source: "Atlas's API documentation: 1,000 requests per minute per API key, X-RateLimit-Limit/Remaining/Reset",
   },
+  'atlas.daily': {
+    surface: 'atlas',
+    kind: 'window',
+    per: 'key',
+    perText: 'per API key',
+    appliesTo: 'all',
+    defaultRule: () => ({ max: 100_000, window_seconds: 86_400 }),
+    source: "Atlas's API documentation: 100,000 requests per day per API key",
+  },
   'atlas.concurrent': {
     surface: 'atlas',
     kind: 'concurrency',
@@ -158,6 +167,6 @@ export function describeRule(name: RateLimitName, rule: RateLimitRule): string {
   const requests = `${rule.max} request${rule.max === 1 ? '' : 's'}`;
   if (def.kind === 'concurrency') return `${requests} in flight at once ${def.perText}`;
   const s = rule.window_seconds;
-  const window = s === 1 ? 'second' : s === 60 ? 'minute' : s === 3600 ? 'hour' : `${s} seconds`;
+  const window = s === 1 ? 'second' : s === 60 ? 'minute' : s === 3600 ? 'hour' : s === 86_400 ? 'day' : `${s} seconds`;
   return `${requests} per ${window} ${def.perText}`;
 }

@@ -40,15 +40,31 @@ const MetadataInput = Nullable(
   }),
 );
 
+/** `[{type, value}]` as the create page documents; the list given replaces the customer's. */
+const TaxIdsInput = Nullable(
+  Type.Array(
+    Type.Object(
+      {
+        type: Type.String({ minLength: 1, maxLength: LIMITS.taxIdType, description: "A tax id type, Stripe's names: eu_vat, gb_vat, us_ein, …" }),
+        value: Type.String({ minLength: 1, maxLength: LIMITS.taxIdValue }),
+      },
+      { additionalProperties: false },
+    ),
+    { maxItems: LIMITS.taxIds, description: 'Replaces the whole list (entries named again keep their ids); null or [] removes every tax id.' },
+  ),
+);
+
 const commonFields = {
   name: Type.Optional(text(LIMITS.name)),
   phone: Type.Optional(text(LIMITS.phone)),
   description: Type.Optional(text(LIMITS.description)),
   billing_address: addressParam('Replaced whole; null clears it.'),
+  address: addressParam("The customers guide's name for billing_address (https://docs.atlaspay.cc/billing/customers); send one of the two."),
   shipping_address: addressParam('Replaced whole; null clears it.'),
   default_payment_method: Type.Optional(text(LIMITS.text, 'A payment method id kept on the record; null clears it.')),
   tax_exempt: Type.Optional(Nullable(Type.Boolean({ description: 'null resets it to false.' }))),
   metadata: Type.Optional(MetadataInput),
+  tax_ids: Type.Optional(TaxIdsInput),
 };
 
 export const CreateCustomerBody = Type.Object({ email: Email, ...commonFields }, { additionalProperties: false });
@@ -115,20 +131,41 @@ export const CustomerList = Type.Object({
   total_count: Type.Integer({ description: 'Every customer the filter matches, ignoring limit and offset.' }),
 });
 
-const ErrorType = Type.Union([
-  Type.Literal('invalid_request_error'),
-  Type.Literal('authentication_error'),
-  Type.Literal('idempotency_error'),
-  Type.Literal('rate_limit_error'),
-  Type.Literal('api_error'),
-]);
+/** The error types of Atlas's errors page (https://docs.atlaspay.cc/developer/errors), every one. */
+export const ATLAS_ERROR_TYPES = [
+  'api_error',
+  'authentication_error',
+  'card_error',
+  'idempotency_error',
+  'invalid_request_error',
+  'rate_limit_error',
+  'validation_error',
+] as const;
+
+/** The error codes of that page: its card codes (which no customer endpoint raises) and its validation codes. */
+export const ATLAS_ERROR_CODES = [
+  'card_declined',
+  'insufficient_funds',
+  'expired_card',
+  'incorrect_cvc',
+  'processing_error',
+  'lost_card',
+  'stolen_card',
+  'invalid_amount',
+  'invalid_currency',
+  'missing_required_param',
+  'invalid_expiry',
+] as const;
 
 export const AtlasError = Type.Object({
   error: Type.Object({
-    type: ErrorType,
-    code: Type.Optional(Type.String({ description: 'What went wrong, for code: parameter_missing, parameter_invalid, resource_missing, api_key_invalid, rate_limit_exceeded, …' })),
+    type: Type.Enum(ATLAS_ERROR_TYPES),
+    code: Nullable(Type.Enum(ATLAS_ERROR_CODES, { description: "One of the page's codes; null where none of them applies." })),
     message: Type.String(),
-    param: Type.Optional(Type.String({ description: 'The field at fault, dotted: billing_address.line1.' })),
+    decline_code: Nullable(Type.String({ description: 'Card errors only; always null here.' })),
+    param: Nullable(Type.String({ description: 'The field at fault, dotted (billing_address.line1); null when no field is.' })),
+    request_id: Nullable(Type.String({ description: 'The Request-Id header of the answer, `req_…`.' })),
+    doc_url: Nullable(Type.String({ description: 'Where the error type and code are documented.' })),
   }),
 });
 

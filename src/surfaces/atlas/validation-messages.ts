@@ -8,17 +8,17 @@ import { typesInWords } from '../shared/errors/type-names.ts';
  */
 export interface AtlasValidationMessage {
   message: string;
-  code: 'parameter_unknown' | 'parameter_missing' | 'parameter_invalid' | 'invalid_json';
+  /** A required field is absent (Atlas's `missing_required_param`). */
+  missing?: true;
+  /** The field at fault; absent when the body as a whole is (not an object). */
   param?: string;
 }
 
 /** Fields other APIs name that Atlas names differently, or does not let a client write. */
 const HINTS: Readonly<Record<string, string>> = {
-  address: 'Atlas calls it billing_address.',
   shipping: 'Atlas takes shipping_address.',
   invoice_settings: 'Atlas takes default_payment_method at the top level.',
-  tax_ids: 'Tax ids are read-only on this API.',
-  tax_id_data: 'Tax ids are read-only on this API.',
+  tax_id_data: 'Atlas takes tax_ids: [{type, value}].',
   id: 'The id is in the path.',
 };
 
@@ -73,12 +73,12 @@ export function schemaIssueMessage(issues: readonly SchemaIssue[], part: Request
   if (unknown) {
     const param = unknown.path.join('.');
     const hint = unknown.path.length === 1 ? HINTS[param] : undefined;
-    return { message: `Unknown ${inQuery ? 'query parameter' : 'field'}: ${param}.${hint ? ' ' + hint : ''}`, code: 'parameter_unknown', param };
+    return { message: `Unknown ${inQuery ? 'query parameter' : 'field'}: ${param}.${hint ? ' ' + hint : ''}`, param };
   }
   const missing = issues.find((issue) => issue.keyword === 'required');
   if (missing) {
     const param = missing.path.join('.');
-    return { message: `Missing required field: ${param}.`, code: 'parameter_missing', param };
+    return { message: `Missing required field: ${param}.`, missing: true, param };
   }
   // Inside a union every branch reports. The most specific complaint is the deepest one that
   // is not merely "must be null" for the nullable branch the value was never meant for.
@@ -87,8 +87,8 @@ export function schemaIssueMessage(issues: readonly SchemaIssue[], part: Request
     (issue) => !(issue.keyword === 'type' && issue.params.type === 'null' && candidates.some((other) => other !== issue && within(other.path, issue.path))),
   );
   const issue = meant.sort((a, b) => deepestFirst(a, b) || Number(a.keyword === 'type') - Number(b.keyword === 'type'))[0];
-  if (!issue) return { message: 'Invalid request.', code: 'parameter_invalid' };
-  if (issue.path.length === 0) return { message: 'The request body must be a JSON object.', code: 'invalid_json' };
+  if (!issue) return { message: 'Invalid request.' };
+  if (issue.path.length === 0) return { message: 'The request body must be a JSON object.' };
   const param = issue.path.join('.');
-  return { message: valueMessage(issue, issues, param, inQuery), code: 'parameter_invalid', param };
+  return { message: valueMessage(issue, issues, param, inQuery), param };
 }

@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
-import type { Address, Customer, CustomerPatch, TaxExempt } from '../../domain/customers/model.ts';
-import { NotFoundError, type FieldPath } from '../../domain/errors.ts';
+import type { Address, Customer, CustomerPatch, TaxExempt, TaxIdInput } from '../../domain/customers/model.ts';
+import { UNKNOWN_TAX_ID_TYPE } from '../../domain/customers/tax-id-types.ts';
+import { NotFoundError, ValidationError, type FieldPath } from '../../domain/errors.ts';
 import { isCanonicalId } from '../../domain/ids.ts';
 import type { Page } from '../../domain/store-port.ts';
 import { customerIdFromWire, customerIdToWire } from '../../formats/ids.ts';
@@ -71,13 +72,34 @@ export function updatePatchFromWire(body: UpdateCustomerBody, current: Customer 
   return patch;
 }
 
+/**
+ * The billing address under either of its documented names: `billing_address` (the API reference)
+ * or `address` (the customers guide). Both at once is refused, naming `address`.
+ */
+function billingAddressOf(body: AnyBody): AddressInput | null | undefined {
+  if (body.address !== undefined && body.billing_address !== undefined) {
+    throw new ValidationError(['address'], 'Send the billing address as billing_address or as address, not both.', 'parameter_invalid');
+  }
+  return body.billing_address !== undefined ? body.billing_address : body.address;
+}
+
+/** Stripe's tax id types, as natively; `unknown` is a type Stripe reports but never creates. */
+function taxIdsFromWire(taxIds: NonNullable<AnyBody['tax_ids']> | null): TaxIdInput[] {
+  return (taxIds ?? []).map(({ type, value }, i) => {
+    if (type === UNKNOWN_TAX_ID_TYPE) throw new ValidationError(['tax_ids', i, 'type'], "The tax id type 'unknown' cannot be created: name the type.");
+    return { type, value };
+  });
+}
+
 function commonPatch(body: AnyBody, current: Customer | null): CustomerPatch {
   const patch: CustomerPatch = {};
   if (body.email !== undefined) patch.email = body.email;
   if (body.name !== undefined) patch.name = body.name;
   if (body.phone !== undefined) patch.phone = body.phone;
   if (body.description !== undefined) patch.description = body.description;
-  if (body.billing_address !== undefined) patch.address = addressFromWire(body.billing_address);
+  const billingAddress = billingAddressOf(body);
+  if (billingAddress !== undefined) patch.address = addressFromWire(billingAddress);
+  if (body.tax_ids !== undefined) patch.tax_ids = taxIdsFromWire(body.tax_ids);
   if (body.shipping_address !== undefined) {
     const address = addressFromWire(body.shipping_address);
     const name = current?.shipping?.name ?? null;

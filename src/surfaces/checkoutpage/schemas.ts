@@ -90,7 +90,7 @@ export type AddressParam = Static<typeof AddressParam>;
 export type ShippingParam = Static<typeof ShippingParam>;
 
 export const CustomerParams = Type.Object({
-  customerId: Type.String({ description: 'The customer id: 24 lower-case hexadecimal characters.' }),
+  customerId: Type.String({ description: 'The customer id: 24 hexadecimal characters (`^[0-9a-fA-F]{24}$`; either case names the same customer, printed in lower case).' }),
 });
 
 const CursorParam = (description: string) =>

@@ -8,7 +8,8 @@ import type { AddressParam, CustomerListResponse, CustomerObject, CustomerRespon
 /**
  * CheckoutPage's wire format ⇄ the domain model. Nothing else lives here.
  *
- * - ids are the domain's canonical id as is (24 lower-case hex characters);
+ * - ids are the domain's canonical id (24 hex characters, printed in lower case); the docs' pattern
+ *   `^[0-9a-fA-F]{24}$` lets a client send either case, so an upper-case id names the same customer;
  * - companyName ⇄ company_name, billingEmail ⇄ billing_email, sellerId ⇄ seller_id,
  *   stripeCustomerId ⇄ stripe_customer_id, address.postalCode ⇄ address.postal_code;
  * - taxId / taxIdType ⇄ the first entry of tax_ids ({value, type}); further entries (which only
@@ -26,9 +27,10 @@ const FIELD_TO_WIRE: Readonly<Record<string, string>> = {
   updated: 'updatedAt',
 };
 
-/** The canonical id a CheckoutPage id names (it is the canonical id as is); null when it names none. */
+/** The canonical id a CheckoutPage id names (the canonical id, in either case); null when it names none. */
 export function idFromWire(text: string): string | null {
-  return isCanonicalId(text) ? text : null;
+  const id = text.toLowerCase();
+  return isCanonicalId(id) ? id : null;
 }
 
 /** A domain field path in CheckoutPage's notation: `['shipping', 'address', 'postal_code']` → `shipping.address.postalCode`. */

@@ -15,7 +15,7 @@ import type { CreateCustomerBody, CustomerObject, CustomerResponse, DeletedRespo
  *   shippingAddress ⇄ shipping.address (shipping.name and .phone, set natively, are kept)
  *   contacts ⇄ contacts        {name, firstName ⇄ first_name, lastName ⇄ last_name, email, phone,
  *                               isPrimary ⇄ is_primary}
- *   uuid ⇄ id (UUIDv7 rendering)   createdAt ⇄ created   updatedAt ⇄ updated (ISO 8601, UTC, ms)
+ *   uuid ⇄ id (UUID v4 rendering)   createdAt ⇄ created   updatedAt ⇄ updated (ISO 8601, UTC, ms)
  */
 
 export function customerIdToCount(id: string): string {

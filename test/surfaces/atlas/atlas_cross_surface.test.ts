@@ -143,6 +143,6 @@ describe('Atlas ⇄ the native API', () => {
     const email = uniqueEmail('both');
     await ctx.stripe.customers.create({ email });
     const res = await atlas(ctx.server, 'POST', '/customers', { json: { email: email.toUpperCase() } });
-    assert.equal(res.status, 409);
+    assert.deepEqual([res.status, res.body.error.type, res.body.error.param], [400, "validation_error", "email"]);
   });
 });

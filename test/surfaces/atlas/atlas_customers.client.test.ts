@@ -27,7 +27,7 @@ interface AtlasCustomer {
 interface AtlasList { object: 'list'; data: AtlasCustomer[]; has_more: boolean; total_count: number }
 
 class AtlasError extends Error {
-  constructor(readonly status: number, readonly error: { type: string; code?: string; message: string; param?: string }) {
+  constructor(readonly status: number, readonly error: { type: string; code: string | null; message: string; param: string | null; request_id: string | null; doc_url: string | null }) {
     super(error.message);
   }
 }
@@ -99,7 +99,7 @@ describe('an Atlas client, pointed at Clientele', () => {
     await assert.rejects(atlas.customers.retrieve(created.id), (err: unknown) => {
       assert.ok(err instanceof AtlasError);
       assert.equal(err.status, 404);
-      assert.equal(err.error.code, 'resource_missing');
+      assert.equal(err.error.type, 'invalid_request_error');
       assert.equal(err.error.param, 'customer_id');
       return true;
     });
@@ -129,11 +129,15 @@ describe('an Atlas client, pointed at Clientele', () => {
     await atlas.customers.create({ email });
     const dup = await atlas.customers.create({ email }).catch((e: AtlasError) => e);
     assert.ok(dup instanceof AtlasError);
-    assert.deepEqual([dup.status, dup.error.code, dup.error.param], [409, 'resource_already_exists', 'email']);
+    assert.deepEqual([dup.status, dup.error.type, dup.error.param], [400, 'validation_error', 'email']);
     const c = await atlas.customers.create({ email: uniqueEmail() });
     const bad = await atlas.customers.update(c.id, { billing_address: { country: 'Atlantis' } }).catch((e: AtlasError) => e);
     assert.ok(bad instanceof AtlasError);
-    assert.deepEqual([bad.status, bad.error.param], [400, 'billing_address.country']);
+    assert.deepEqual([bad.status, bad.error.type, bad.error.param], [400, 'validation_error', 'billing_address.country']);
+    const missing = await atlas.customers.create({ name: 'No e-mail' } as unknown as { email: string }).catch((e: AtlasError) => e);
+    assert.ok(missing instanceof AtlasError);
+    assert.deepEqual([missing.status, missing.error.type, missing.error.code, missing.error.param], [400, 'validation_error', 'missing_required_param', 'email']);
+    assert.match(missing.error.request_id ?? '', /^req_/);
     const unauth = await new Atlas('sk_test_' + 'x'.repeat(40), ctx.server.url + ATLAS).customers.list().catch((e: AtlasError) => e);
     assert.ok(unauth instanceof AtlasError);
     assert.deepEqual([unauth.status, unauth.error.type], [401, 'authentication_error']);

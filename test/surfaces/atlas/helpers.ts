@@ -33,15 +33,28 @@ export async function createCustomer(server: TestServer, body: Record<string, un
   return res.body;
 }
 
-/** Asserts an Atlas-format error: the status, and the `error` fields given (exactly, for those named). */
-export function assertError(res: Res, status: number, expected: { type?: string; code?: string; param?: string | undefined; message?: RegExp }): void {
+/** The fields of Atlas's error object, in the order of its errors page. */
+export const ERROR_FIELDS = ['type', 'code', 'message', 'decline_code', 'param', 'request_id', 'doc_url'];
+
+/**
+ * Asserts an Atlas-format error: the status, every field of the errors page (request_id the
+ * answer's Request-Id, doc_url the errors page, decline_code null), and the fields given:
+ * `type` (default invalid_request_error) and `code` (default null) always, `param` and the
+ * message when named.
+ */
+export function assertError(res: Res, status: number, expected: { type?: string; code?: string | null; param?: string | null; message?: RegExp }): void {
   assert.equal(res.status, status, res.text);
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
-  assert.equal(typeof res.body?.error?.message, 'string', res.text);
   assert.deepEqual(Object.keys(res.body), ['error'], res.text);
-  for (const key of Object.keys(res.body.error)) assert.ok(['type', 'code', 'message', 'param'].includes(key), `unexpected error field ${key}`);
-  assert.equal(res.body.error.type, expected.type ?? 'invalid_request_error', res.text);
-  if (expected.code !== undefined) assert.equal(res.body.error.code, expected.code, res.text);
-  if ('param' in expected) assert.equal(res.body.error.param, expected.param, res.text);
-  if (expected.message) assert.match(res.body.error.message, expected.message, res.text);
+  const error = res.body.error;
+  assert.deepEqual(Object.keys(error), ERROR_FIELDS, res.text);
+  assert.equal(typeof error.message, 'string', res.text);
+  assert.equal(error.type, expected.type ?? 'invalid_request_error', res.text);
+  assert.equal(error.code, expected.code ?? null, res.text);
+  assert.equal(error.decline_code, null);
+  assert.equal(error.request_id, res.headers.get('request-id'), 'request_id is the answer\'s Request-Id');
+  assert.match(error.request_id, /^req_[0-9A-Za-z]+$/);
+  assert.equal(error.doc_url, 'https://docs.atlaspay.cc/developer/errors');
+  if ('param' in expected) assert.equal(error.param, expected.param ?? null, res.text);
+  if (expected.message) assert.match(error.message, expected.message, res.text);
 }

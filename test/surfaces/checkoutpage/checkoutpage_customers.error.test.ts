@@ -226,12 +226,19 @@ describe('CheckoutPage customers: errors', () => {
       await expect404('ffffffffffffffffffffffff', undefined, 'all f');
     });
 
-    it('for ids that are not 24 lower-case hex characters', async () => {
+    it('for ids that are not 24 hex characters (either case names the customer, as ^[0-9a-fA-F]{24}$ allows)', async () => {
       const id = await createCustomer(ctx.server, { name: 'Real' });
-      for (const bad of [nativeId(id), id.toUpperCase(), id.slice(1), id + '0', 'cus_123', '0193e3a8-7b2c-7000-8000-000000000000', ' ' + id, 'null']) {
+      const upper = await ctx.server.request('GET', `${CP}/customers/${id.toUpperCase()}`);
+      assert.equal(upper.status, 200, upper.text);
+      assert.equal(upper.body.data.id, id, 'printed in lower case');
+      const patched = await ctx.server.request('PATCH', `${CP}/customers/${id.toUpperCase()}`, { json: { name: 'Real too' } });
+      assert.equal(patched.body.data.name, 'Real too');
+      const after = await ctx.server.request('GET', `${CP}/customers?starting_after=${id.toUpperCase()}`);
+      assert.equal(after.status, 200, after.text);
+      for (const bad of [nativeId(id), id.slice(1), id + '0', 'cus_123', '0193e3a8-7b2c-7000-8000-000000000000', ' ' + id, 'null']) {
         await expect404(bad, undefined, bad);
       }
-      assert.equal((await ctx.server.request('GET', `${CP}/customers/${id}`)).body.data.name, 'Real');
+      assert.equal((await ctx.server.request('GET', `${CP}/customers/${id}`)).body.data.name, 'Real too');
     });
 
     it("for another tenant's customer", async () => {

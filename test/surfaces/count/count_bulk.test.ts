@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { suiteServer, type TestServer } from '../../helpers/server.ts';
+import { toUuid } from '../../../src/formats/ids.ts';
 import type { CountClient } from './count-client.ts';
 import { assertError, assertSuccess, countClient, createCustomer, CUSTOMER_FIELDS, rawSigned, uniqueEmail } from './helpers.ts';
 
@@ -31,6 +32,8 @@ function assertBulk(res: Awaited<ReturnType<CountClient['bulkCreate']>>, expecte
   return data;
 }
 
+/** A uuid of ours that names no customer. */
+const GHOST = toUuid('019000000000000000000000');
 const fields = (r: any) => (r.error.errors ?? []).map((e: any) => e.field).sort();
 
 describe('Count surface: bulk create and update', () => {
@@ -126,7 +129,7 @@ describe('Count surface: bulk create and update', () => {
       const taken = await createCustomer(count);
       const rows = [
         { uuid: a.uuid, customer: 'A renamed', billingAddress: { city: 'Newtown' }, mainPhone: '' },
-        { uuid: '01900000-0000-7000-8000-000000000000', customer: 'Ghost' },
+        { uuid: GHOST, customer: 'Ghost' },
         { uuid: b.uuid, email: taken.email },
         { uuid: b.uuid, status: 'paused' },
         { customer: 'No uuid' },
@@ -141,7 +144,7 @@ describe('Count surface: bulk create and update', () => {
       assert.deepEqual(ra.data.billingAddress, { street: null, city: 'Newtown', state: null, zipCode: null, country: null });
       assert.equal(ghost.statusCode, 404);
       assert.equal(ghost.error.code, 'NOT_FOUND');
-      assert.equal(ghost.error.details.uuid, '01900000-0000-7000-8000-000000000000');
+      assert.equal(ghost.error.details.uuid, GHOST);
       assert.equal(clash.statusCode, 409);
       assert.equal(clash.error.code, 'EMAIL_EXISTS');
       assert.deepEqual(fields(badStatus), ['customers[3].status']);

@@ -13,7 +13,7 @@ export const CUSTOMER_FIELDS = [
 export const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode', 'country'];
 export const CONTACT_FIELDS = ['uuid', 'name', 'firstName', 'lastName', 'email', 'phone', 'isPrimary'];
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-export const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 export type Res = CountResponse;
 

@@ -8,10 +8,15 @@ import { customerListResponse, idFromWire } from '../wire.ts';
 /**
  * Newest first. `starting_after` / `ending_before` take a customer id from a previous page; an
  * empty value is as if not given. A cursor that names no customer is refused naming the cursor
- * (see ../errors.ts). `total` counts every customer the search matches.
+ * (see ../errors.ts). `total` counts every customer the search matches. The docs print the URL
+ * with a trailing slash (`GET /v1/customers/?limit=20`), so both spellings are served.
  */
 export function checkoutPageCustomersList(app: App): void {
-  app.get('/customers', {
+  for (const url of ['/customers', '/customers/']) listAt(app, url);
+}
+
+function listAt(app: App, url: string): void {
+  app.get(url, {
     schema: {
       tags: ['CheckoutPage'],
       summary: 'List customers, newest first',
