@@ -1019,8 +1019,8 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
             const all = await cnt(p, auth, 'GET', '/customers?limit=100');
             assert.equal(all.status, 200, all.text);
             assert.equal(all.body.data.totalPages, 1);
-            assertOnlyOwn(p, all.body.data.customers.map((c: { uuid: string }) => hexOfUuid(c.uuid)), 'the Count list');
-            assert.equal(all.body.data.totalRecords, all.body.data.customers.length);
+            assertOnlyOwn(p, all.body.data.records.map((c: { uuid: string }) => hexOfUuid(c.uuid)), 'the Count list');
+            assert.equal(all.body.data.totalRecords, all.body.data.records.length);
             assertNoLeak(all.text, foreign);
           });
         }
@@ -1029,7 +1029,7 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
           await probe(`GET ${COUNT}/customers?search= [${auth}] (${p.label} → ${v.label})`, async () => {
             const res = await cnt(p, auth, 'GET', `/customers?search=${enc(v.marker)}`);
             assert.equal(res.status, 200, res.text);
-            assert.deepEqual(res.body.data.customers, [], res.text);
+            assert.deepEqual(res.body.data.records, [], res.text);
             assert.equal(res.body.data.totalRecords, 0, res.text);
             assertNoLeak(res.text, foreign);
           });

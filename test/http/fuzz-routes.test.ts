@@ -473,7 +473,7 @@ function successProblem(surface: SurfaceName, kind: Kind, body: any): string | n
     case 'count':
       if (!isObject(body) || body.status !== 'success' || typeof body.message !== 'string' || !isObject(body.data)) return 'not {status: "success", message, data}';
       if (kind === 'customer' && !customerLike(body.data)) return 'data is not a customer';
-      if (kind === 'list' && !Array.isArray(body.data.customers)) return 'data.customers is not a list';
+      if (kind === 'list' && !Array.isArray(body.data.records)) return 'data.records is not a list';
       if (kind === 'bulk' && !Array.isArray(body.data.results)) return 'data.results is not a list';
       if (kind === 'deleted' && body.data.deleted !== true) return 'data.deleted is not true';
       return null;
@@ -1384,7 +1384,7 @@ describe(`fuzzing every route of every surface (${RUNS} runs per route)`, () => 
     seen = 0;
     for (let page = 1; ; page++) {
       const res = await get('count', `/count/partners/customers?limit=100&page=${page}`);
-      seen += res.data.customers.length;
+      seen += res.data.records.length;
       if (page >= res.data.totalPages) break;
     }
     assert.equal(seen, expected, 'Count list');

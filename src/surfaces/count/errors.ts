@@ -7,6 +7,7 @@ import { MAX_JSON_DEPTH } from '../../http/json-body.ts';
 import type { Rendered, SurfaceErrors } from '../shared/errors/answer.ts';
 import { SurfaceError, type Problem } from '../shared/errors/problem.ts';
 import { countField } from './field-names.ts';
+import { CountParameterError } from './parameter-errors.ts';
 import type { CountError } from './schemas.ts';
 import { issueItems, LOCATIONS, type ErrorItem, type Location } from './validation-messages.ts';
 import { shownCustomerId } from './wire.ts';
@@ -133,6 +134,10 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Coun
       if (problem.error instanceof AuthError) return bearerRefused(problem.error);
       return envelope('UNAUTHORIZED', problem.message);
     case 'request_invalid': {
+      if (problem.error instanceof CountParameterError) {
+        const { field, location } = problem.error.detail;
+        return envelope('VALIDATION_ERROR', problem.message, { location }, [{ field, message: problem.message }]);
+      }
       const location = LOCATIONS[problem.part];
       return validationFailed(issueItems(problem.issues, location), location);
     }

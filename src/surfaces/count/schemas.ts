@@ -110,6 +110,7 @@ const updateFields = {
   contacts: Type.Optional(Type.Unknown({ description: 'Ignored: contacts cannot be updated via this endpoint.' })),
   createdAt: Type.Optional(Type.Unknown({ description: 'Read-only; ignored.' })),
   updatedAt: Type.Optional(Type.Unknown({ description: 'Read-only; ignored.' })),
+  taxSettings: Type.Optional(Type.Unknown({ description: 'Read-only ("Tax settings (read-only)" on the Get Customer page); ignored.' })),
 };
 
 export const UpdateCustomerBody = Type.Object(
@@ -197,6 +198,22 @@ const ContactObject = Type.Object({
   isPrimary: Type.Boolean(),
 });
 
+/**
+ * "Tax settings (read-only)", which Get Customer's page says the customer includes without naming
+ * its fields: the tax data the record holds, in Count's camelCase. Written through the native API
+ * (tax_exempt, the tax_ids sub-resource) or CheckoutPage's taxId pair.
+ */
+const TaxSettingsObject = Type.Object({
+  taxExempt: Type.Union([Type.Literal('none'), Type.Literal('exempt'), Type.Literal('reverse')], { description: "none, exempt, or reverse (the customer accounts for the tax)." }),
+  taxIds: Type.Array(
+    Type.Object({
+      type: Type.String({ description: "Stripe's tax id type: eu_vat, gb_vat, us_ein, …" }),
+      value: Type.String(),
+      country: Nullable(Type.String({ description: 'ISO 3166-1 alpha-2, where the type tells it.' })),
+    }),
+  ),
+});
+
 export const CustomerObject = Type.Object({
   uuid: Type.String({ format: 'uuid' }),
   customer: Nullable(Type.String()),
@@ -207,6 +224,7 @@ export const CustomerObject = Type.Object({
   billingAddress: Nullable(AddressObject),
   shippingAddress: Nullable(AddressObject),
   contacts: Type.Array(ContactObject),
+  taxSettings: TaxSettingsObject,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -220,7 +238,7 @@ export type CustomerResponse = Static<typeof CustomerResponse>;
 
 export const CustomerListResponse = success(
   Type.Object({
-    customers: Type.Array(CustomerObject),
+    records: Type.Array(CustomerObject, { description: "The page's customers: Count's List page calls them `records` (empty past the last page)." }),
     page: Type.Integer(),
     limit: Type.Integer(),
     totalRecords: Type.Integer({ description: 'Every customer the search matches, across pages.' }),

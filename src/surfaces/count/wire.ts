@@ -1,7 +1,11 @@
 import type { Address, ContactInput, Customer, CustomerPatch, Shipping } from '../../domain/customers/model.ts';
 import { idTimeMs, isCanonicalId } from '../../domain/ids.ts';
 import type { ListOrderField } from '../../domain/store-port.ts';
-import { fromUuid, toUuid } from '../../formats/ids.ts';
+import { taxIdCountry } from '../../domain/customers/tax-id-rules.ts';
+import { isTaxIdType } from '../../domain/customers/tax-id-types.ts';
+import { fromUuid, isUuidText, toUuid } from '../../formats/ids.ts';
+import { CountParameterError, INVALID_UUID } from './parameter-errors.ts';
+import type { Location } from './validation-messages.ts';
 import { customerIdParam } from '../shared/request-scope.ts';
 import type { CreateCustomerBody, CustomerObject, CustomerResponse, DeletedResponse, OrderBy, UpdateCustomerBody } from './schemas.ts';
 
@@ -27,8 +31,12 @@ export function customerIdFromCount(uuid: string): string | null {
   return fromUuid(uuid);
 }
 
-/** The canonical id behind a uuid in `field`; a uuid this server did not make is simply not found. */
-export function customerIdIn(uuid: string, field = 'uuid'): string {
+/**
+ * The canonical id behind a uuid in `field`. Text that is no UUID at all is Count's 400 "Invalid
+ * UUID format"; a well-formed UUID this server did not make is simply not found.
+ */
+export function customerIdIn(uuid: string, field = 'uuid', location: Location = 'params'): string {
+  if (!isUuidText(uuid)) throw new CountParameterError(field, location, INVALID_UUID);
   return customerIdParam(customerIdFromCount, uuid, field);
 }
 
@@ -157,6 +165,10 @@ export function customerToCount(customer: Customer): CustomerObject {
       phone: contact.phone,
       isPrimary: contact.is_primary,
     })),
+    taxSettings: {
+      taxExempt: customer.tax_exempt,
+      taxIds: customer.tax_ids.map((taxId) => ({ type: taxId.type, value: taxId.value, country: isTaxIdType(taxId.type) ? taxIdCountry(taxId.type, taxId.value) : null })),
+    },
     createdAt: iso(createdMs(customer)),
     updatedAt: iso(customer.updated),
   };

@@ -151,7 +151,9 @@ describe('Count surface: bulk create and update', () => {
       assert.deepEqual(fields(noUuid), ['customers[4].uuid']);
       assert.equal(rc.data.status, 'inactive');
       assert.deepEqual(rc.data.contacts, c.contacts, 'contacts are not changed by an update');
-      assert.equal(notUuid.statusCode, 404);
+      assert.equal(notUuid.statusCode, 400, JSON.stringify(notUuid));
+      assert.equal(notUuid.error.errors[0].message, 'Invalid UUID format');
+      assert.deepEqual(fields(notUuid), ['customers[6].uuid']);
 
       assert.deepEqual(assertSuccess(await count.getCustomer(a.uuid)), ra.data);
       assert.deepEqual(assertSuccess(await count.getCustomer(b.uuid)), b, 'the failed rows changed nothing');

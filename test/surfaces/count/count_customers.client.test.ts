@@ -43,7 +43,7 @@ describe('Count surface: a Count client end to end', () => {
 
     const listed = assertSuccess(await count.listCustomers({ search: 'initech', orderBy: 'updatedAt', orderDirection: 'DESC' }));
     assert.equal(listed.totalRecords, 1);
-    assert.deepEqual(listed.customers[0], updated);
+    assert.deepEqual(listed.records[0], updated);
 
     assert.deepEqual(assertSuccess(await count.getCustomer(created.uuid)), updated);
     assert.deepEqual(assertSuccess(await count.findByEmail(email.toUpperCase())), updated);

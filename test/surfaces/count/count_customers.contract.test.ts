@@ -392,9 +392,20 @@ describe('Count surface: the customer contract (Update Customer page, line by li
   });
 
   describe('path parameter uuid and the 404 envelope', () => {
-    it('an unknown uuid, a uuid this server never made, and text that is no uuid are all 404 NOT_FOUND', async () => {
+    it('text that is no UUID is 400 "Invalid UUID format", as Get Customer documents, on get, update and delete', async () => {
+      for (const uuid of ['not-a-uuid', '6f1c1a2e3b4d4e5f8a9b0c1d2e3f4a5b', '6f1c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5', 'g f1c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b']) {
+        for (const res of [await count.getCustomer(uuid), await count.updateCustomer(uuid, { customer: 'X' }), await count.deleteCustomer(uuid)]) {
+          const body = assertError(res, 400, 'VALIDATION_ERROR');
+          assert.equal(body.message, 'Invalid UUID format');
+          assert.deepEqual(body.errors, [{ field: 'uuid', message: 'Invalid UUID format' }]);
+          assert.deepEqual(body.details, { location: 'params' });
+        }
+      }
+    });
+
+    it('an unknown uuid and a well-formed uuid this server never made are 404 NOT_FOUND', async () => {
       const unknown = toUuid(newId());
-      for (const uuid of [unknown, '6f1c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '01900000-0000-7000-8000-000000000001', 'not-a-uuid']) {
+      for (const uuid of [unknown, '6f1c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b', '01900000-0000-7000-8000-000000000001']) {
         const body = assertError(await count.updateCustomer(uuid, { customer: 'X' }), 404, 'NOT_FOUND');
         assert.equal(body.details.uuid, uuid);
         assertError(await count.getCustomer(uuid), 404, 'NOT_FOUND');
@@ -436,9 +447,37 @@ describe('Count surface: the customer contract (Update Customer page, line by li
       const made = await createCustomer(count);
       assert.equal(assertSuccess(await count.findByEmail(made.email)).uuid, made.uuid);
       assert.deepEqual(assertSuccess(await count.findByEmail(` ${made.email.toUpperCase()} `)), made);
-      const missing = assertError(await count.findByEmail(made.email.slice(1)), 404, 'NOT_FOUND');
-      assert.equal(missing.details.email, made.email.slice(1));
+      const unknown = 'x' + made.email;
+      const missing = assertError(await count.findByEmail(unknown), 404, 'NOT_FOUND');
+      assert.equal(missing.details.email, unknown);
       assertError(await count.request('GET', '/customers/find-by-email'), 400, 'VALIDATION_ERROR', ['email']);
+    });
+
+    it('an e-mail that is not one is 400 "Invalid or missing email parameter", as the page documents', async () => {
+      for (const email of ['not-an-email', 'a@', '@example.com', 'a b@example.com', '.a@example.com']) {
+        const body = assertError(await count.findByEmail(email), 400, 'VALIDATION_ERROR');
+        assert.equal(body.message, 'Invalid or missing email parameter');
+        assert.deepEqual(body.errors, [{ field: 'email', message: 'Invalid or missing email parameter' }]);
+        assert.deepEqual(body.details, { location: 'query' });
+      }
+    });
+  });
+
+  describe('tax settings (read-only, as Get Customer documents)', () => {
+    it('show the tax status and tax ids the record holds, and an update cannot write them', async () => {
+      const made = await createCustomer(count);
+      assert.deepEqual(made.taxSettings, { taxExempt: 'none', taxIds: [] });
+      const native = await server.request('GET', `/v1/customers?email=${encodeURIComponent(made.email)}`);
+      const cus = native.body.data[0].id;
+      await server.request('POST', `/v1/customers/${cus}`, { form: 'tax_exempt=reverse' });
+      await server.request('POST', `/v1/customers/${cus}/tax_ids`, { form: 'type=eu_vat&value=DE123456789' });
+      const got = assertSuccess(await count.getCustomer(made.uuid));
+      assert.deepEqual(got.taxSettings, { taxExempt: 'reverse', taxIds: [{ type: 'eu_vat', value: 'DE123456789', country: 'DE' }] });
+      const updated = assertSuccess(await count.updateCustomer(made.uuid, { customer: 'Renamed', taxSettings: { taxExempt: 'none', taxIds: [] } }));
+      assert.equal(updated.customer, 'Renamed');
+      assert.deepEqual(updated.taxSettings, got.taxSettings, 'read-only: ignored on update');
+      const listed = assertSuccess(await count.listCustomers({ search: made.email }));
+      assert.deepEqual(listed.records[0].taxSettings, got.taxSettings);
     });
   });
 

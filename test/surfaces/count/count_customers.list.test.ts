@@ -41,19 +41,19 @@ describe('Count surface: listing customers', () => {
   });
 
   const list = async (params: Record<string, string | number> = {}) => assertSuccess(await count.listCustomers(params));
-  const names = (data: any) => data.customers.map((c: any) => c.customer);
+  const names = (data: any) => data.records.map((c: any) => c.customer);
 
   it('defaults: page 1, limit 20, ordered by customer name ascending (case-insensitive); deleted customers left out', async () => {
     const res = await count.listCustomers();
     const data = assertSuccess(res);
     assert.equal(res.body.message, 'Customers retrieved successfully');
-    assert.deepEqual(Object.keys(data), ['customers', 'page', 'limit', 'totalRecords', 'totalPages']);
+    assert.deepEqual(Object.keys(data), ['records', 'page', 'limit', 'totalRecords', 'totalPages']);
     assert.equal(data.page, 1);
     assert.equal(data.limit, 20);
     assert.equal(data.totalRecords, PEOPLE.length);
     assert.equal(data.totalPages, 1);
     assert.deepEqual(names(data), PEOPLE.map((p) => p.customer).sort((a, b) => folded(a).localeCompare(folded(b))));
-    assert.deepEqual(data.customers[0], made[1], 'full customer objects');
+    assert.deepEqual(data.records[0], made[1], 'full customer objects');
   });
 
   describe('search: a case-insensitive substring of the name, the e-mail or the main phone', () => {
@@ -75,7 +75,7 @@ describe('Count surface: listing customers', () => {
       assert.equal(data.totalRecords, all.length);
       assert.equal(data.totalPages, Math.ceil(all.length / 2));
       const none = await list({ search: 'no such customer' });
-      assert.deepEqual(none, { customers: [], page: 1, limit: 20, totalRecords: 0, totalPages: 0 });
+      assert.deepEqual(none, { records: [], page: 1, limit: 20, totalRecords: 0, totalPages: 0 });
     });
     it('an empty search is no search; % and _ are literal characters', async () => {
       assert.equal((await list({ search: '' })).totalRecords, PEOPLE.length);
@@ -95,15 +95,15 @@ describe('Count surface: listing customers', () => {
         assert.equal(data.limit, 2);
         assert.equal(data.totalRecords, 7);
         assert.equal(data.totalPages, 4);
-        assert.equal(data.customers.length, page < 4 ? 2 : 1);
+        assert.equal(data.records.length, page < 4 ? 2 : 1);
         seen.push(...names(data));
       }
       assert.deepEqual(seen, expected);
       const past = await list({ limit: 2, page: 5 });
-      assert.deepEqual(past.customers, []);
+      assert.deepEqual(past.records, []);
       assert.equal(past.totalRecords, 7);
-      assert.equal((await list({ page: 10_000, limit: 100 })).customers.length, 0);
-      assert.equal((await list({ limit: 100 })).customers.length, 7);
+      assert.equal((await list({ page: 10_000, limit: 100 })).records.length, 0);
+      assert.equal((await list({ limit: 100 })).records.length, 7);
       assert.equal((await list({ limit: 1 })).totalPages, 7);
     });
   });
@@ -138,7 +138,7 @@ describe('Count surface: listing customers', () => {
       assert.deepEqual(names(await list({ orderBy: 'updatedAt', orderDirection: 'ASC' })), asc);
       assert.deepEqual(names(await list({ orderBy: 'updatedAt', orderDirection: 'DESC' })), [...asc].reverse());
       const data = await list({ orderBy: 'updatedAt', orderDirection: 'DESC' });
-      const stamps = data.customers.map((c: any) => Date.parse(c.updatedAt));
+      const stamps = data.records.map((c: any) => Date.parse(c.updatedAt));
       assert.deepEqual(stamps, [...stamps].sort((a, b) => b - a));
     });
     it('the direction is read in any case', async () => {

@@ -168,7 +168,7 @@ describe('fuzzing the Count surface (signed requests)', () => {
     const emails: string[] = [];
     for (let page = 1; ; page++) {
       const res = await count.listCustomers({ page, limit: 100 });
-      emails.push(...res.body.data.customers.map((c: any) => c.email?.toLowerCase()).filter((e: unknown): e is string => !!e));
+      emails.push(...res.body.data.records.map((c: any) => c.email?.toLowerCase()).filter((e: unknown): e is string => !!e));
       if (page >= res.body.data.totalPages) break;
     }
     assert.equal(new Set(emails).size, emails.length);

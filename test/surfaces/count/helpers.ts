@@ -8,7 +8,7 @@ export const COUNT = '/count/partners';
 
 /** The customer object's fields. */
 export const CUSTOMER_FIELDS = [
-  'uuid', 'customer', 'email', 'mainPhone', 'website', 'status', 'billingAddress', 'shippingAddress', 'contacts', 'createdAt', 'updatedAt',
+  'uuid', 'customer', 'email', 'mainPhone', 'website', 'status', 'billingAddress', 'shippingAddress', 'contacts', 'taxSettings', 'createdAt', 'updatedAt',
 ];
 export const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode', 'country'];
 export const CONTACT_FIELDS = ['uuid', 'name', 'firstName', 'lastName', 'email', 'phone', 'isPrimary'];

@@ -28,7 +28,7 @@ export function countCustomersBulkUpdate(app: App): void {
       const scope = scopeOf(request);
       const context = writeContext(request);
       const data = await applyRows<BulkUpdateRow>(request, request.body.customers, checkRow, async (row) => {
-        const id = customerIdIn(row.uuid);
+        const id = customerIdIn(row.uuid, 'uuid', 'body');
         const patch = needsCurrent(row) ? (current: Customer) => updatePatchFromCount(row, current) : updatePatchFromCount(row, null);
         return { statusCode: 200, customer: await app.customers.update(scope, id, patch, context) };
       });

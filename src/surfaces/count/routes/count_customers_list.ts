@@ -35,7 +35,7 @@ export function countCustomersList(app: App): void {
       return {
         status: 'success',
         message: 'Customers retrieved successfully',
-        data: { customers: result.data.map(customerToCount), page, limit, totalRecords: total, totalPages: Math.ceil(total / limit) },
+        data: { records: result.data.map(customerToCount), page, limit, totalRecords: total, totalPages: Math.ceil(total / limit) },
       };
     },
   });
