@@ -91,10 +91,11 @@ export class CredentialService {
   }
 
   /** A new access token for a client principal, valid `ttlSeconds`; only its hash is stored. */
-  async issueAccessToken(principal: Principal, ttlSeconds: number): Promise<string> {
+  /** A new access token for the client, and when it expires (unix seconds). */
+  async issueAccessToken(principal: Principal, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
     if (principal.keyKind !== 'client') throw new Error('access tokens are issued to clients');
     const { token, record } = issueAccessToken({ id: principal.keyId, tenant_id: principal.tenant.id, mode: principal.mode }, ttlSeconds);
     await this.store.insertAccessToken(record);
-    return token;
+    return { token, expiresAt: record.expires_at };
   }
 }

@@ -8,7 +8,7 @@ import type { OAuthErrorBody, OAuthErrorCode } from './schemas.ts';
  * `{"error": "invalid_client", "error_description": "…"}`, not in FastAPI's.
  */
 
-type ClientError = Extract<OAuthErrorCode, 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope'>;
+type ClientError = Extract<OAuthErrorCode, 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope' | 'invalid_target'>;
 
 /** RFC 6749 §5.2: 401 for a client that failed to authenticate, 400 for everything else. */
 const KINDS: Readonly<Record<ClientError, SurfaceErrorKind>> = {
@@ -17,6 +17,8 @@ const KINDS: Readonly<Record<ClientError, SurfaceErrorKind>> = {
   invalid_grant: 'request_invalid',
   unsupported_grant_type: 'request_invalid',
   invalid_scope: 'request_invalid',
+  // RFC 8707 §2: a resource indicator that is not an absolute URI without a fragment.
+  invalid_target: 'request_invalid',
 };
 
 /** An error of the token endpoint in RFC 6749's terms: its code, and the challenge to send with it. */

@@ -35,6 +35,14 @@ const nullableText = (maxLength: number, description: string, minLength?: number
 
 // ---- requests ----
 
+/**
+ * Fields and query parameters the pages do not name are ignored, not refused. The pages say
+ * nothing of extras, but they are FastAPI's (the "Successful Response" and "Validation Error"
+ * answers, the 422 `detail` items), and FastAPI's Pydantic models ignore unknown fields unless
+ * told otherwise: a client that works against Asset sends such fields without harm, and must here.
+ */
+const IGNORE_EXTRAS = { additionalProperties: true } as const;
+
 const addressLine = (description: string) => Type.Optional(nullableText(ASSET_LIMITS.addressField, description));
 
 const AddressObjectParam = Type.Object(
@@ -46,7 +54,7 @@ const AddressObjectParam = Type.Object(
     country: addressLine('Two-letter ISO 3166-1 alpha-2 country code (any case; stored upper-case).'),
     street_2: addressLine('Second line of the street address.'),
   },
-  { additionalProperties: false },
+  IGNORE_EXTRAS,
 );
 export type AddressParam = Static<typeof AddressObjectParam>;
 
@@ -69,7 +77,7 @@ export const CreateCustomerBody = Type.Object(
     external_id: externalId('The external ID of the customer. `null` removes it.'),
     ...fieldsOfBoth,
   },
-  { additionalProperties: false },
+  IGNORE_EXTRAS,
 );
 export type CreateCustomerBody = Static<typeof CreateCustomerBody>;
 
@@ -79,7 +87,7 @@ export const UpdateCustomerBody = Type.Object(
     ...fieldsOfBoth,
     external_id: externalId("Clientele extension: not on Asset's update page, accepted with create's rules. `null` removes it."),
   },
-  { additionalProperties: false },
+  IGNORE_EXTRAS,
 );
 export type UpdateCustomerBody = Static<typeof UpdateCustomerBody>;
 
@@ -99,11 +107,11 @@ export const ListCustomersQuery = Type.Object(
     ),
     page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: ASSET_LIMITS.pageSize, default: DEFAULT_PAGE_SIZE })),
   },
-  { additionalProperties: false },
+  IGNORE_EXTRAS,
 );
 
-/** Retrieve takes no query parameters; any given are refused by name. */
-export const NoQuery = Type.Object({}, { additionalProperties: false });
+/** Retrieve takes no query parameters; any given are ignored, as FastAPI does. */
+export const NoQuery = Type.Object({}, IGNORE_EXTRAS);
 
 // ---- responses ----
 
@@ -174,21 +182,29 @@ export const TokenRequest = Type.Object({
   expires_in: Type.Optional(
     Type.Integer({ minimum: 1, maximum: MAX_TOKEN_TTL, default: DEFAULT_TOKEN_TTL, description: 'Access token expiration time in seconds.' }),
   ),
+  scope: Type.Optional(Type.String({ description: 'Space-separated scopes; every token here may do everything the customer routes allow, so it is accepted and not narrowed.' })),
+  resource: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: 'RFC 8707 resource indicator(s), repeatable: each an absolute URI without a fragment (else 400 invalid_target).',
+    }),
+  ),
 });
 
+/** In the order of Asset's token page. */
 export const TokenResponse = Type.Object({
   access_token: Type.String({ description: 'The access token.' }),
+  expires_in: Type.Integer({ description: 'The token expiration time as a unix timestamp (seconds), as Asset documents it: not a lifetime.' }),
   token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer({ description: 'Seconds until the token expires.' }),
 });
 
-/** The `error` codes the token endpoint answers: RFC 6749 §5.2's, and `slow_down` (RFC 8628 §3.5) past its rate limit. */
+/** The `error` codes the token endpoint answers: RFC 6749 §5.2's, RFC 8707's `invalid_target`, and `slow_down` (RFC 8628 §3.5) past its rate limit. */
 export const OAuthErrorCode = Type.Enum([
   'invalid_request',
   'invalid_client',
   'invalid_grant',
   'unsupported_grant_type',
   'invalid_scope',
+  'invalid_target',
   'slow_down',
   'temporarily_unavailable',
   'server_error',

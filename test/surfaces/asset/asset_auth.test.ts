@@ -27,13 +27,20 @@ describe('Asset surface: OAuth 2.0 client credentials', () => {
     if (mentions) assert.match(res.body.error_description, mentions);
   };
 
+  /** Asset's token page: expires_in is "the token expiration time as a unix timestamp (seconds)". */
+  const assertExpiresAt = (expiresIn: unknown, ttl: number) => {
+    assert.equal(typeof expiresIn, 'number');
+    const now = Date.now() / 1000;
+    assert.ok(Math.abs((expiresIn as number) - (now + ttl)) <= 5, `expires_in ${String(expiresIn)} is not now + ${ttl} s in unix seconds`);
+  };
+
   describe('POST /v0/auth/token', () => {
     it('grants a Bearer token for form-encoded credentials, as Asset documents the request', async () => {
       const res = await grant({ ...creds(), grant_type: 'client_credentials', business_id: tenant.wireId, expires_in: '600' });
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(Object.keys(res.body).sort(), ['access_token', 'expires_in', 'token_type']);
+      assert.deepEqual(Object.keys(res.body), ['access_token', 'expires_in', 'token_type'], "the token page's order");
       assert.equal(res.body.token_type, 'Bearer');
-      assert.equal(res.body.expires_in, 600);
+      assertExpiresAt(res.body.expires_in, 600);
       assert.match(res.body.access_token, /^at_[0-9A-Za-z]{60,}$/);
       assert.equal(res.headers.get('cache-control'), 'no-store', 'RFC 6749 §5.1: tokens are not cached');
       const use = await server.request('GET', customersPath(tenant), { key: res.body.access_token });
@@ -43,7 +50,7 @@ describe('Asset surface: OAuth 2.0 client credentials', () => {
     it('accepts JSON too; grant_type defaults to client_credentials, expires_in to 3600, business_id to the client\'s own', async () => {
       const res = await server.request('POST', TOKEN, { key: null, json: creds() });
       assert.equal(res.status, 200, res.text);
-      assert.equal(res.body.expires_in, 3600);
+      assertExpiresAt(res.body.expires_in, 3600);
       const use = await server.request('GET', customersPath(tenant), { key: res.body.access_token });
       assert.equal(use.status, 200);
     });
@@ -51,7 +58,21 @@ describe('Asset surface: OAuth 2.0 client credentials', () => {
     it('accepts expires_in as a JSON number', async () => {
       const res = await server.request('POST', TOKEN, { key: null, json: { ...creds(), expires_in: 120 } });
       assert.equal(res.status, 200, res.text);
-      assert.equal(res.body.expires_in, 120);
+      assertExpiresAt(res.body.expires_in, 120);
+    });
+
+    it('takes scope, and resource (RFC 8707) once or repeated, each an absolute URI without a fragment', async () => {
+      const form = new URLSearchParams({ ...creds(), scope: 'customers:read customers:write' });
+      form.append('resource', 'https://api.example.com');
+      form.append('resource', 'https://api.example.com/v0');
+      const res = await server.request('POST', TOKEN, { key: null, form: form.toString() });
+      assert.equal(res.status, 200, res.text);
+      assert.equal((await server.request('GET', customersPath(tenant), { key: res.body.access_token })).status, 200);
+      const json = await server.request('POST', TOKEN, { key: null, json: { ...creds(), resource: ['urn:example:customers'] } });
+      assert.equal(json.status, 200, json.text);
+      for (const resource of ['api.example.com', '/v0/customers', 'https://api.example.com/#frag']) {
+        assertOAuthError(await grant({ ...creds(), resource }), 400, 'invalid_target', /absolute URI without a fragment/);
+      }
     });
 
     it('accepts HTTP Basic client authentication (RFC 6749 §2.3.1)', async () => {

@@ -33,7 +33,8 @@ class AssetClient {
     if (!res.ok) throw new Error(`auth failed: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { access_token: string; token_type: string; expires_in?: number };
     assert.equal(body.token_type, 'Bearer');
-    this.token = { value: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 };
+    // Asset documents expires_in as the expiry itself, in unix seconds.
+    this.token = { value: body.access_token, expiresAt: (body.expires_in ?? Date.now() / 1000 + 3600) * 1000 };
     return body.access_token;
   }
 

@@ -8,8 +8,8 @@ import { businessIdFromWire } from '../wire.ts';
 /**
  * OAuth 2.0 client-credentials grant (RFC 6749 §4.4). The client authenticates with
  * `client_id` and `client_secret` in the body (form-encoded, as Asset documents, or JSON) or with
- * HTTP Basic (§2.3.1). Parameters the grant does not use (`scope`, say) are ignored, as §3.2
- * requires; a parameter given twice is refused.
+ * HTTP Basic (§2.3.1). `scope` is taken and not narrowed; `resource` (RFC 8707) may repeat; any
+ * other parameter given twice is refused, and parameters the grant does not know are ignored (§3.2).
  */
 
 const BASIC_CHALLENGE = 'Basic realm="Clientele"';
@@ -48,6 +48,23 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
+/**
+ * RFC 8707 resource indicators: one or more (`resource` repeated), each an absolute URI without a
+ * fragment. The token is opaque and good for this server's customer routes whatever they name:
+ * Clientele is the one resource server it can be used at.
+ */
+function checkResources(value: unknown): void {
+  if (value === undefined || value === null || value === '') return;
+  const values = Array.isArray(value) ? value : [value];
+  for (const entry of values) {
+    if (typeof entry !== 'string') throw invalidRequest('resource must be given as text: an absolute URI.');
+    const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(entry) && URL.canParse(entry);
+    if (!absolute || entry.includes('#')) {
+      throw new OAuthError('invalid_target', `resource must be an absolute URI without a fragment: '${entry.slice(0, 100)}' is not.`);
+    }
+  }
+}
+
 function ttlOf(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TOKEN_TTL;
   const seconds = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : NaN;
@@ -80,6 +97,7 @@ export function assetAuthToken(app: App): void {
     const bodySecret = param(body, 'client_secret');
     const businessId = param(body, 'business_id');
     const ttl = ttlOf(param(body, 'expires_in'));
+    checkResources(body.resource);
     if (grantType !== 'client_credentials') {
       throw new OAuthError('unsupported_grant_type', `grant_type '${grantType.slice(0, 40)}' is not supported: use client_credentials.`);
     }
@@ -107,9 +125,10 @@ export function assetAuthToken(app: App): void {
       throw new OAuthError('invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
     }
 
-    const token = await app.credentials.issueAccessToken(client, ttl);
+    const { token, expiresAt } = await app.credentials.issueAccessToken(client, ttl);
     void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
-    return { access_token: token, token_type: 'Bearer', expires_in: ttl };
+    // Asset's token page: "The token expiration time as a unix timestamp (seconds)".
+    return { access_token: token, expires_in: expiresAt, token_type: 'Bearer' };
   };
 
   app.post('/auth/token', {
