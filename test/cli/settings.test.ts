@@ -47,6 +47,7 @@ describe('clientele tenants settings', () => {
       '--history-retention-days', '90',
       '--event-retention-days', '7',
       '--webhook-disable-after-days', '3',
+      '--asset-account', 'acme-holdings',
       '--json',
     ]);
     assert.equal(out.id, tenant.id);
@@ -55,6 +56,7 @@ describe('clientele tenants settings', () => {
       history_retention_days: 90,
       event_retention_days: 7,
       webhook_disable_after_days: 3,
+      asset_account: 'acme-holdings',
       native_rate_limits: 'stripe',
       rate_limits: {
         'count.client': { max: 10, window_seconds: 60 },
@@ -69,6 +71,7 @@ describe('clientele tenants settings', () => {
       '--rate-limit', 'atlas.key=2/1',
       '--native-rate-limits', 'off',
       '--history-retention-days', 'forever',
+      '--asset-account', 'none',
       '--json',
     ]);
     assert.deepEqual(next.settings, {
@@ -76,6 +79,7 @@ describe('clientele tenants settings', () => {
       history_retention_days: null,
       event_retention_days: 7,
       webhook_disable_after_days: 3,
+      asset_account: null,
       native_rate_limits: 'off',
       rate_limits: {
         'atlas.concurrent': { max: 5, window_seconds: 0 },

@@ -9,6 +9,14 @@ import { emailUniqueness, tenantJson } from './tenant-values.ts';
 
 const MAX_RETENTION_DAYS = 36_500;
 
+/** `--asset-account NAME|none`: the Asset tenant account this tenant is a business of. */
+function assetAccount(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  if (!/^[\x21-\x7e]{1,100}$/.test(value)) throw new UsageError('--asset-account takes a name of 1 to 100 visible ASCII characters, or none');
+  return value;
+}
+
 function nativeRateLimits(value: string | undefined): TenantSettings['native_rate_limits'] | undefined {
   if (value === undefined) return undefined;
   if (value !== 'stripe' && value !== 'off') throw new UsageError('--native-rate-limits is stripe or off');
@@ -66,6 +74,7 @@ function printSettings(tenant: Tenant): void {
       `  history_retention_days=${settings.history_retention_days ?? 'forever'}`,
       `  event_retention_days=${settings.event_retention_days}`,
       `  webhook_disable_after_days=${settings.webhook_disable_after_days}`,
+      `  asset_account=${settings.asset_account ?? 'none'}`,
       `  rate limit overrides: ${overrides.length === 0 ? 'none' : overrides.map(([name, rule]) => `${name}=${showRule(rule)}`).join(' ')}`,
       '  rate limits in force (test | live):',
       ...RATE_LIMIT_NAMES.map((name) => {
@@ -87,6 +96,7 @@ const OPTIONS = {
   'history-retention-days': { type: 'string' },
   'event-retention-days': { type: 'string' },
   'webhook-disable-after-days': { type: 'string' },
+  'asset-account': { type: 'string' },
   ...JSON_OUTPUT,
 } as const;
 
@@ -103,6 +113,7 @@ function settingsCommand(name: string, usage: string): CliCommand {
       const retention = retentionDays(stringOption(values, 'history-retention-days'));
       const eventRetention = days(stringOption(values, 'event-retention-days'), 'event-retention-days', MAX_RETENTION_DAYS);
       const disableAfter = days(stringOption(values, 'webhook-disable-after-days'), 'webhook-disable-after-days', 365);
+      const account = assetAccount(stringOption(values, 'asset-account'));
       const rateLimitArgs = stringListOption(values, 'rate-limit');
       // Every flag is checked before anything is written.
       rateLimitOverrides({}, rateLimitArgs);
@@ -114,6 +125,7 @@ function settingsCommand(name: string, usage: string): CliCommand {
         if (retention !== undefined) change.history_retention_days = retention;
         if (eventRetention !== undefined) change.event_retention_days = eventRetention;
         if (disableAfter !== undefined) change.webhook_disable_after_days = disableAfter;
+        if (account !== undefined) change.asset_account = account;
         const limits = rateLimitOverrides(current.settings.rate_limits ?? {}, rateLimitArgs);
         if (limits !== undefined) change.rate_limits = limits;
         return Object.keys(change).length === 0 ? current : tenants.updateSettings(current.id, change);
@@ -130,8 +142,11 @@ export const tenantsSettingsCommand = settingsCommand(
   `  tenants settings --tenant ID [--email-uniqueness enforced|off] [--native-rate-limits stripe|off]
                    [--rate-limit NAME=MAX/SECONDS|NAME=MAX|NAME=off|NAME=default]…
                    [--history-retention-days DAYS|forever] [--event-retention-days DAYS]
-                   [--webhook-disable-after-days DAYS] [--json]
+                   [--webhook-disable-after-days DAYS] [--asset-account NAME|none] [--json]
                                           Change a tenant's settings (none given: show them).
+                                          --asset-account: tenants naming the same account are the
+                                          businesses of one Asset tenant account; a client of any
+                                          of them gets Asset tokens for all of them.
                                           Rate limits: ${RATE_LIMIT_NAMES.slice(0, 4).join(', ')},
                                           ${RATE_LIMIT_NAMES.slice(4).join(', ')}
                                           (atlas.concurrent takes MAX in flight at once);

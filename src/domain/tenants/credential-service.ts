@@ -1,9 +1,9 @@
 import type { Mode } from '../customers/model.ts';
-import type { CredentialRecords } from '../store-port.ts';
-import { accessTokenTenant, clientSecret, isClientActive, isClientIdShaped, issueAccessToken, type ClientRecord } from './clients.ts';
+import type { CredentialRecords, TenantRecords } from '../store-port.ts';
+import { accessTokenTenant, clientSecret, isClientActive, isClientIdShaped, issueAccessToken, type ClientRecord, type TokenScope } from './clients.ts';
 import type { SecretBox } from './secret-box.ts';
 import { hashSecret, isKeyActive, sameHash, secretKeyMode } from './secret-keys.ts';
-import type { Tenant } from './tenant.ts';
+import { sameAssetAccount, type Tenant } from './tenant.ts';
 
 /** Who a request acts for: a tenant in one mode, through one key or client (its id: safe to log, never a secret). */
 export interface Principal {
@@ -12,6 +12,8 @@ export interface Principal {
   keyId: string;
   /** What `keyId` names: a secret key, or client credentials (directly or through an access token). */
   keyKind: 'api_key' | 'client';
+  /** An access token issued without a business: good for every business of the tenant's Asset account. */
+  accountWide?: true;
 }
 
 /** A credential checked: the principal it names, or why it names none. */
@@ -38,7 +40,7 @@ function clientPrincipal(client: ClientRecord, tenant: Tenant): Principal {
  */
 export class CredentialService {
   constructor(
-    private readonly store: CredentialRecords,
+    private readonly store: CredentialRecords & Pick<TenantRecords, 'getTenant'>,
     private readonly box: SecretBox,
   ) {}
 
@@ -58,16 +60,33 @@ export class CredentialService {
    * expired.
    */
   async verifyAccessToken(token: string): Promise<Verified> {
-    const tenantId = accessTokenTenant(token);
-    if (tenantId === null) return { ok: false, reason: 'invalid' };
+    const named = accessTokenTenant(token);
+    if (named === null) return { ok: false, reason: 'invalid' };
     const hash = hashSecret(token);
-    const record = await this.store.findAccessToken(tenantId, hash);
+    const record = await this.store.findAccessToken(named.tenantId, hash);
     if (!record || !sameHash(record.hash, hash)) return { ok: false, reason: 'invalid' };
     if (record.expires_at * 1000 <= Date.now()) return { ok: false, reason: 'expired' };
     const found = await this.store.findClient(record.client_id);
-    if (!found || found.tenant.id !== tenantId) return { ok: false, reason: 'invalid' };
+    if (!found) return { ok: false, reason: 'invalid' };
     if (!isClientActive(found.client)) return { ok: false, reason: 'expired' };
-    return { ok: true, principal: { tenant: found.tenant, mode: record.mode, keyId: record.client_id, keyKind: 'client' } };
+    const principal: Principal = { tenant: found.tenant, mode: record.mode, keyId: record.client_id, keyKind: 'client' };
+    if (named.account) return found.tenant.id === named.tenantId ? { ok: true, principal: { ...principal, accountWide: true } } : { ok: false, reason: 'invalid' };
+    if (found.tenant.id === named.tenantId) return { ok: true, principal };
+    // Scoped to another business of the client's Asset account: good while both still share it.
+    const business = await this.store.getTenant(named.tenantId);
+    if (!business || !sameAssetAccount(found.tenant, business)) return { ok: false, reason: 'invalid' };
+    return { ok: true, principal: { ...principal, tenant: business } };
+  }
+
+  /**
+   * The principal acting for business `tenantId`: the principal itself for its own tenant; for
+   * another, only an account-wide token acts, and only for a business of the same Asset account.
+   */
+  async actingFor(principal: Principal, tenantId: string): Promise<Principal | null> {
+    if (principal.tenant.id === tenantId) return principal;
+    if (!principal.accountWide) return null;
+    const business = await this.store.getTenant(tenantId);
+    return business && sameAssetAccount(principal.tenant, business) ? { ...principal, tenant: business } : null;
   }
 
   /** The client with this id and its secret, expired or not; null when there is none (ids that cannot exist are not looked up). */
@@ -91,10 +110,22 @@ export class CredentialService {
   }
 
   /** A new access token for a client principal, valid `ttlSeconds`; only its hash is stored. */
-  /** A new access token for the client, and when it expires (unix seconds). */
-  async issueAccessToken(principal: Principal, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
+  /**
+   * A new access token for the client, and when it expires (unix seconds). `business`: the tenant
+   * it is scoped to (the client's own, or one of its Asset account: null when the client may not
+   * act for it); none: the whole account when the client's tenant belongs to one, else its own.
+   */
+  async issueAccessToken(principal: Principal, ttlSeconds: number, businessId?: string): Promise<{ token: string; expiresAt: number } | null> {
     if (principal.keyKind !== 'client') throw new Error('access tokens are issued to clients');
-    const { token, record } = issueAccessToken({ id: principal.keyId, tenant_id: principal.tenant.id, mode: principal.mode }, ttlSeconds);
+    let scope: TokenScope;
+    if (businessId === undefined) {
+      scope = principal.tenant.settings.asset_account != null ? { account: true } : { tenantId: principal.tenant.id };
+    } else {
+      const business = businessId === principal.tenant.id ? principal.tenant : await this.store.getTenant(businessId);
+      if (!business || !sameAssetAccount(principal.tenant, business)) return null;
+      scope = { tenantId: business.id };
+    }
+    const { token, record } = issueAccessToken({ id: principal.keyId, tenant_id: principal.tenant.id, mode: principal.mode }, ttlSeconds, Date.now(), scope);
     await this.store.insertAccessToken(record);
     return { token, expiresAt: record.expires_at };
   }

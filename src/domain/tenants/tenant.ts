@@ -19,6 +19,12 @@ export interface TenantSettings {
   event_retention_days: number;
   /** An endpoint whose every delivery attempt has failed for this many days is disabled. */
   webhook_disable_after_days: number;
+  /**
+   * Asset's tenant account this tenant is a business of: tenants that name the same account are its
+   * businesses, and a client credential of any of them may get Asset tokens for all of them (Asset's
+   * "Scope the access token to a specific business"). null: the tenant is an account of its own.
+   */
+  asset_account: string | null;
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
@@ -28,7 +34,13 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   rate_limits: {},
   event_retention_days: 30,
   webhook_disable_after_days: 5,
+  asset_account: null,
 };
+
+/** Whether two tenants are businesses of one Asset tenant account. */
+export function sameAssetAccount(a: Tenant, b: Tenant): boolean {
+  return a.id === b.id || (a.settings.asset_account != null && a.settings.asset_account === b.settings.asset_account);
+}
 
 /** The settings kept beside email_uniqueness, as one JSON document. */
 export type ExtraTenantSettings = Omit<TenantSettings, 'email_uniqueness'>;

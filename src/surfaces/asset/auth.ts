@@ -16,13 +16,17 @@ function bearerToken(header: string | undefined): string {
  * Asset's authentication for the business routes: a valid, unexpired access token from POST
  * /auth/token (401 otherwise), for the business the path names. A token used on another
  * business's path is answered 404, as if that business did not exist: the caller learns nothing
- * about businesses that are not its own. The token's mode is its client's.
+ * about businesses that are not its own. A token issued without business_id is good for every
+ * business of its client's Asset account (the tenants whose `asset_account` setting names the same
+ * account); one issued with it, for that business only. The token's mode is its client's.
  */
 export function authenticateAsset(app: App) {
   return async (request: FastifyRequest): Promise<AuthContext> => {
     const auth = await authenticateAccessToken(app.credentials, bearerToken(request.headers.authorization));
     const wireId = (request.params as { business_id?: string } | undefined)?.business_id ?? '';
-    if (businessIdFromWire(wireId) !== auth.tenant.id) throw new NotFoundError('tenant', wireId, ['business_id']);
-    return auth;
+    const businessId = businessIdFromWire(wireId);
+    const acting = businessId === null ? null : await app.credentials.actingFor(auth, businessId);
+    if (!acting) throw new NotFoundError('tenant', wireId, ['business_id']);
+    return acting;
   };
 }

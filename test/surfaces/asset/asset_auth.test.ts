@@ -231,6 +231,36 @@ describe('Asset surface: OAuth 2.0 client credentials', () => {
       assert.equal(after.body.data.name, 'B customer');
     });
 
+    it('an Asset account: a token without business_id serves every business of it; with business_id, that business only', async () => {
+      const [one, two, outsider] = [await server.newTenant('Account one'), await server.newTenant('Account two'), await server.newTenant('Outsider')];
+      for (const t of [one, two]) await server.store.updateTenantSettings(t.id, { asset_account: 'acme-holdings' });
+      await server.store.updateTenantSettings(outsider.id, { asset_account: 'someone-else' });
+      const oneCreds = { client_id: one.clients.test.client_id, client_secret: one.clients.test.client_secret };
+
+      const wide = await grant(oneCreds);
+      assert.equal(wide.status, 200, wide.text);
+      const inTwo = await server.request('POST', customersPath(two), { key: wide.body.access_token, json: { name: 'Made through one' } });
+      assert.equal(inTwo.status, 200, inTwo.text);
+      const native = await server.request('GET', `/v1/customers/${inTwo.body.data.id}`, { key: two.keys.test });
+      assert.equal(native.body.name, 'Made through one', "the customer is business two's");
+      assert.equal((await server.request('GET', customersPath(one), { key: wide.body.access_token })).status, 200);
+      assert.equal((await server.request('GET', customersPath(outsider), { key: wide.body.access_token })).status, 404, 'another account');
+      assert.equal((await server.request('GET', customersPath(tenant), { key: wide.body.access_token })).status, 404, 'a tenant of no account');
+
+      const scoped = await grant({ ...oneCreds, business_id: two.wireId });
+      assert.equal(scoped.status, 200, scoped.text);
+      assert.equal((await server.request('GET', customersPath(two), { key: scoped.body.access_token })).status, 200);
+      assert.equal((await server.request('GET', customersPath(one), { key: scoped.body.access_token })).status, 404, 'scoped to business two only');
+      const own = await grant({ ...oneCreds, business_id: one.wireId });
+      assert.equal((await server.request('GET', customersPath(two), { key: own.body.access_token })).status, 404, 'scoped to its own business only');
+      assertOAuthError(await grant({ ...oneCreds, business_id: outsider.wireId }), 400, 'invalid_scope', /business_id/);
+
+      // Leaving the account ends what its tokens could do there.
+      await server.store.updateTenantSettings(two.id, { asset_account: null });
+      assert.equal((await server.request('GET', customersPath(two), { key: wide.body.access_token })).status, 404);
+      assert.equal((await server.request('GET', customersPath(two), { key: scoped.body.access_token })).status, 401);
+    });
+
     it('a test-mode client works on test data only; a live-mode client on live data only', async () => {
       const testToken = await tokenFor(server, tenant, tenant.clients.test);
       const liveToken = await tokenFor(server, tenant, tenant.clients.live);

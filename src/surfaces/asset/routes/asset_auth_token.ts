@@ -121,11 +121,15 @@ export function assetAuthToken(app: App): void {
     // Tenant-level requests have their own budget (asset.tenant), counted once the client is known.
     await app.rateLimits.enforce('asset', request, reply, client);
 
-    if (businessId !== undefined && businessIdFromWire(businessId) !== client.tenant.id) {
-      throw new OAuthError('invalid_scope', "business_id is not a business this client can act for: pass the client's own business id, or omit it.");
+    // business_id scopes the token to one business of the client's Asset account; without it, the
+    // token is good for every business of the account (or for the client's own tenant, when it
+    // belongs to none).
+    const business = businessId === undefined ? undefined : (businessIdFromWire(businessId) ?? '');
+    const issued = await app.credentials.issueAccessToken(client, ttl, business);
+    if (!issued) {
+      throw new OAuthError('invalid_scope', "business_id is not a business this client can act for: pass a business of the client's Asset account, or omit it.");
     }
-
-    const { token, expiresAt } = await app.credentials.issueAccessToken(client, ttl);
+    const { token, expiresAt } = issued;
     void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
     // Asset's token page: "The token expiration time as a unix timestamp (seconds)".
     return { access_token: token, expires_in: expiresAt, token_type: 'Bearer' };
