@@ -39,8 +39,6 @@ function item(issue: SchemaIssue, loc: Loc): ValidationErrorItem {
   switch (issue.keyword) {
     case 'required':
       return { type: 'missing', loc, msg: 'Field required' };
-    case 'additionalProperties':
-      return { type: 'extra_forbidden', loc, msg: 'Extra inputs are not permitted' };
     case 'maxLength':
       return { type: 'string_too_long', loc, msg: `String should have at most ${plural(limit, 'character')}`, ctx: { max_length: limit } };
     case 'minLength':
