@@ -178,6 +178,7 @@ for (const kind of STORE_KINDS) {
         history_retention_days: 30,
         native_rate_limits: 'stripe',
         rate_limits: { 'count.client': { max: 5, window_seconds: 60 }, 'atlas.key': null },
+        asset_account: 'acme-holdings',
       });
       assert.deepEqual(updated.settings, {
         email_uniqueness: 'enforced',
@@ -186,6 +187,7 @@ for (const kind of STORE_KINDS) {
         rate_limits: { 'count.client': { max: 5, window_seconds: 60 }, 'atlas.key': null },
         event_retention_days: 30,
         webhook_disable_after_days: 5,
+        asset_account: 'acme-holdings',
       });
       assert.deepEqual((await t.store.getTenant(tenant.id))!.settings, updated.settings);
       assert.deepEqual((await t.store.findApiKey(hashSecret(secret)))!.tenant.settings, updated.settings);
