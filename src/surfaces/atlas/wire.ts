@@ -74,7 +74,7 @@ export function updatePatchFromWire(body: UpdateCustomerBody, current: Customer 
 
 /**
  * The billing address under either of its documented names: `billing_address` (the API reference)
- * or `address` (the customers guide). Both at once is refused, naming `address`.
+ * or `address` (the customers guide). Both at once is refused (reported as billing_address).
  */
 function billingAddressOf(body: AnyBody): AddressInput | null | undefined {
   if (body.address !== undefined && body.billing_address !== undefined) {
