@@ -270,5 +270,7 @@ export interface Store extends TenantRecords, CredentialRecords, CustomerRecords
   migrate(): Promise<void>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
+  /** The versions of the migrations this build holds that the database has not applied, in order. */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }

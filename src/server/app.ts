@@ -102,6 +102,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
   });
 
+  // Readiness, for a load balancer: the store answers and its schema is this build's. A server
+  // started before a migration was added keeps serving (liveness) but is not ready until it is.
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    let pending: string[];
+    try {
+      await options.store.ping();
+      pending = await options.store.pendingMigrations();
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', reason: 'the store does not answer' });
+    }
+    if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: 'migrations pending', pending });
+    return { status: 'ready' };
+  });
+
   // Each surface checks its limits right after authenticating (app.rateLimits.hook), before
   // validation and before the idempotency hook below claims a key.
   await registerRateLimits(app, options.rateLimits);

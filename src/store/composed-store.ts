@@ -18,6 +18,7 @@ export abstract class ComposedStore implements Store {
   abstract readonly kind: Store['kind'];
   abstract migrate(): Promise<void>;
   abstract ping(): Promise<void>;
+  abstract pendingMigrations(): Promise<string[]>;
   abstract close(): Promise<void>;
 
   constructor(private readonly records: RecordKinds) {}

@@ -34,3 +34,10 @@ export async function migrate(pool: PostgresPool): Promise<void> {
     release();
   }
 }
+
+/** The versions this build holds that the database has not applied (none once migrate has run). */
+export async function pendingVersions(pool: PostgresPool): Promise<string[]> {
+  const table = await pool.query("SELECT to_regclass('schema_migrations') AS name");
+  const done = table.rows[0]?.name ? new Set((await pool.query(SCHEMA_MIGRATIONS_SQL.applied.postgres)).rows.map((row) => row.version as string)) : new Set<string>();
+  return pendingMigrations(MIGRATIONS_DIR, done).map((migration) => migration.version);
+}

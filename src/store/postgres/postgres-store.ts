@@ -4,7 +4,7 @@ import { PostgresCredentialRecords } from './credential-records.ts';
 import { PostgresCustomerRecords } from './customer-records.ts';
 import { PostgresHistoryRecords } from './history-records.ts';
 import { PostgresIdempotencyRecords } from './idempotency-records.ts';
-import { migrate } from './migrate.ts';
+import { migrate, pendingVersions } from './migrate.ts';
 import { PostgresPool } from './pool.ts';
 import { PostgresTenantRecords } from './tenant-records.ts';
 import { PostgresEventRecords } from './event-records.ts';
@@ -91,6 +91,10 @@ export class PostgresStore extends ComposedStore {
 
   async ping(): Promise<void> {
     await this.database.query('SELECT 1');
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    return pendingVersions(this.database);
   }
 
   async close(): Promise<void> {

@@ -15,3 +15,10 @@ export function migrate(db: Database.Database): void {
     }
   }).immediate();
 }
+
+/** The versions this build holds that the file has not applied (none once migrate has run). */
+export function pendingVersions(db: Database.Database): string[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const done = table ? new Set((db.prepare(SCHEMA_MIGRATIONS_SQL.applied.sqlite).all() as { version: string }[]).map((row) => row.version)) : new Set<string>();
+  return pendingMigrations(MIGRATIONS_DIR, done).map((migration) => migration.version);
+}

@@ -10,7 +10,7 @@ import { SqliteHistoryRecords } from './history-records.ts';
 import { SqliteIdempotencyRecords } from './idempotency-records.ts';
 import { SqliteEventRecords } from './event-records.ts';
 import { SqliteWebhookRecords } from './webhook-records.ts';
-import { migrate } from './migrate.ts';
+import { migrate, pendingVersions } from './migrate.ts';
 import { SqliteTenantRecords } from './tenant-records.ts';
 import { registerFunctions } from './functions.ts';
 import { InlineReader } from './readers/inline-reader.ts';
@@ -101,6 +101,10 @@ export class SqliteStore extends ComposedStore {
 
   async ping(): Promise<void> {
     this.connection.autocommit(() => this.connection.prepared('SELECT 1').get());
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    return pendingVersions(this.connection.db);
   }
 
   async close(): Promise<void> {
