@@ -26,11 +26,12 @@ export interface Config {
   readBudgetMs: number;
   /** CLIENTELE_REQUEST_TIMEOUT_MS, CLIENTELE_IDLE_TIMEOUT_MS, CLIENTELE_MAX_CONNECTIONS (see src/http/connection-limits.ts). */
   connections: ConnectionLimits;
+  /** METRICS_PORT: Prometheus's /metrics on this port (METRICS_HOST, default HOST); off when unset. */
+  metrics: { port: number; host: string } | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT || 4242);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'`);
+  const port = portNumber(env.PORT || '4242', 'PORT');
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -50,7 +51,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutMs: positiveInteger(env.CLIENTELE_IDLE_TIMEOUT_MS, 'CLIENTELE_IDLE_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.idleTimeoutMs),
       maxConnections: positiveInteger(env.CLIENTELE_MAX_CONNECTIONS, 'CLIENTELE_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections),
     },
+    metrics: env.METRICS_PORT ? { port: portNumber(env.METRICS_PORT, 'METRICS_PORT'), host: env.METRICS_HOST || env.HOST || '127.0.0.1' } : null,
   };
+}
+
+function portNumber(raw: string, name: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
+  return port;
 }
 
 function onOff(raw: string | undefined, name: string, fallback: boolean): boolean {

@@ -12,6 +12,8 @@ import { sweepExpired } from './sweep.ts';
 import type { App } from '../http/types.ts';
 import { tenantIdToWire } from '../formats/ids.ts';
 import { connectRateLimitRedis } from '../http/rate-limits/redis.ts';
+import { Metrics } from '../server/metrics/metrics.ts';
+import { listenForScrapes } from '../server/metrics/listener.ts';
 
 const DRAIN_QUIET_MS = 100;
 const DRAIN_MAX_MS = 10_000;
@@ -30,8 +32,10 @@ export async function serve(): Promise<void> {
   const store = await openStore(config, { onPoolError: (err) => logPoolError(err), statementBudget: true });
   let logRedisError = (err: Error): void => void process.stderr.write(`redis error: ${err.message}\n`);
   const redis = config.rateLimits && config.redisUrl ? connectRateLimitRedis(config.redisUrl, (err) => logRedisError(err)) : undefined;
+  const metrics = config.metrics ? new Metrics() : undefined;
   const app = await buildApp({
     store,
+    ...(metrics ? { metrics } : {}),
     secretBox: box,
     logger: loggerOptions(config.logLevel),
     // While draining, requests still reach their routes (and answer in their surface's format).
@@ -88,6 +92,9 @@ export async function serve(): Promise<void> {
     throw err;
   }
 
+  const scrapes = metrics && config.metrics ? await listenForScrapes(metrics, config.metrics.port, config.metrics.host) : null;
+  if (scrapes) app.log.info({ metrics: `http://${config.metrics!.host}:${config.metrics!.port}/metrics` }, 'Prometheus metrics listening');
+
   // Expired access tokens and idempotency keys, and history past each tenant's retention; any
   // server may sweep them, the deletes are idempotent.
   const sweep = setInterval(() => void sweepExpired(store, app.log), SWEEP_MS);
@@ -100,6 +107,7 @@ export async function serve(): Promise<void> {
     try {
       await drain(() => app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests'));
       clearInterval(sweep);
+      scrapes?.close();
       await app.close();
       await store.close();
       await redis?.quit().catch(() => redis.disconnect());

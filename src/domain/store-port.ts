@@ -257,6 +257,19 @@ export interface WebhookRecords {
   nextDueAt(): Promise<number | null>;
   /** Calls `listener` soon after deliveries are queued (by this process, or, where the store can tell, another). Returns the unsubscribe. */
   watchDeliveries(listener: () => void): () => void;
+  /** Deliveries not done yet (ready, waiting or held), over every tenant: the outbox's backlog. */
+  deliveryBacklog(): Promise<number>;
+}
+
+/** Where a store gathers several writes or lookups into one round trip or one commit. */
+export type BatchKind = 'group_commit' | 'customer_insert' | 'key_lookup';
+
+/** The store's connections (PostgreSQL's pool; SQLite's reader threads) at one moment. */
+export interface ConnectionLoad {
+  size: number;
+  inUse: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
 }
 
 /**
@@ -272,5 +285,9 @@ export interface Store extends TenantRecords, CredentialRecords, CustomerRecords
   ping(): Promise<void>;
   /** The versions of the migrations this build holds that the database has not applied, in order. */
   pendingMigrations(): Promise<string[]>;
+  /** For metrics: its connections now. */
+  connectionLoad(): ConnectionLoad;
+  /** For metrics: `listener` hears the size of every batch the store runs (one listener; null removes it). */
+  observeBatches(listener: ((kind: BatchKind, size: number) => void) | null): void;
   close(): Promise<void>;
 }

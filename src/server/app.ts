@@ -22,6 +22,9 @@ import { registerDispatcher } from './webhooks.ts';
 import { SURFACES } from './surfaces.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import { instrumentStore } from './metrics/instrumented-store.ts';
+import { registerHttpMetrics } from './metrics/http-metrics.ts';
 import { registerRateLimits, type RateLimitOptions } from '../http/rate-limits/limiter.ts';
 
 export interface AppOptions {
@@ -38,6 +41,8 @@ export interface AppOptions {
   webhooks?: WebhookOptions;
   /** Request and idle timeouts, and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
   connections?: Partial<ConnectionLimits>;
+  /** Prometheus series (served by the caller on a listener of its own: metrics/listener.ts); none when absent. */
+  metrics?: Metrics;
 }
 
 /**
@@ -71,18 +76,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.server.maxConnections = limits.maxConnections;
+  const { metrics } = options;
+  if (metrics) metrics.watchStore(options.store);
+  const store = metrics ? instrumentStore(options.store, metrics) : options.store;
   const box = options.secretBox ?? new SecretBox(randomBytes(32));
-  app.decorate('customers', new CustomerService(options.store, customerIdRenderings));
-  app.decorate('credentials', new CredentialService(options.store, box));
-  app.decorate('events', new EventService(options.store));
-  const webhooks = new WebhookService(options.store, box, new DnsUrlGuard({ allowPrivate: options.webhooks?.allowPrivate ?? false }));
+  app.decorate('customers', new CustomerService(store, customerIdRenderings));
+  app.decorate('credentials', new CredentialService(store, box));
+  app.decorate('events', new EventService(store));
+  const webhooks = new WebhookService(store, box, new DnsUrlGuard({ allowPrivate: options.webhooks?.allowPrivate ?? false }));
   app.decorate('webhooks', webhooks);
-  app.decorate('idempotencyKeys', new IdempotencyKeys(options.store, options.idempotency));
+  app.decorate('idempotencyKeys', new IdempotencyKeys(store, options.idempotency));
   app.decorateRequest('auth', null);
   app.decorateRequest('surface', 'other');
 
   registerRequestParsers(app);
   registerSecurityHeaders(app);
+  if (metrics) registerHttpMetrics(app, metrics);
 
   // Responses are plain objects built by each surface's renderer; the schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -95,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     try {
-      await options.store.ping();
+      await store.ping();
       return { status: 'ok' };
     } catch {
       return reply.code(503).send({ status: 'unavailable' });
@@ -107,8 +116,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     let pending: string[];
     try {
-      await options.store.ping();
-      pending = await options.store.pendingMigrations();
+      await store.ping();
+      pending = await store.pendingMigrations();
     } catch {
       return reply.code(503).send({ status: 'unavailable', reason: 'the store does not answer' });
     }
@@ -121,6 +130,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerRateLimits(app, options.rateLimits);
   registerIdempotency(app, box);
   for (const surface of SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
-  registerDispatcher(app, options.store, webhooks, options.webhooks ?? {});
+  registerDispatcher(app, store, webhooks, options.webhooks ?? {}, metrics);
   return app;
 }

@@ -30,6 +30,8 @@ export class Batcher<I, O> {
   /** Batches run, and inputs in them: how much gathering happened. */
   batches = 0;
   items = 0;
+  /** Hears each batch's size (metrics). */
+  onBatch: ((size: number) => void) | null = null;
 
   constructor(
     private readonly runBatch: (inputs: I[]) => Promise<BatchOutcome<O>[]>,
@@ -55,6 +57,7 @@ export class Batcher<I, O> {
       this.inFlight += 1;
       this.batches += 1;
       this.items += batch.length;
+      this.onBatch?.(batch.length);
       const settle = (outcomes: BatchOutcome<O>[] | null, error?: unknown) => {
         let outage: { error: unknown } | undefined;
         for (const [i, call] of batch.entries()) {

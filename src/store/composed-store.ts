@@ -1,4 +1,4 @@
-import type { CredentialRecords, CustomerRecords, EventRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords, WebhookRecords } from '../domain/store-port.ts';
+import type { BatchKind, ConnectionLoad, CredentialRecords, CustomerRecords, EventRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords, WebhookRecords } from '../domain/store-port.ts';
 
 /** One backend's implementation of each record kind. */
 export interface RecordKinds {
@@ -19,6 +19,8 @@ export abstract class ComposedStore implements Store {
   abstract migrate(): Promise<void>;
   abstract ping(): Promise<void>;
   abstract pendingMigrations(): Promise<string[]>;
+  abstract connectionLoad(): ConnectionLoad;
+  abstract observeBatches(listener: ((kind: BatchKind, size: number) => void) | null): void;
   abstract close(): Promise<void>;
 
   constructor(private readonly records: RecordKinds) {}
@@ -71,5 +73,6 @@ export abstract class ComposedStore implements Store {
   claimDeliveries(...args: Args<'claimDeliveries'>) { return this.records.webhooks.claimDeliveries(...args); }
   recordAttempt(...args: Args<'recordAttempt'>) { return this.records.webhooks.recordAttempt(...args); }
   nextDueAt() { return this.records.webhooks.nextDueAt(); }
+  deliveryBacklog() { return this.records.webhooks.deliveryBacklog(); }
   watchDeliveries(...args: Args<'watchDeliveries'>) { return this.records.webhooks.watchDeliveries(...args); }
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { WebhookRecords } from '../domain/store-port.ts';
-import type { DeliveryJob, DeliveryRenderer } from '../domain/webhooks/delivery.ts';
+import type { AttemptResult, DeliveryJob, DeliveryRenderer } from '../domain/webhooks/delivery.ts';
 import type { EndpointFlavor, WebhookEndpoint } from '../domain/webhooks/endpoint.ts';
 import { afterAttempt, type SendOutcome } from '../domain/webhooks/retry-policy.ts';
 import { DEFAULT_TENANT_SETTINGS } from '../domain/tenants/tenant.ts';
@@ -40,6 +40,8 @@ export interface DispatcherOptions {
   maxPerEndpoint?: number;
   /** How often to look for due deliveries when nothing wakes the dispatcher (default 1 s). */
   pollMs?: number;
+  /** Hears each recorded attempt (metrics); `lagMs` on first attempts: from the event to the attempt's start. */
+  observe?: (flavor: EndpointFlavor, result: AttemptResult['next']['state'] | 'retrying', lagMs: number | null) => void;
 }
 
 /**
@@ -194,9 +196,10 @@ export class Dispatcher {
       const outcome = await this.options.send({ url: job.endpoint.url, body: rendered.body, headers: rendered.headers, timeoutMs: this.timeoutMs, allowPrivate: this.options.allowPrivate });
       const disableAfterDays = job.tenant.settings.webhook_disable_after_days ?? DEFAULT_TENANT_SETTINGS.webhook_disable_after_days;
       const result = afterAttempt(job, outcome, disableAfterDays);
-      if (!(await store.recordAttempt(job.delivery, this.owner, result))) {
-        log.warn({ delivery: job.delivery.id }, 'webhook delivery: the claim lapsed before the attempt was recorded; another dispatcher retries it');
-      }
+      const recorded = await store.recordAttempt(job.delivery, this.owner, result);
+      const state = result.next.state === 'ready' ? 'retrying' : result.next.state;
+      if (recorded) this.options.observe?.(job.endpoint.flavor, state, job.delivery.attempts === 0 ? now - job.event.created : null);
+      else log.warn({ delivery: job.delivery.id }, 'webhook delivery: the claim lapsed before the attempt was recorded; another dispatcher retries it');
       if (result.endpoint?.disable) log.warn({ endpoint: job.endpoint.id, reason: result.endpoint.disable }, 'webhook endpoint disabled');
     } catch (err) {
       // Not recorded: the claim lapses and the delivery is sent again (at least once).

@@ -12,6 +12,7 @@ import { openTestStore, type StoreKind } from './stores.ts';
 import { tenantIdToWire } from '../../src/formats/ids.ts';
 import type { RateLimitOptions } from '../../src/http/rate-limits/limiter.ts';
 import type { WebhookOptions } from '../../src/server/webhook-options.ts';
+import type { Metrics } from '../../src/server/metrics/metrics.ts';
 
 export interface TestTenant {
   id: string;
@@ -47,6 +48,7 @@ export interface ServerOptions {
   /** Webhooks: receivers on loopback allowed unless said otherwise (tests run theirs on 127.0.0.1). */
   webhooks?: WebhookOptions;
   connections?: Partial<ConnectionLimits>;
+  metrics?: Metrics;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function startServer(kind?: StoreKind, options: ServerOptions = {})
     webhooks: { allowPrivate: true, ...options.webhooks },
     ...(options.idempotency ? { idempotency: options.idempotency } : {}),
     ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

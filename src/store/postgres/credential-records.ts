@@ -15,7 +15,7 @@ const FIND_KEYS = statement(`${SELECT_KEYS_WITH_TENANT} WHERE api_keys.hash = AN
 
 export class PostgresCredentialRecords implements CredentialRecords {
   /** Key lookups arriving together share one query: every request of every surface makes one. */
-  private readonly keyLookups: Batcher<string, KeyWithTenant | null>;
+  readonly keyLookups: Batcher<string, KeyWithTenant | null>;
 
   constructor(
     private readonly pool: PostgresPool,

@@ -31,7 +31,7 @@ export class PostgresCustomerRecords implements CustomerRecords {
    * Creates arriving together share one transaction: one multi-row INSERT, one history INSERT
    * and one COMMIT for all of them (insertCustomers, so each row succeeds or fails alone).
    */
-  private readonly inserts: Batcher<NewCustomer, Customer>;
+  readonly inserts: Batcher<NewCustomer, Customer>;
 
   constructor(
     private readonly pool: PostgresPool,

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import type { BatchKind, ConnectionLoad } from '../../domain/store-port.ts';
+import type { Batcher } from '../batcher.ts';
 import { ComposedStore } from '../composed-store.ts';
 import { PostgresCredentialRecords } from './credential-records.ts';
 import { PostgresCustomerRecords } from './customer-records.ts';
@@ -35,6 +37,7 @@ export class PostgresStore extends ComposedStore {
   readonly kind = 'postgres';
   private closed = false;
   private readonly database: PostgresPool;
+  private readonly batchers: { customer_insert: Batcher<unknown, unknown>; key_lookup: Batcher<unknown, unknown> };
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -45,16 +48,19 @@ export class PostgresStore extends ComposedStore {
     // A quarter of the pool each for batched key lookups and creates: reads, updates and other
     // writes keep connections of their own.
     const batchesInFlight = Math.max(1, Math.floor(poolMax / 4));
+    const credentials = new PostgresCredentialRecords(database, batchesInFlight);
+    const customers = new PostgresCustomerRecords(database, batchesInFlight);
     super({
       tenants: new PostgresTenantRecords(database),
-      credentials: new PostgresCredentialRecords(database, batchesInFlight),
-      customers: new PostgresCustomerRecords(database, batchesInFlight),
+      credentials,
+      customers,
       history: new PostgresHistoryRecords(database),
       idempotency: new PostgresIdempotencyRecords(database),
       events: new PostgresEventRecords(database),
       webhooks: new PostgresWebhookRecords(database, listener),
     });
     this.database = database;
+    this.batchers = { customer_insert: customers.inserts as Batcher<unknown, unknown>, key_lookup: credentials.keyLookups as Batcher<unknown, unknown> };
   }
 
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -95,6 +101,14 @@ export class PostgresStore extends ComposedStore {
 
   async pendingMigrations(): Promise<string[]> {
     return pendingVersions(this.database);
+  }
+
+  connectionLoad(): ConnectionLoad {
+    return { size: this.pool.totalCount, inUse: this.pool.totalCount - this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  observeBatches(listener: ((kind: BatchKind, size: number) => void) | null): void {
+    for (const [kind, batcher] of Object.entries(this.batchers)) batcher.onBatch = listener && ((size) => listener(kind as BatchKind, size));
   }
 
   async close(): Promise<void> {

@@ -135,6 +135,10 @@ export class PostgresWebhookRecords implements WebhookRecords {
     return row?.due === null || row?.due === undefined ? null : Number(row.due);
   }
 
+  async deliveryBacklog(): Promise<number> {
+    return Number((await this.pool.row(DELIVERY_SQL.backlog))?.pending ?? 0);
+  }
+
   watchDeliveries(listener: () => void): () => void {
     return this.listener.watch(listener);
   }

@@ -122,6 +122,7 @@ export const DELIVERY_SQL = {
     (delivery: Delivery) => [delivery.tenantId, delivery.mode, delivery.customerId],
   ),
   nextDue: statement("SELECT min(next_attempt_at) AS due FROM webhook_deliveries WHERE state = 'ready'"),
+  backlog: statement("SELECT count(*) AS pending FROM webhook_deliveries WHERE state IN ('ready', 'waiting', 'held')"),
 };
 
 /** Due deliveries, soonest first, claimed for `owner` until the lease lapses: one statement, so two claims never take the same one. */

@@ -21,6 +21,8 @@ export class GroupCommit {
   /** Transactions committed (one per group): with `writes`, shows how much grouping happened. */
   commits = 0;
   writes = 0;
+  /** Hears each committed group's size (metrics). */
+  onBatch: ((size: number) => void) | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -68,6 +70,7 @@ export class GroupCommit {
     }
     this.commits += 1;
     this.writes += group.length;
+    this.onBatch?.(group.length);
     group.forEach((write, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) write.resolve(outcome.value);

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { BatchKind, ConnectionLoad } from '../../domain/store-port.ts';
 import { ComposedStore } from '../composed-store.ts';
 import { SqliteConnection } from './connection.ts';
 import { SqliteCredentialRecords } from './credential-records.ts';
@@ -105,6 +106,14 @@ export class SqliteStore extends ComposedStore {
 
   async pendingMigrations(): Promise<string[]> {
     return pendingVersions(this.connection.db);
+  }
+
+  connectionLoad(): ConnectionLoad {
+    return this.reader.load();
+  }
+
+  observeBatches(listener: ((kind: BatchKind, size: number) => void) | null): void {
+    this.group.onBatch = listener && ((size) => listener('group_commit', size));
   }
 
   async close(): Promise<void> {

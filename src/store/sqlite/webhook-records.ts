@@ -116,6 +116,10 @@ export class SqliteWebhookRecords implements WebhookRecords {
     return row?.due === null || row?.due === undefined ? null : Number(row.due);
   }
 
+  async deliveryBacklog(): Promise<number> {
+    return Number(this.connection.autocommit(() => this.connection.row(DELIVERY_SQL.backlog))?.pending ?? 0);
+  }
+
   watchDeliveries(listener: () => void): () => void {
     return this.connection.wakeups.watch(listener);
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { guard } from '../sqlite-errors.ts';
+import type { ConnectionLoad } from '../../../domain/store-port.ts';
 import type { Reader, ReadJob, ReadRows } from './read-job.ts';
 import { JobRunner } from './run-job.ts';
 
@@ -13,6 +14,10 @@ export class InlineReader implements Reader {
 
   async read(_lane: string, job: ReadJob): Promise<ReadRows[]> {
     return guard(() => this.runner.run(job));
+  }
+
+  load(): ConnectionLoad {
+    return { size: 0, inUse: 0, waiting: 0 };
   }
 
   async close(): Promise<void> {}

@@ -1,3 +1,4 @@
+import type { ConnectionLoad } from '../../../domain/store-port.ts';
 import type { BoundSql } from '../../sql/dialect.ts';
 
 /** One statement of a read job: its rows as arrays (`raw`, for valuesToCustomer) or as objects. */
@@ -19,5 +20,7 @@ export type ReadRows = unknown[][] | Record<string, unknown>[];
 export interface Reader {
   /** `lane`: whose read this is (a tenant); one lane never holds every reader thread. */
   read(lane: string, job: ReadJob): Promise<ReadRows[]>;
+  /** Threads, those reading, and reads waiting for one. */
+  load(): ConnectionLoad;
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { ConnectionLoad } from '../../../domain/store-port.ts';
 import { Worker } from 'node:worker_threads';
 import { QueryBudgetError, UnavailableError } from '../../../domain/errors.ts';
 import { storeError } from '../sqlite-errors.ts';
@@ -78,6 +79,12 @@ export class ReaderPool implements Reader {
       if (state.queue.length === 1) this.turns.push(lane);
       this.dispatch();
     });
+  }
+
+  load(): ConnectionLoad {
+    let waiting = 0;
+    for (const lane of this.lanes.values()) waiting += lane.queue.length;
+    return { size: this.options.threads, inUse: this.running.size, waiting };
   }
 
   async close(): Promise<void> {
