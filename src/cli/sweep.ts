@@ -10,6 +10,8 @@ export interface SweepCounts {
   idempotencyKeys: number;
   history: number;
   events: number;
+  /** Console sessions and one-time links, and partner codes and tokens, past their expiry. */
+  sessions: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface SweepCounts {
  * tenant ids only.
  */
 export async function sweepExpired(store: Store, log: Pick<FastifyBaseLogger, 'info' | 'debug' | 'warn'>, nowMs: number = Date.now()): Promise<SweepCounts> {
-  const counts: SweepCounts = { accessTokens: 0, idempotencyKeys: 0, history: 0, events: 0 };
+  const counts: SweepCounts = { accessTokens: 0, idempotencyKeys: 0, history: 0, events: 0, sessions: 0 };
   const step = async (what: string, run: () => Promise<void>) => {
     try {
       await run();
@@ -30,6 +32,9 @@ export async function sweepExpired(store: Store, log: Pick<FastifyBaseLogger, 'i
   };
   await step('access tokens', async () => {
     counts.accessTokens = await store.deleteExpiredAccessTokens(Math.floor(nowMs / 1000));
+  });
+  await step('console sessions and partner grants', async () => {
+    counts.sessions = (await store.deleteExpiredConsoleSessions(Math.floor(nowMs / 1000))) + (await store.deleteExpiredPartnerGrants(Math.floor(nowMs / 1000)));
   });
   await step('idempotency keys', async () => {
     counts.idempotencyKeys = await store.deleteExpiredIdempotencyKeys(nowMs);
@@ -53,7 +58,7 @@ export async function sweepExpired(store: Store, log: Pick<FastifyBaseLogger, 'i
   });
   // SQLite keeps no statistics by itself; PostgreSQL's autovacuum gathers its own.
   if (store.kind === 'sqlite') await step('planner statistics', () => store.analyze());
-  const total = counts.accessTokens + counts.idempotencyKeys + counts.history + counts.events;
+  const total = counts.accessTokens + counts.idempotencyKeys + counts.history + counts.events + counts.sessions;
   (total > 0 ? log.info : log.debug).call(log, { swept: counts }, 'sweep done');
   return counts;
 }

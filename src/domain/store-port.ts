@@ -11,6 +11,8 @@ import type { StoredEvent } from './events/customer-event.ts';
 import type { ErasedCustomer, ErasureRequest } from './customers/erasure.ts';
 import type { AttemptResult, Delivery, DeliveryJob, DeliveryWithAttempts } from './webhooks/delivery.ts';
 import type { EndpointFlavor, WebhookEndpoint } from './webhooks/endpoint.ts';
+import type { ConsoleSessionRecord } from './console/console-session.ts';
+import type { PartnerAppRecord, PartnerGrantRecord } from './partners/partner.ts';
 
 /** A position in the (created, id) order of customers. */
 export interface Cursor {
@@ -261,6 +263,31 @@ export interface WebhookRecords {
   deliveryBacklog(): Promise<number>;
 }
 
+/** Console sessions and one-time admin links, by the hash of their token. */
+export interface ConsoleSessionRecords {
+  insertConsoleSession(session: ConsoleSessionRecord): Promise<void>;
+  findConsoleSession(hash: string): Promise<ConsoleSessionRecord | null>;
+  /** True when it was there: a one-time link is spent by the first delete only. */
+  deleteConsoleSession(hash: string): Promise<boolean>;
+  deleteExpiredConsoleSessions(nowSeconds: number): Promise<number>;
+}
+
+/** Partner applications and the codes and tokens they are granted (Count's OAuth). */
+export interface PartnerRecords {
+  insertPartnerApp(app: PartnerAppRecord): Promise<void>;
+  findPartnerApp(id: string): Promise<PartnerAppRecord | null>;
+  listPartnerApps(): Promise<PartnerAppRecord[]>;
+  insertPartnerGrant(grant: PartnerGrantRecord): Promise<void>;
+  /** The code or token with this hash, expired or not. */
+  findPartnerGrant(hash: string): Promise<PartnerGrantRecord | null>;
+  /**
+   * Spends a code or refresh token and stores what replaces it, in one transaction: false (and
+   * nothing stored) when it was spent already, so that of two racing exchanges one wins.
+   */
+  exchangePartnerGrant(spent: string, replacements: PartnerGrantRecord[]): Promise<boolean>;
+  deleteExpiredPartnerGrants(nowSeconds: number): Promise<number>;
+}
+
 /** Where a store gathers several writes or lookups into one round trip or one commit. */
 export type BatchKind = 'group_commit' | 'customer_insert' | 'key_lookup';
 
@@ -277,7 +304,8 @@ export interface ConnectionLoad {
  * backend-neutral, so that services never see SQL. Every customer operation is scoped to a tenant
  * and mode. Services take only the record kinds they use.
  */
-export interface Store extends TenantRecords, CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords, EventRecords, WebhookRecords {
+export interface Store
+  extends TenantRecords, CredentialRecords, CustomerRecords, HistoryRecords, IdempotencyRecords, EventRecords, WebhookRecords, ConsoleSessionRecords, PartnerRecords {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations; safe to call from many processes at once. */
   migrate(): Promise<void>;

@@ -8,8 +8,14 @@ import { keyIdToWire } from '../formats/ids.ts';
 /** Who is writing, for the history: the key or client, the surface, the request. */
 export function writeContext(request: FastifyRequest): WriteContext {
   const auth = request.auth;
-  const actor = auth === null ? 'system' : auth.keyKind === 'api_key' ? `api_key:${keyIdToWire(auth.keyId)}` : `client:${auth.keyId}`;
-  return { actor, surface: request.surface, requestId: String(request.id) };
+  return { actor: actorOf(auth), surface: request.surface, requestId: String(request.id) };
+}
+
+/** How the history names who wrote: never a secret. */
+export function actorOf(auth: FastifyRequest['auth']): string {
+  if (auth === null) return 'system';
+  if (auth.keyKind === 'api_key') return `api_key:${keyIdToWire(auth.keyId)}`;
+  return `${auth.keyKind}:${auth.keyId}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BatchKind, ConnectionLoad, CredentialRecords, CustomerRecords, EventRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords, WebhookRecords } from '../domain/store-port.ts';
+import type { BatchKind, ConnectionLoad, ConsoleSessionRecords, CredentialRecords, PartnerRecords, CustomerRecords, EventRecords, HistoryRecords, IdempotencyRecords, Store, TenantRecords, WebhookRecords } from '../domain/store-port.ts';
 
 /** One backend's implementation of each record kind. */
 export interface RecordKinds {
@@ -9,6 +9,8 @@ export interface RecordKinds {
   idempotency: IdempotencyRecords;
   events: EventRecords;
   webhooks: WebhookRecords;
+  consoleSessions: ConsoleSessionRecords;
+  partners: PartnerRecords;
 }
 
 type Args<K extends keyof Store> = Store[K] extends (...args: infer A) => unknown ? A : never;
@@ -74,5 +76,18 @@ export abstract class ComposedStore implements Store {
   recordAttempt(...args: Args<'recordAttempt'>) { return this.records.webhooks.recordAttempt(...args); }
   nextDueAt() { return this.records.webhooks.nextDueAt(); }
   deliveryBacklog() { return this.records.webhooks.deliveryBacklog(); }
+
+  insertConsoleSession(...args: Args<'insertConsoleSession'>) { return this.records.consoleSessions.insertConsoleSession(...args); }
+  findConsoleSession(...args: Args<'findConsoleSession'>) { return this.records.consoleSessions.findConsoleSession(...args); }
+  deleteConsoleSession(...args: Args<'deleteConsoleSession'>) { return this.records.consoleSessions.deleteConsoleSession(...args); }
+  deleteExpiredConsoleSessions(...args: Args<'deleteExpiredConsoleSessions'>) { return this.records.consoleSessions.deleteExpiredConsoleSessions(...args); }
+
+  insertPartnerApp(...args: Args<'insertPartnerApp'>) { return this.records.partners.insertPartnerApp(...args); }
+  findPartnerApp(...args: Args<'findPartnerApp'>) { return this.records.partners.findPartnerApp(...args); }
+  listPartnerApps() { return this.records.partners.listPartnerApps(); }
+  insertPartnerGrant(...args: Args<'insertPartnerGrant'>) { return this.records.partners.insertPartnerGrant(...args); }
+  findPartnerGrant(...args: Args<'findPartnerGrant'>) { return this.records.partners.findPartnerGrant(...args); }
+  exchangePartnerGrant(...args: Args<'exchangePartnerGrant'>) { return this.records.partners.exchangePartnerGrant(...args); }
+  deleteExpiredPartnerGrants(...args: Args<'deleteExpiredPartnerGrants'>) { return this.records.partners.deleteExpiredPartnerGrants(...args); }
   watchDeliveries(...args: Args<'watchDeliveries'>) { return this.records.webhooks.watchDeliveries(...args); }
 }

@@ -204,7 +204,7 @@ describe('the background sweep', () => {
         } as unknown as Parameters<typeof sweepExpired>[1];
 
         // Now: nothing is old enough.
-        assert.deepEqual(await sweepExpired(server.store, log), { accessTokens: 0, idempotencyKeys: 0, history: 0, events: 0 });
+        assert.deepEqual(await sweepExpired(server.store, log), { accessTokens: 0, idempotencyKeys: 0, history: 0, events: 0, sessions: 0 });
         // Two days on: the idempotency keys (24 h) have expired, and the trimmed tenant's history (1 day).
         const later = Date.now() + 2 * 86_400_000;
         const counts = await sweepExpired(server.store, log, later);

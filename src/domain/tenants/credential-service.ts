@@ -10,8 +10,8 @@ export interface Principal {
   tenant: Tenant;
   mode: Mode;
   keyId: string;
-  /** What `keyId` names: a secret key, or client credentials (directly or through an access token). */
-  keyKind: 'api_key' | 'client';
+  /** What `keyId` names: a secret key, client credentials (directly or through an access token), or a partner application (through a token a workspace granted it). */
+  keyKind: 'api_key' | 'client' | 'partner';
   /** An access token issued without a business: good for every business of the tenant's Asset account. */
   accountWide?: true;
 }

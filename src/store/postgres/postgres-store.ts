@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { BatchKind, ConnectionLoad } from '../../domain/store-port.ts';
 import type { Batcher } from '../batcher.ts';
 import { ComposedStore } from '../composed-store.ts';
+import { PostgresConsoleSessionRecords, PostgresPartnerRecords } from './console-partner-records.ts';
 import { PostgresCredentialRecords } from './credential-records.ts';
 import { PostgresCustomerRecords } from './customer-records.ts';
 import { PostgresHistoryRecords } from './history-records.ts';
@@ -57,6 +58,8 @@ export class PostgresStore extends ComposedStore {
       history: new PostgresHistoryRecords(database),
       idempotency: new PostgresIdempotencyRecords(database),
       events: new PostgresEventRecords(database),
+      consoleSessions: new PostgresConsoleSessionRecords(database),
+      partners: new PostgresPartnerRecords(database),
       webhooks: new PostgresWebhookRecords(database, listener),
     });
     this.database = database;

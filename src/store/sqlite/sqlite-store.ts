@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BatchKind, ConnectionLoad } from '../../domain/store-port.ts';
 import { ComposedStore } from '../composed-store.ts';
+import { SqliteConsoleSessionRecords, SqlitePartnerRecords } from './console-partner-records.ts';
 import { SqliteConnection } from './connection.ts';
 import { SqliteCredentialRecords } from './credential-records.ts';
 import { SqliteCustomerRecords } from './customer-records.ts';
@@ -58,6 +59,8 @@ export class SqliteStore extends ComposedStore {
       history: new SqliteHistoryRecords(connection),
       idempotency: new SqliteIdempotencyRecords(connection),
       events: new SqliteEventRecords(connection),
+      consoleSessions: new SqliteConsoleSessionRecords(connection),
+      partners: new SqlitePartnerRecords(connection),
       webhooks: new SqliteWebhookRecords(connection),
     });
     this.connection = connection;

@@ -1,0 +1,67 @@
+import type { ConsoleSessionRecord } from '../../domain/console/console-session.ts';
+import type { PartnerAppRecord, PartnerGrantRecord } from '../../domain/partners/partner.ts';
+import { statement } from './dialect.ts';
+
+export const CONSOLE_SQL = {
+  insert: statement(
+    'INSERT INTO console_sessions (hash, kind, tenant_id, mode, key_hash, created, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    (s: ConsoleSessionRecord) => [s.hash, s.kind, s.tenant_id, s.mode, s.key_hash, s.created, s.expires_at],
+  ),
+  find: statement('SELECT * FROM console_sessions WHERE hash = ?', (hash: string) => [hash]),
+  delete: statement('DELETE FROM console_sessions WHERE hash = ?', (hash: string) => [hash]),
+  deleteExpired: statement('DELETE FROM console_sessions WHERE expires_at < ?', (nowSeconds: number) => [nowSeconds]),
+};
+
+export const PARTNER_SQL = {
+  insertApp: statement(
+    'INSERT INTO partner_apps (id, name, secret_sealed, redirect_uris, created) VALUES (?, ?, ?, ?, ?)',
+    (app: PartnerAppRecord) => [app.id, app.name, app.secret_sealed, JSON.stringify(app.redirect_uris), app.created],
+  ),
+  findApp: statement('SELECT * FROM partner_apps WHERE id = ?', (id: string) => [id]),
+  listApps: statement('SELECT * FROM partner_apps ORDER BY created, id'),
+  insertGrant: statement(
+    'INSERT INTO partner_grants (hash, kind, app_id, tenant_id, mode, grant_id, redirect_uri, created, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    (g: PartnerGrantRecord) => [g.hash, g.kind, g.app_id, g.tenant_id, g.mode, g.grant_id, g.redirect_uri, g.created, g.expires_at],
+  ),
+  findGrant: statement('SELECT * FROM partner_grants WHERE hash = ?', (hash: string) => [hash]),
+  spendGrant: statement("DELETE FROM partner_grants WHERE hash = ? AND kind IN ('code', 'refresh')", (hash: string) => [hash]),
+  deleteExpiredGrants: statement('DELETE FROM partner_grants WHERE expires_at < ?', (nowSeconds: number) => [nowSeconds]),
+};
+
+type Row = Record<string, unknown>;
+
+export function rowToConsoleSession(row: Row): ConsoleSessionRecord {
+  return {
+    hash: row.hash as string,
+    kind: row.kind as ConsoleSessionRecord['kind'],
+    tenant_id: (row.tenant_id as string | null) ?? null,
+    mode: (row.mode as ConsoleSessionRecord['mode']) ?? null,
+    key_hash: (row.key_hash as string | null) ?? null,
+    created: Number(row.created),
+    expires_at: Number(row.expires_at),
+  };
+}
+
+export function rowToPartnerApp(row: Row): PartnerAppRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    secret_sealed: row.secret_sealed as string,
+    redirect_uris: JSON.parse(row.redirect_uris as string) as string[],
+    created: Number(row.created),
+  };
+}
+
+export function rowToPartnerGrant(row: Row): PartnerGrantRecord {
+  return {
+    hash: row.hash as string,
+    kind: row.kind as PartnerGrantRecord['kind'],
+    app_id: row.app_id as string,
+    tenant_id: row.tenant_id as string,
+    mode: row.mode as PartnerGrantRecord['mode'],
+    grant_id: row.grant_id as string,
+    redirect_uri: (row.redirect_uri as string | null) ?? null,
+    created: Number(row.created),
+    expires_at: Number(row.expires_at),
+  };
+}
