@@ -1,7 +1,7 @@
 /** `clientele <command>`: finds the command in the table (commands/table.ts), runs it, and turns errors into exit codes. */
 import { parseArgs } from 'node:util';
 import { DomainError } from '../domain/errors.ts';
-import { UsageError, type OptionValues } from './commands/command.ts';
+import { RefusedError, UsageError, type OptionValues } from './commands/command.ts';
 import { allOptions, findCommand, USAGE } from './commands/table.ts';
 import { ImportSetupError } from './import.ts';
 
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<void> {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`clientele: ${(err as Error).message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof ImportSetupError) {
+    } else if (err instanceof ImportSetupError || err instanceof RefusedError) {
       process.stderr.write(`clientele: ${err.message}\n`);
       process.exitCode = 2;
     } else if (err instanceof DomainError) {

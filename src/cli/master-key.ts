@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { masterKeyPath, type Config } from '../config.ts';
@@ -26,4 +26,12 @@ export function loadSecretBox(config: Config): { box: SecretBox; source: string 
     text = readFileSync(file, 'utf8');
   }
   return { box: new SecretBox(parseMasterKey(text)), source: file };
+}
+
+/** The key the configuration names if there is one already (CLIENTELE_MASTER_KEY or the key file); never makes one. */
+export function existingSecretBox(config: Config): { box: SecretBox; source: string } | null {
+  if (config.masterKey) return { box: new SecretBox(parseMasterKey(config.masterKey)), source: 'CLIENTELE_MASTER_KEY' };
+  const file = masterKeyPath(config);
+  if (!existsSync(file)) return null;
+  return { box: new SecretBox(parseMasterKey(readFileSync(file, 'utf8'))), source: file };
 }

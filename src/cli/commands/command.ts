@@ -10,6 +10,9 @@ import { loadSecretBox } from '../master-key.ts';
 /** Wrong arguments: the message and the usage text, exit 2. */
 export class UsageError extends Error {}
 
+/** The arguments are right but the command will not do it (a file in the way, the wrong store): the message alone, exit 2. */
+export class RefusedError extends Error {}
+
 /** Options as node:util's parseArgs takes them. */
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 

@@ -2,6 +2,7 @@
  * Every `clientele` command, in the order the usage text lists them: the table main.ts finds a
  * command in, and the usage text and the options parseArgs accepts are made from.
  */
+import { backupCommand, restoreCommand } from './backup.ts';
 import type { CliCommand, OptionsConfig } from './command.ts';
 import { clientsRollCommand, keysRollCommand } from './credentials.ts';
 import { eraseCommand } from './erase.ts';
@@ -22,6 +23,8 @@ export const COMMANDS: readonly CliCommand[] = [
   importCliCommand,
   exportCliCommand,
   eraseCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 export const USAGE = `Usage: clientele <command> [options]
