@@ -6,6 +6,9 @@ import type { CredentialService } from '../domain/tenants/credential-service.ts'
 import type { EventService } from '../domain/events/event-service.ts';
 import type { WebhookService } from '../domain/webhooks/webhook-service.ts';
 import type { AuthContext } from './auth.ts';
+import type { PartnerService } from '../domain/partners/partner-service.ts';
+import type { ConsoleService } from '../domain/console/console-service.ts';
+import type { TenantService } from '../domain/tenants/tenant-service.ts';
 
 /**
  * The services routes reach through the app: the store itself is not among them, so the
@@ -18,6 +21,12 @@ declare module 'fastify' {
     idempotencyKeys: IdempotencyKeys;
     events: EventService;
     webhooks: WebhookService;
+    /** Count's partner applications and their OAuth grants. */
+    partners: PartnerService;
+    /** Console sign-in and sessions. */
+    consoleSessions: ConsoleService;
+    /** Tenants, their settings and credentials: the host admin's console. */
+    tenants: TenantService;
   }
   interface FastifyRequest {
     /** Set by a surface's authentication hook; absent on public routes. */

@@ -281,7 +281,7 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
         mode,
         key: tenant.keys[mode],
         assetToken: await tokenFor(server, tenant, tenant.clients[mode]),
-        count: countClient(server, mode, tenant.clients[mode]),
+        count: countClient(server, mode, tenant.clients[mode], tenant.keys[mode]),
       } as Principal;
       const email = `${marker('own')}@control.example`;
       p.control = { ...(await nativeCustomer(p, { name: `Control of ${label}`, email })), email };

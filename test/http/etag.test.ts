@@ -46,7 +46,7 @@ describe('ETag and If-Match on every surface', () => {
     const token = await tokenFor(server, server.tenant);
     const creds = server.tenant.clients.test;
     const count = (h: Record<string, string> = {}) =>
-      new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: creds.client_id, clientSecret: creds.client_secret, headers: h });
+      new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: creds.client_id, clientSecret: creds.client_secret, headers: { authorization: `Bearer ${key}`, ...h } });
     const stripeLike = (res: Res) => {
       assert.equal(res.status, 412, res.text);
       assert.equal(res.body.error.type, 'invalid_request_error');

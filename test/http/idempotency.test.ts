@@ -75,7 +75,7 @@ describe('Idempotency-Key on every write of every surface', () => {
     const nativeHeaders = (h: Record<string, string>) => ({ authorization: `Bearer ${tenant.keys.test}`, ...h });
     const jsonHeaders = (h: Record<string, string>, bearer: string) => ({ authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...h });
     const count = (h: Record<string, string>) =>
-      new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: tenant.clients.test.client_id, clientSecret: tenant.clients.test.client_secret, headers: h });
+      new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: tenant.clients.test.client_id, clientSecret: tenant.clients.test.client_secret, headers: { authorization: `Bearer ${tenant.keys.test}`, ...h } });
     const customersWith = async (email: string) => (await server.store.listCustomers(scope, { limit: 100, emailFolded: email.toLowerCase() })).data.length;
     const versionOf = async (id: string) => (await server.store.getCustomer(scope, id))!.version;
     const fresh = async () => (await server.app.customers.create(scope, { name: 'Target', email: uniqueEmail('target') }, { actor: 'system', surface: 'system', requestId: null })).id;

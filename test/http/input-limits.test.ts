@@ -135,6 +135,7 @@ describe('limits on input, in every surface\'s format', () => {
       baseUrl: `${server.url}/count/partners`,
       clientId: server.tenant.clients.test.client_id,
       clientSecret: server.tenant.clients.test.client_secret,
+      headers: { authorization: `Bearer ${server.tenant.keys.test}` },
     }).getCustomer('u'.repeat(600));
     assert.equal(count.status, 414);
     assert.equal(count.body.status, 'error');
@@ -157,6 +158,7 @@ describe('limits on input, in every surface\'s format', () => {
       baseUrl: `${server.url}/count/partners`,
       clientId: server.tenant.clients.test.client_id,
       clientSecret: server.tenant.clients.test.client_secret,
+      headers: { authorization: `Bearer ${server.tenant.keys.test}` },
     }).request('POST', '/customers/bulk', { customers: [{ customer: 'Bulk', email: 'bulk.surrogate@example.com', website: 'https://x.example/\udfff' }] });
     assert.equal(count.status, 200, count.text);
     assert.equal(count.body.data.results[0].statusCode, 400, 'a bulk row fails alone');

@@ -80,7 +80,7 @@ async function setLimits(server: TestServer, tenant: TestTenant, settings: Parti
 }
 
 const countClient = (server: TestServer, tenant: TestTenant, mode: 'test' | 'live' = 'test') =>
-  new CountClient({ baseUrl: server.url + COUNT, clientId: tenant.clients[mode].client_id, clientSecret: tenant.clients[mode].client_secret });
+  new CountClient({ baseUrl: server.url + COUNT, clientId: tenant.clients[mode].client_id, clientSecret: tenant.clients[mode].client_secret, headers: { authorization: `Bearer ${tenant.keys[mode]}` } });
 
 async function assetToken(server: TestServer, tenant: TestTenant, mode: 'test' | 'live' = 'test'): Promise<Res> {
   const c = tenant.clients[mode];

@@ -6,6 +6,7 @@ import type { Store } from '../../domain/store-port.ts';
 import { TenantService } from '../../domain/tenants/tenant-service.ts';
 import { openStore } from '../../store/open.ts';
 import { loadSecretBox } from '../master-key.ts';
+import type { SecretBox } from '../../domain/tenants/secret-box.ts';
 
 /** Wrong arguments: the message and the usage text, exit 2. */
 export class UsageError extends Error {}
@@ -60,12 +61,12 @@ export async function withTenants<T>(work: (tenants: TenantService) => Promise<T
 }
 
 /** Runs `work` with the configured store and its tenant service; the store is closed afterwards. */
-export async function withStore<T>(work: (store: Store, tenants: TenantService) => Promise<T>): Promise<T> {
+export async function withStore<T>(work: (store: Store, tenants: TenantService, box: SecretBox) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { box } = loadSecretBox(config);
   const store = await openStore(config);
   try {
-    return await work(store, new TenantService(store, box));
+    return await work(store, new TenantService(store, box), box);
   } finally {
     await store.close();
   }

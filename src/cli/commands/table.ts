@@ -6,6 +6,8 @@ import { backupCommand, restoreCommand } from './backup.ts';
 import type { CliCommand, OptionsConfig } from './command.ts';
 import { clientsRollCommand, keysRollCommand } from './credentials.ts';
 import { eraseCommand } from './erase.ts';
+import { partnersCreateCommand, partnersListCommand } from './partners.ts';
+import { consoleLinkCommand } from './console-link.ts';
 import { exportCliCommand, importCliCommand } from './import-export.ts';
 import { migrateCommand, serveCommand } from './server.ts';
 import { tenantsSettingsCommand, tenantsUpdateCommand } from './tenant-settings.ts';
@@ -25,6 +27,9 @@ export const COMMANDS: readonly CliCommand[] = [
   eraseCommand,
   backupCommand,
   restoreCommand,
+  partnersCreateCommand,
+  partnersListCommand,
+  consoleLinkCommand,
 ];
 
 export const USAGE = `Usage: clientele <command> [options]

@@ -76,6 +76,7 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Asse
     case 'idempotency_key_invalid':
     case 'precondition_failed':
     case 'rate_limited':
+    case 'forbidden':
       return detail(problem.message);
     case 'unauthenticated':
       return unauthenticated(problem.error instanceof AuthError ? problem.error.reason : 'invalid');

@@ -46,6 +46,8 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<OAut
       return oauth('invalid_request', 'Unsupported Content-Type header: send application/x-www-form-urlencoded (or application/json).');
     case 'body_unparseable':
       return oauth('invalid_request', problem.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || problem.error instanceof SyntaxError ? 'The body is not valid JSON.' : problem.message);
+    case 'forbidden':
+      return oauth('invalid_grant', problem.message);
     case 'request_invalid':
     case 'body_too_deep':
     case 'form_unparseable':

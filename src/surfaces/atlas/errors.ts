@@ -106,6 +106,8 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Atla
       return invalid(problem.message, { param: 'If-Match' });
     case 'rate_limited':
       return atlasError(request, 'rate_limit_error', problem.message);
+    case 'forbidden':
+      return atlasError(request, 'authentication_error', problem.message);
     case 'unauthenticated':
       return problem.error instanceof AuthError ? unauthenticated(request, problem.error) : atlasError(request, 'authentication_error', problem.message, {}, CHALLENGE);
     case 'body_unparseable':

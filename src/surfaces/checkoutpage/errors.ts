@@ -84,6 +84,7 @@ function entries(problem: Problem, request: FastifyRequest | null): { errors: Er
     case 'precondition_failed':
       return { errors: [item('If-Match', problem.message, request?.headers['if-match'])] };
     case 'rate_limited':
+    case 'forbidden':
       return { errors: [item('request', problem.message)] };
     case 'request_invalid':
       return { errors: schemaIssueItems(problem.part, problem.issues) };

@@ -1,15 +1,17 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { authenticateAccessToken, authenticateSecretKey, type AuthContext } from '../../http/auth.ts';
+import { authenticateSecretKey, type AuthContext } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
 import { CountAuthError } from './errors.ts';
 import { rawBodyOf } from './raw-bodies.ts';
 
 /**
- * Count's request signing (https://developers.getcount.com/getting-started/api-access-credentials,
- * https://developers.getcount.com/getting-started/important-note):
+ * Count's two layers of authentication (https://developers.getcount.com/getting-started/important-note,
+ * https://developers.getcount.com/getting-started/api-access-credentials): every request is
+ * signed (HMAC), and the data endpoints also carry `Authorization: Bearer` naming the workspace.
  *
- *   x-client-id   the client id (the tenant's test or live client: `cli_test_…` / `cli_live_…`)
+ *   x-client-id   a partner application's client id (`pcl_…`), or the tenant's own client
+ *                 (`cli_test_…` / `cli_live_…`: a self-hosted tenant needs no partner app)
  *   x-timestamp   Unix time, in seconds or in milliseconds (> 10^12 is read as milliseconds)
  *   x-signature   lower-case hex HMAC-SHA256, keyed with the client secret, of
  *                 `METHOD:path:timestamp:bodyHash`
@@ -19,14 +21,12 @@ import { rawBodyOf } from './raw-bodies.ts';
  * `timestamp` is the x-timestamp header exactly as sent; `bodyHash` is the hex SHA-256 of the raw
  * body bytes for POST, PUT and PATCH and the empty string otherwise. A POST/PUT/PATCH without a
  * body may hash either nothing or `{}` (Count's sample client hashes `config.data || {}`).
- * A timestamp more than 5 minutes away from the server's clock is refused. The client's mode
- * (test or live) is the request's mode.
+ * A timestamp more than 5 minutes away from the server's clock is refused.
  *
- * Count also sends `Authorization: Bearer <user access token>` alongside the signature; here the
- * client credentials alone name the tenant and the mode, so on a signed request the Authorization
- * header is not read. Without any x-… signing header, `Authorization: Bearer` with one of the
- * tenant's secret keys (`sk_test_…`, `sk_live_…`) or an access token from Asset's
- * client-credentials grant (`at_…`) authenticates instead.
+ * The Bearer of a data request: a partner's access token (from the authorization-code flow,
+ * issued to the application that signs), or, with the tenant's own client, one of that tenant's
+ * secret keys of the client's mode. Either layer alone is a 401. The token endpoints
+ * (grant-access-token, refresh-user-access-token) take the partner's signature only.
  */
 
 /** Where the surface is mounted: Count's `…/partners`. */
@@ -70,20 +70,26 @@ const BAD_SIGNATURE =
   'Invalid signature: check the client id and secret, and that the signature covers METHOD:path:timestamp:bodyHash.';
 
 type SigningClient = NonNullable<Awaited<ReturnType<App['credentials']['signingClient']>>>;
+type SigningApp = NonNullable<Awaited<ReturnType<App['partners']['signingApp']>>>;
+
+/** Who signs: the tenant's own client, or a partner application. */
+type Signer = { kind: 'client'; client: SigningClient } | { kind: 'partner'; partner: SigningApp };
 
 /** What the signing headers name, checked before the body is read: a request that cannot be valid is refused unread. */
 interface SignedHeaders {
   timestamp: string;
   signature: string;
-  found: SigningClient;
+  signer: Signer;
 }
+
+const hasSigningHeaders = (request: FastifyRequest) => HEADERS.some((name) => request.headers[name] !== undefined);
 
 async function checkSigningHeaders(app: App, request: FastifyRequest): Promise<SignedHeaders> {
   const [clientId, timestamp, signature] = HEADERS.map((name) => header(request, name));
   for (const [index, value] of [clientId, timestamp, signature].entries()) {
     if (value === undefined || value.trim() === '') {
       const name = HEADERS[index]!;
-      throw new CountAuthError('missing_header', `Missing ${name} header: signed requests carry x-client-id, x-timestamp and x-signature.`, {
+      throw new CountAuthError('missing_header', `Missing ${name} header: every request is signed with x-client-id, x-timestamp and x-signature.`, {
         header: name,
       });
     }
@@ -98,71 +104,104 @@ async function checkSigningHeaders(app: App, request: FastifyRequest): Promise<S
       serverTime: Math.floor(now / 1000),
     });
   }
-  if (!SIGNATURE.test(signature!.trim()) || !CLIENT_ID.test(clientId!.trim())) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
-  const found = await app.credentials.signingClient(clientId!.trim());
-  if (!found) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
-  return { timestamp: timestamp!.trim(), signature: signature!.trim(), found };
+  const id = clientId!.trim();
+  if (!SIGNATURE.test(signature!.trim()) || !CLIENT_ID.test(id)) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
+  const partner = await app.partners.signingApp(id);
+  const client = partner ? null : await app.credentials.signingClient(id);
+  const signer: Signer | null = partner ? { kind: 'partner', partner } : client ? { kind: 'client', client } : null;
+  if (!signer) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
+  return { timestamp: timestamp!.trim(), signature: signature!.trim(), signer };
 }
 
-function verifySignature(request: FastifyRequest, signed: SignedHeaders, raw: Buffer): AuthContext {
-  const { found } = signed;
+/** Checks the signature over the raw body; a client that has expired learns so only once it signed correctly. */
+function verifySignature(request: FastifyRequest, signed: SignedHeaders, raw: Buffer): void {
+  const { signer } = signed;
+  const secret = signer.kind === 'partner' ? signer.partner.secret : signer.client.secret;
   const given = Buffer.from(signed.signature, 'hex');
   const base = `${request.method.toUpperCase()}:${signedPath(request.raw.url ?? request.url)}:${signed.timestamp}`;
   let valid = false;
   for (const hash of bodyHashes(request.method.toUpperCase(), raw)) {
-    const expected = createHmac('sha256', found.secret).update(`${base}:${hash}`).digest();
+    const expected = createHmac('sha256', secret).update(`${base}:${hash}`).digest();
     // Every candidate is compared, in constant time each: no early exit tells which one matched.
     if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
   }
   if (!valid) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
-  // Only a correctly signed request learns that its credentials have expired.
-  if (!found.active) {
+  if (signer.kind === 'client' && !signer.client.active) {
     throw new CountAuthError('credentials_expired', 'These client credentials have expired: use the ones that replaced them.');
   }
-  return found.principal;
 }
 
-async function bearer(app: App, authorization: string): Promise<AuthContext> {
+const BEARER_NEEDED =
+  "Missing Authorization header: data endpoints take 'Authorization: Bearer <access token>' (or, with the workspace's own client, its secret key) besides the signature.";
+
+/** The workspace the Bearer names, for this signer: a partner's token issued to it, or the signing client's tenant's secret key. */
+async function bearerFor(app: App, signer: Signer, authorization: string | undefined): Promise<AuthContext> {
+  if (authorization === undefined || authorization.trim() === '') throw new CountAuthError('missing_bearer', BEARER_NEEDED);
   const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) {
-    throw new CountAuthError(
-      'invalid_authorization',
-      "Invalid Authorization header: sign the request (x-client-id, x-timestamp, x-signature) or send 'Authorization: Bearer <secret key>'.",
-    );
-  }
+  if (!match) throw new CountAuthError('invalid_authorization', "Invalid Authorization header: use 'Authorization: Bearer <access token>'.");
   const token = match[1]!;
-  if (token.startsWith('at_')) return authenticateAccessToken(app.credentials, token);
-  return authenticateSecretKey(app.credentials, `Bearer ${token}`);
+  if (signer.kind === 'partner') {
+    const checked = await app.partners.verifyAccessToken(signer.partner.app.id, token);
+    if (checked.ok) return checked.principal;
+    if (checked.reason === 'expired') throw new CountAuthError('token_expired', 'The access token expired: get a new one with the refresh token (refresh-user-access-token).');
+    throw new CountAuthError('invalid_token', 'Invalid access token: it was not issued to this client, or it was never issued.');
+  }
+  const key = await authenticateSecretKey(app.credentials, `Bearer ${token}`);
+  const client = signer.client.principal;
+  if (key.tenant.id !== client.tenant.id || key.mode !== client.mode) {
+    throw new CountAuthError('credentials_mismatch', "The Bearer key and the signing client belong to different workspaces or modes: use the workspace's key of the client's mode.");
+  }
+  return client;
 }
 
 /**
- * Count's credentials in two steps. `headers` runs before the body is read: a bearer key or token
- * is checked in full, and a signed request's headers as far as they go without the body (all
- * three present, the timestamp in its window, a client that exists), so that a request that
- * cannot be authentic is refused before its body is taken in. `body` then checks the signature
- * over the raw body. Either throws CountAuthError (or the shared AuthError).
+ * Count's credentials in two steps. `headers` runs before the body is read: the signing headers
+ * as far as they go without the body (all three present, the timestamp in its window, a client
+ * that exists) and, on data endpoints, the Bearer in full, so that a request that cannot be
+ * authentic is refused before its body is taken in. `body` then checks the signature over the
+ * raw body. Either throws CountAuthError (or the shared AuthError).
  */
 export function countAuthentication(app: App) {
-  const early = new WeakMap<FastifyRequest, { signed: SignedHeaders } | { auth: AuthContext }>();
+  const early = new WeakMap<FastifyRequest, { signed: SignedHeaders; auth: AuthContext }>();
   return {
     headers: async (request: FastifyRequest): Promise<void> => {
-      if (HEADERS.some((name) => request.headers[name] !== undefined)) {
-        early.set(request, { signed: await checkSigningHeaders(app, request) });
-        return;
-      }
-      const authorization = header(request, 'authorization');
-      if (authorization === undefined || authorization.trim() === '') {
+      if (!hasSigningHeaders(request) && header(request, 'authorization') === undefined) {
         throw new CountAuthError(
           'missing_credentials',
-          "Authentication required: sign the request with x-client-id, x-timestamp and x-signature, or send 'Authorization: Bearer <secret key>'.",
+          "Authentication required: sign the request with x-client-id, x-timestamp and x-signature, and send 'Authorization: Bearer <access token>'.",
         );
       }
-      early.set(request, { auth: await bearer(app, authorization) });
+      const signed = await checkSigningHeaders(app, request);
+      early.set(request, { signed, auth: await bearerFor(app, signed.signer, header(request, 'authorization')) });
     },
     body: async (request: FastifyRequest): Promise<AuthContext> => {
       const checked = early.get(request);
       if (!checked) throw new CountAuthError('missing_credentials', 'Authentication required.');
-      return 'auth' in checked ? checked.auth : verifySignature(request, checked.signed, rawBodyOf(request));
+      verifySignature(request, checked.signed, rawBodyOf(request));
+      return checked.auth;
+    },
+  };
+}
+
+/**
+ * The token endpoints' one layer: a partner application's signature (its Bearer, if any, is not
+ * read). `headers` and `body` as for the data endpoints; `body` resolves with the application.
+ */
+export function partnerSignature(app: App) {
+  const early = new WeakMap<FastifyRequest, SignedHeaders>();
+  return {
+    headers: async (request: FastifyRequest): Promise<void> => {
+      const signed = await checkSigningHeaders(app, request);
+      if (signed.signer.kind !== 'partner') {
+        throw new CountAuthError('partner_required', 'Sign token requests with your partner application\'s client id and secret (`clientele partners create`).');
+      }
+      early.set(request, signed);
+    },
+    body: (request: FastifyRequest): SigningApp => {
+      const signed = early.get(request);
+      if (!signed || signed.signer.kind !== 'partner') throw new CountAuthError('missing_credentials', 'Authentication required.');
+      verifySignature(request, signed, rawBodyOf(request));
+      return signed.signer.partner;
     },
   };
 }

@@ -34,7 +34,12 @@ export type CountAuthReason =
   | 'timestamp_out_of_range'
   | 'invalid_signature'
   | 'credentials_expired'
-  | 'invalid_authorization';
+  | 'invalid_authorization'
+  | 'missing_bearer'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'credentials_mismatch'
+  | 'partner_required';
 
 export type CountAuthDetail = { reason: CountAuthReason; header?: string; serverTime?: number };
 
@@ -42,6 +47,14 @@ export class CountAuthError extends SurfaceError<CountAuthDetail> {
   constructor(reason: CountAuthReason, message: string, extra: Omit<CountAuthDetail, 'reason'> = {}) {
     super('unauthenticated', message, { reason, ...extra });
     this.name = 'CountAuthError';
+  }
+}
+
+/** An OAuth code or refresh token refused (Count's "Forbidden - Invalid refresh token"); `code` is the envelope's. */
+export class CountGrantError extends SurfaceError<{ code: 'INVALID_AUTHORIZATION_CODE' | 'INVALID_REFRESH_TOKEN' | 'CLIENT_MISMATCH' }> {
+  constructor(code: CountGrantError['detail']['code'], message: string) {
+    super('forbidden', message, { code });
+    this.name = 'CountGrantError';
   }
 }
 
@@ -130,9 +143,12 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Coun
     case 'rate_limited':
       return envelope('RATE_LIMIT_EXCEEDED', problem.message, { retryAfter: problem.error.retryAfterSeconds });
     case 'unauthenticated':
-      if (problem.error instanceof CountAuthError) return envelope('UNAUTHORIZED', problem.message, problem.error.detail);
+      // Count's refresh page: "you receive a 401 error with "token_expired" code".
+      if (problem.error instanceof CountAuthError) return envelope(problem.error.detail.reason === 'token_expired' ? 'token_expired' : 'UNAUTHORIZED', problem.message, problem.error.detail);
       if (problem.error instanceof AuthError) return bearerRefused(problem.error);
       return envelope('UNAUTHORIZED', problem.message);
+    case 'forbidden':
+      return envelope(problem.error instanceof CountGrantError ? problem.error.detail.code : 'FORBIDDEN', problem.message);
     case 'request_invalid': {
       if (problem.error instanceof CountParameterError) {
         const { field, location } = problem.error.detail;

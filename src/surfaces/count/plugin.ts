@@ -3,7 +3,12 @@ import { authenticateEveryRequest } from '../shared/authentication.ts';
 import { surfaceErrorHandler, surfaceNotFoundHandler } from '../shared/errors/answer.ts';
 import { strictValidatorCompiler } from '../shared/strict-validation.ts';
 import type { Surface } from '../shared/surface.ts';
-import { countAuthentication, PREFIX } from './auth.ts';
+import type { FastifyRequest } from 'fastify';
+import { countAuthentication, partnerSignature, PREFIX } from './auth.ts';
+import { countAuth2AuthorizeInitiate } from './routes/count_auth2_authorize_initiate.ts';
+import { countPartnersGrantAccessToken } from './routes/count_partners_grant_access_token.ts';
+import { countPartnersRefreshUserAccessToken } from './routes/count_partners_refresh_user_access_token.ts';
+import type { PartnerCaller } from './routes/partner-caller.ts';
 import { countErrors } from './errors.ts';
 import { keepRawBodies, parseJsonBody } from './raw-bodies.ts';
 import { countCustomersBulkCreate } from './routes/count_customers_bulk_create.ts';
@@ -55,4 +60,37 @@ async function countApi(app: App): Promise<void> {
   countWebhooks(app);
 }
 
+/** The token endpoints (Count's Authorization pages), beside the data endpoints: a partner application's signature, no Bearer. */
+async function countTokenEndpoints(app: App): Promise<void> {
+  keepRawBodies(app);
+  const signature = partnerSignature(app);
+  const parseBody = parseJsonBody(app);
+  const callers = new WeakMap<FastifyRequest, PartnerCaller>();
+  const callerOf = (request: FastifyRequest): PartnerCaller => {
+    const caller = callers.get(request);
+    if (!caller) throw new Error('a token request reached its handler unauthenticated');
+    return caller;
+  };
+  app.addHook('onRequest', signature.headers);
+  app.addHook('preValidation', async (request) => {
+    callers.set(request, signature.body(request));
+    await parseBody(request);
+  });
+  countPartnersGrantAccessToken(app, callerOf);
+  countPartnersRefreshUserAccessToken(app, callerOf);
+}
+
+/**
+ * Count's authorization endpoints: the start, `…/auth2/authorize-initiate` (no credentials: the
+ * consent page asks for them), and the token endpoints under `…/partners`, each plugin with its
+ * own hooks (the data endpoints' two layers are not theirs).
+ */
+async function countAuthorizationApi(app: App): Promise<void> {
+  app.setErrorHandler(surfaceErrorHandler(countErrors));
+  app.setValidatorCompiler(strictValidatorCompiler());
+  await app.register(async (start: App) => countAuth2AuthorizeInitiate(start), { prefix: '/auth2' });
+  await app.register(countTokenEndpoints, { prefix: '/partners' });
+}
+
 export const countSurface: Surface = { name: 'count', prefix: PREFIX, plugin: countApi, errors: countErrors };
+export const countAuthorizationSurface: Surface = { name: 'count', prefix: '/count', plugin: countAuthorizationApi, errors: countErrors };

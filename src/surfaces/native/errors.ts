@@ -84,6 +84,8 @@ function render(problem: Problem, request: FastifyRequest | null): Rendered<Stri
       return invalid(problem.message, { code: 'precondition_failed' });
     case 'rate_limited':
       return invalid(problem.message, { code: 'rate_limit' });
+    case 'forbidden':
+      return invalid(problem.message);
     case 'unauthenticated':
       return unauthenticated(problem.error as AuthError);
     case 'request_invalid': {

@@ -20,10 +20,10 @@ export function versionFromEntryId(id: string, customerId: string): number | nul
   return /^(0|[1-9][0-9]{0,9})$/.test(digits) ? Number(digits) : null;
 }
 
-function actorToWire(actor: string): { type: 'api_key' | 'client' | 'system'; id: string | null } {
+function actorToWire(actor: string): { type: 'api_key' | 'client' | 'partner' | 'system'; id: string | null } {
   const colon = actor.indexOf(':');
   const type = actor.slice(0, colon);
-  if (colon > 0 && (type === 'api_key' || type === 'client')) return { type, id: actor.slice(colon + 1) };
+  if (colon > 0 && (type === 'api_key' || type === 'client' || type === 'partner')) return { type, id: actor.slice(colon + 1) };
   return { type: 'system', id: null };
 }
 

@@ -277,7 +277,7 @@ export const HistoryEntryObject = Type.Object(
       description: '`erased`: the erasure; every earlier entry of the customer then keeps who, when and what action, with no changes.',
     }),
     actor: Type.Object({
-      type: Type.Union([Type.Literal('api_key'), Type.Literal('client'), Type.Literal('system')]),
+      type: Type.Union([Type.Literal('api_key'), Type.Literal('client'), Type.Literal('partner'), Type.Literal('system')]),
       id: Nullable(Type.String({ description: 'The key id (`key_…`) or client id (`cli_…`); never a secret.' })),
     }),
     surface: Type.String({ description: 'The API the write came through: native, asset, checkoutpage, atlas, count, or system.' }),

@@ -3,6 +3,7 @@
  * renders each surface's main renderer): every kind at a status from its tables, in the body
  * /openapi.json documents for POST /auth/token.
  */
+import { CountGrantError } from '../../../src/surfaces/count/errors.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyRequest } from 'fastify';
@@ -33,6 +34,7 @@ const SAMPLES: Record<ErrorKind, unknown> = {
   precondition_failed: new PreconditionFailedError('"v2"'),
   unauthenticated: new AuthError('missing', null),
   rate_limited: new RateLimitedError(7, '300 requests per minute per tenant'),
+  forbidden: new CountGrantError('INVALID_REFRESH_TOKEN', 'Invalid refresh token.'),
   request_invalid: new SchemaValidationError('body', [{ path: ['client_id'], keyword: 'type', params: { type: 'string' }, value: 5 }]),
   body_unparseable: fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400, 'Body is not valid JSON'),
   body_too_deep: new JsonTooDeepError(),

@@ -136,20 +136,20 @@ describe('Count surface: request signing and bearer keys', () => {
 
     it('credentials rolled with no grace stop at once (401); the new ones work; with a grace period the old ones work until it ends', async () => {
       const tenant = await server.newTenant('Rolling');
-      const old = countClient(server, 'test', tenant.clients.test);
+      const old = countClient(server, 'test', tenant.clients.test, tenant.keys.test);
       assertSuccess(await old.listCustomers());
       const fresh = await server.tenants.rollClient(tenant.id, 'test', 0);
       await sleep(1100); // expiry is in whole seconds
       const res = await old.listCustomers();
       assertError(res, 401, 'UNAUTHORIZED');
       assert.equal(res.body.details.reason, 'credentials_expired');
-      assertSuccess(await countClient(server, 'test', fresh).listCustomers());
+      assertSuccess(await countClient(server, 'test', fresh, tenant.keys.test).listCustomers());
       // A forged request with the expired client id learns nothing about the expiry.
-      reason(await rawSigned(server, { method: 'GET', path: '/customers', clientId: tenant.clients.test.client_id, secret: 'guess' }), 'invalid_signature');
+      reason(await rawSigned(server, { method: 'GET', path: '/customers', clientId: tenant.clients.test.client_id, secret: 'guess', bearer: tenant.keys.test }), 'invalid_signature');
 
       const graced = await server.tenants.rollClient(tenant.id, 'test', 3600);
-      assertSuccess(await countClient(server, 'test', fresh).listCustomers(), 200);
-      assertSuccess(await countClient(server, 'test', graced).listCustomers());
+      assertSuccess(await countClient(server, 'test', fresh, tenant.keys.test).listCustomers(), 200);
+      assertSuccess(await countClient(server, 'test', graced, tenant.keys.test).listCustomers());
     });
   });
 
@@ -171,15 +171,15 @@ describe('Count surface: request signing and bearer keys', () => {
 
     it("another tenant's uuid is a 404", async () => {
       const other = await server.newTenant('Other');
-      const theirs = await createCustomer(countClient(server, 'test', other.clients.test));
+      const theirs = await createCustomer(countClient(server, 'test', other.clients.test, other.keys.test));
       assertError(await count.getCustomer(theirs.uuid), 404, 'NOT_FOUND');
       assertError(await count.updateCustomer(theirs.uuid, { customer: 'Mine' }), 404, 'NOT_FOUND');
       assertError(await count.deleteCustomer(theirs.uuid), 404, 'NOT_FOUND');
     });
   });
 
-  describe('Authorization: Bearer', () => {
-    const bearer = (token: string, path = '/customers', init: RequestInit = {}) =>
+  describe('two layers: the signature and Authorization: Bearer', () => {
+    const bearerOnly = (token: string, path = '/customers', init: RequestInit = {}) =>
       fetch(`${server.url}${COUNT}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } }).then(
         async (res) => {
           const text = await res.text();
@@ -187,42 +187,38 @@ describe('Count surface: request signing and bearer keys', () => {
         },
       );
 
-    it('a secret key works, in its own mode', async () => {
-      const got = assertSuccess(await bearer(server.tenant.keys.test, `/customers/${target.uuid}`));
-      assert.equal(got.uuid, target.uuid);
-      assertError(await bearer(server.tenant.keys.live, `/customers/${target.uuid}`), 404, 'NOT_FOUND');
-      const made = await bearer(server.tenant.keys.test, '/customers', {
+    it('either layer alone is a 401: a secret key unsigned, a signature without a Bearer', async () => {
+      const unsigned = await bearerOnly(server.tenant.keys.test, `/customers/${target.uuid}`);
+      reason(unsigned, 'missing_header');
+      assert.equal(unsigned.body.details.header, 'x-client-id');
+      const unsignedWrite = await bearerOnly(server.tenant.keys.test, '/customers', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ customer: 'By key', email: uniqueEmail() }),
+        body: JSON.stringify({ customer: 'By key alone', email: uniqueEmail() }),
       });
-      assertSuccess(made, 201);
+      assertError(unsignedWrite, 401, 'UNAUTHORIZED');
+      reason(await rawSigned(server, { method: 'GET', path: `/customers/${target.uuid}`, bearer: null }), 'missing_bearer');
+      reason(await rawSigned(server, { method: 'POST', path: '/customers', body: JSON.stringify({ customer: 'Signed alone', email: uniqueEmail() }), bearer: null }), 'missing_bearer');
+      assert.equal(assertSuccess(await rawSigned(server, { method: 'GET', path: `/customers/${target.uuid}` })).uuid, target.uuid, 'both layers: 200');
     });
 
-    it('an access token (client-credentials grant) works', async () => {
+    it("with the tenant's own client, the Bearer is that tenant's secret key of the client's mode", async () => {
+      reason(await rawSigned(server, { method: 'GET', path: '/customers', bearer: server.tenant.keys.live }), 'credentials_mismatch');
+      const other = await server.newTenant('Other key');
+      reason(await rawSigned(server, { method: 'GET', path: '/customers', bearer: other.keys.test }), 'credentials_mismatch');
+      assertError(await rawSigned(server, { method: 'GET', path: '/customers', bearer: 'sk_test_' + 'x'.repeat(40) }), 401, 'UNAUTHORIZED');
+      // Asset's client-credentials tokens are not Count's Bearer.
       const found = await server.store.findClient(server.tenant.clients.test.client_id);
-      assert.ok(found);
-      const { token, record } = issueAccessToken(found.client, 600);
+      const { token, record } = issueAccessToken(found!.client, 600);
       await server.store.insertAccessToken(record);
-      assert.equal(assertSuccess(await bearer(token, `/customers/${target.uuid}`)).uuid, target.uuid);
-    });
-
-    it('an unknown, malformed or non-Bearer credential is a 401', async () => {
-      for (const token of ['sk_test_' + 'x'.repeat(40), 'nonsense', 'at_' + 'x'.repeat(70)]) {
-        assertError(await bearer(token), 401, 'UNAUTHORIZED');
+      assertError(await rawSigned(server, { method: 'GET', path: '/customers', bearer: token }), 401, 'UNAUTHORIZED');
+      for (const authorization of ['count-user-access-token', `Basic ${Buffer.from(`${server.tenant.keys.test}:`).toString('base64')}`]) {
+        reason(await rawSigned(server, { method: 'GET', path: '/customers', bearer: null, headers: { authorization } }), 'invalid_authorization');
       }
-      const basic = await fetch(`${server.url}${COUNT}/customers`, {
-        headers: { authorization: `Basic ${Buffer.from(`${server.tenant.keys.test}:`).toString('base64')}` },
-      });
-      assert.equal(basic.status, 401);
     });
 
-    it('on a signed request the signature decides: an Authorization header beside it is not read', async () => {
-      assertSuccess(await rawSigned(server, { method: 'GET', path: '/customers', headers: { authorization: 'Bearer count-user-access-token' } }));
-      reason(
-        await rawSigned(server, { method: 'GET', path: '/customers', secret: 'wrong', headers: { authorization: `Bearer ${server.tenant.keys.test}` } }),
-        'invalid_signature',
-      );
+    it('a valid Bearer does not excuse a bad signature', async () => {
+      reason(await rawSigned(server, { method: 'GET', path: '/customers', secret: 'wrong' }), 'invalid_signature');
     });
   });
 });

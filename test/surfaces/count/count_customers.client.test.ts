@@ -14,7 +14,7 @@ describe('Count surface: a Count client end to end', () => {
 
   it('create → update → list → retrieve → find-by-email → delete', async () => {
     const { url, tenant } = ctx.server;
-    const count = new CountClient({ baseUrl: url + COUNT, clientId: tenant.clients.test.client_id, clientSecret: tenant.clients.test.client_secret });
+    const count = new CountClient({ baseUrl: url + COUNT, clientId: tenant.clients.test.client_id, clientSecret: tenant.clients.test.client_secret, headers: { authorization: `Bearer ${tenant.keys.test}` } });
     const email = uniqueEmail('lifecycle');
 
     // "Always use the find-by-email endpoint first to check if a customer exists before creating."
@@ -60,7 +60,7 @@ describe('Count surface: a Count client end to end', () => {
 
   it('the live client works the same way, on live data', async () => {
     const { url, tenant } = ctx.server;
-    const live = new CountClient({ baseUrl: url + COUNT, clientId: tenant.clients.live.client_id, clientSecret: tenant.clients.live.client_secret });
+    const live = new CountClient({ baseUrl: url + COUNT, clientId: tenant.clients.live.client_id, clientSecret: tenant.clients.live.client_secret, headers: { authorization: `Bearer ${tenant.keys.live}` } });
     const made = assertSuccess(await live.createCustomer({ customer: 'Live Co', email: uniqueEmail('live') }), 201);
     assert.deepEqual(assertSuccess(await live.getCustomer(made.uuid)), made);
   });
@@ -72,6 +72,7 @@ describe('Count surface: a Count client end to end', () => {
       clientId: tenant.clients.test.client_id,
       clientSecret: tenant.clients.test.client_secret,
       timestamp: () => String(Math.floor(Date.now() / 1000)),
+      headers: { authorization: `Bearer ${tenant.keys.test}` },
     });
     assertSuccess(await count.createCustomer({ customer: 'Seconds', email: uniqueEmail() }), 201);
   });

@@ -482,16 +482,21 @@ describe('Count surface: the customer contract (Update Customer page, line by li
   });
 
   describe('OpenAPI', () => {
-    it('documents every Count route under the Count tag', async () => {
+    it('documents every Count route, data under the Count tag, authorization under its own', async () => {
       const doc = (await server.request('GET', '/openapi.json', { key: null })).body;
-      const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/count/partners/')).sort();
+      const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/count/')).sort();
+      const authorization = [
+        '/count/auth2/authorize-initiate', '/count/auth2/authorize-intiate', '/count/partners/grant-access-token', '/count/partners/refresh-user-access-token',
+      ];
       assert.deepEqual(paths, [
+        ...authorization.slice(0, 2),
         '/count/partners/customers', '/count/partners/customers/bulk', '/count/partners/customers/find-by-email', '/count/partners/customers/{uuid}',
+        ...authorization.slice(2),
         '/count/partners/webhooks', '/count/partners/webhooks/{uuid}',
       ]);
-      const methods = paths.flatMap((p) => Object.entries(doc.paths[p]).map(([m, op]) => [`${m} ${p}`, op] as const));
-      assert.equal(methods.length, 12);
-      for (const [name, op] of methods) assert.deepEqual((op as { tags: string[] }).tags, ['Count'], name);
+      const methods = paths.flatMap((p) => Object.entries(doc.paths[p]).map(([m, op]) => [`${m} ${p}`, p, op] as const));
+      assert.equal(methods.length, 16);
+      for (const [name, path, op] of methods) assert.deepEqual((op as { tags: string[] }).tags, authorization.includes(path) ? ['Count authorization'] : ['Count'], name);
     });
   });
 });

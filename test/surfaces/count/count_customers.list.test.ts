@@ -28,7 +28,7 @@ describe('Count surface: listing customers', () => {
   before(async () => {
     server = ctx.server;
     const tenant = await server.newTenant('Listing');
-    count = countClient(server, 'test', tenant.clients.test);
+    count = countClient(server, 'test', tenant.clients.test, tenant.keys.test);
     for (const p of PEOPLE) {
       const res = await count.createCustomer(p);
       assert.equal(res.status, 201, res.text);

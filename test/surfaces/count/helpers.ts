@@ -17,9 +17,13 @@ export const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0
 
 export type Res = CountResponse;
 
-/** The signing client for the server's tenant (test mode unless `mode` says live). */
-export function countClient(server: TestServer, mode: 'test' | 'live' = 'test', credentials = server.tenant.clients[mode]): CountClient {
-  return new CountClient({ baseUrl: server.url + COUNT, clientId: credentials.client_id, clientSecret: credentials.client_secret });
+/**
+ * A Count client for the server's tenant (test mode unless `mode` says live): it signs with the
+ * tenant's own client and carries the tenant's secret key of that mode as its Bearer (Count's two
+ * layers; a partner's client would carry an access token instead). `key`: another tenant's.
+ */
+export function countClient(server: TestServer, mode: 'test' | 'live' = 'test', credentials = server.tenant.clients[mode], key = server.tenant.keys[mode]): CountClient {
+  return new CountClient({ baseUrl: server.url + COUNT, clientId: credentials.client_id, clientSecret: credentials.client_secret, headers: { authorization: `Bearer ${key}` } });
 }
 
 let counter = 0;
@@ -85,6 +89,8 @@ export async function rawSigned(
     signPath?: string;
     signBody?: string;
     signature?: string;
+    /** The Bearer (default: the tenant's test key); null sends none. */
+    bearer?: string | null;
     headers?: Record<string, string>;
   },
 ): Promise<Res> {
@@ -96,7 +102,8 @@ export async function rawSigned(
   const bodyHash = ['POST', 'PUT', 'PATCH'].includes(method) ? createHash('sha256').update(signBody).digest('hex') : '';
   const path = init.signPath ?? init.path.split('?')[0]!;
   const signature = init.signature ?? createHmac('sha256', secret).update(`${method}:${path}:${timestamp}:${bodyHash}`).digest('hex');
-  const headers: Record<string, string> = { 'x-client-id': clientId, 'x-timestamp': timestamp, 'x-signature': signature, ...init.headers };
+  const bearer = init.bearer === undefined ? server.tenant.keys.test : init.bearer;
+  const headers: Record<string, string> = { 'x-client-id': clientId, 'x-timestamp': timestamp, 'x-signature': signature, ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }), ...init.headers };
   if (init.body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
   const res = await fetch(server.url + COUNT + init.path, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) });
   const text = await res.text();

@@ -5,6 +5,8 @@
  * that matches the schema documented there. A new kind (in the catalogue or in the domain)
  * without samples here fails to compile; one a surface cannot render fails here.
  */
+import { CountGrantError } from '../../../src/surfaces/count/errors.ts';
+import { SurfaceError } from '../../../src/surfaces/shared/errors/problem.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyRequest } from 'fastify';
@@ -62,6 +64,7 @@ const SAMPLES: Record<ErrorKind, unknown[]> = {
   precondition_failed: DOMAIN_SAMPLES.precondition_failed,
   unauthenticated: [new AuthError('missing', null), new AuthError('malformed', null), new AuthError('invalid', 'sk_test_****abcd'), new AuthError('expired', 'sk_test_****abcd')],
   rate_limited: [new RateLimitedError(7, '100 requests per minute per API key')],
+  forbidden: [new CountGrantError('INVALID_AUTHORIZATION_CODE', 'Invalid or expired authorization code.'), new SurfaceError('forbidden', 'Not for you.', null)],
   request_invalid: [
     new SchemaValidationError('body', [issue]),
     new SchemaValidationError('querystring', [{ path: ['limit'], keyword: 'maximum', params: { limit: 100 }, value: 500 }]),

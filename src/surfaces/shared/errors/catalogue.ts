@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   precondition_failed: { status: 412, doc: "If-Match named a version the customer no longer has; nothing was written. Sent with the current ETag." },
   // Raised while taking the request in.
   unauthenticated: { status: 401, doc: 'No credentials, malformed ones, unknown ones, or expired ones.' },
+  forbidden: { status: 403, doc: 'Authenticated, but what was presented is not good for this: an OAuth code or refresh token that is unknown, spent, expired or another client\'s.' },
   rate_limited: { status: 429, doc: 'Past a rate limit; sent with Retry-After.' },
   request_invalid: { status: 400, doc: "A body field, query parameter or path parameter does not match the route's schema; every surface names the field." },
   body_unparseable: { status: 400, doc: 'The body is not valid JSON (or is empty where JSON is required, or names __proto__).' },

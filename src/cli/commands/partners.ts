@@ -1,0 +1,44 @@
+/** `clientele partners create` and `clientele partners list`: Count's partner applications (host admin). */
+import { PartnerError, PartnerService } from '../../domain/partners/partner-service.ts';
+import { booleanOption, JSON_OUTPUT, printJson, stringListOption, stringOption, UsageError, withStore, type CliCommand } from './command.ts';
+
+export const partnersCreateCommand: CliCommand = {
+  name: 'partners create',
+  usage: `  partners create --name NAME --redirect-uri URI [--redirect-uri URI …] [--json]
+                                          Register a Count partner application: its client id and
+                                          secret (shown once) sign its requests; redirect URIs
+                                          without query strings, matched exactly.
+`,
+  options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, ...JSON_OUTPUT },
+  run: async (values) => {
+    const name = stringOption(values, 'name');
+    const redirectUris = stringListOption(values, 'redirect-uri') ?? [];
+    if (!name) throw new UsageError('partners create needs --name');
+    if (redirectUris.length === 0) throw new UsageError('partners create needs at least one --redirect-uri');
+    let made;
+    try {
+      made = await withStore((store, _tenants, box) => new PartnerService(store, box).createApp(name, redirectUris));
+    } catch (err) {
+      if (err instanceof PartnerError) throw new UsageError(err.message);
+      throw err;
+    }
+    const shown = { clientId: made.app.id, clientSecret: made.secret, name: made.app.name, redirectUris: made.app.redirect_uris };
+    if (booleanOption(values, 'json')) printJson(shown);
+    else process.stdout.write(`Partner application ${shown.name}\n  client id:     ${shown.clientId}\n  client secret: ${shown.clientSecret}  (shown once)\n  redirect URIs: ${shown.redirectUris.join(' ')}\n`);
+    return 0;
+  },
+};
+
+export const partnersListCommand: CliCommand = {
+  name: 'partners list',
+  usage: `  partners list [--json]
+`,
+  options: { ...JSON_OUTPUT },
+  run: async (values) => {
+    const apps = await withStore((store, _tenants, box) => new PartnerService(store, box).listApps());
+    const shown = apps.map((app) => ({ clientId: app.id, name: app.name, redirectUris: app.redirect_uris, created: app.created }));
+    if (booleanOption(values, 'json')) printJson(shown);
+    else for (const app of shown) process.stdout.write(`${app.clientId}  ${app.name}  ${app.redirectUris.join(' ')}\n`);
+    return 0;
+  },
+};
