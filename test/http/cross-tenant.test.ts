@@ -33,12 +33,15 @@ import { ATLAS, assertError as assertAtlasError } from '../surfaces/atlas/helper
 import { CP, assertErrorBody as assertCpErrorBody } from '../surfaces/checkoutpage/helpers.ts';
 import { COUNT, countClient, assertError as assertCountError } from '../surfaces/count/helpers.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
+import type { PartnerAppRecord } from '../../src/domain/partners/partner.ts';
 import { fromPrefixed, fromUuid, tenantIdToWire, toPrefixed, toUuid } from '../../src/formats/ids.ts';
 
 type Mode = 'test' | 'live';
 type Res = { status: number; headers: Headers; body: any; text: string };
-type CountAuth = 'signed' | 'key' | 'token';
-const COUNT_AUTHS: readonly CountAuth[] = ['signed', 'key', 'token'];
+/** Count's two ways in, both two layers: the tenant's own client with its key, a partner app with its token. */
+type CountAuth = 'signed' | 'partner';
+const COUNT_AUTHS: readonly CountAuth[] = ['signed', 'partner'];
+const PARTNER_REDIRECT = 'https://partner.example/callback';
 
 /** One customer id in every surface's rendering. */
 interface Ids {
@@ -55,6 +58,8 @@ interface Principal {
   key: string;
   assetToken: string;
   count: CountClient;
+  /** A partner application signing, with the access token this tenant and mode granted it. */
+  partner: CountClient;
   /** A customer of its own, for positive controls (its name gets overwritten by them). */
   control: Ids & { email: string };
 }
@@ -197,6 +202,9 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
     return `${res.text}\n${history.text}`;
   };
   let routes: Route[];
+  /** The partner application every principal granted, and one no principal granted. */
+  let partnerApp: { app: PartnerAppRecord; secret: string };
+  let strangerApp: { app: PartnerAppRecord; secret: string };
 
   // ---- requests, per surface, with a principal's credentials ----
   type ExtraHeaders = Record<string, string> | undefined;
@@ -205,8 +213,8 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
   const cpg = (p: Principal, method: string, path: string, json?: unknown, headers?: ExtraHeaders) => server.request(method, CP + path, { key: p.key, json, headers });
   const atl = (p: Principal, method: string, path: string, json?: unknown, headers?: ExtraHeaders) => server.request(method, ATLAS + path, { key: p.key, json, headers });
   const cnt = (p: Principal, auth: CountAuth, method: string, path: string, json?: unknown, headers?: ExtraHeaders): Promise<Res> => {
-    if (auth !== 'signed') return server.request(method, COUNT + path, { key: auth === 'key' ? p.key : p.assetToken, json, headers });
-    const client = headers ? new CountClient({ ...p.count.options, headers }) : p.count;
+    const base = auth === 'signed' ? p.count : p.partner;
+    const client = headers ? new CountClient({ ...base.options, headers: { ...base.options.headers, ...headers } }) : base;
     return client.request(method, path, json);
   };
 
@@ -274,6 +282,13 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
     server = await startServer();
     const a = server.tenant;
     const b = await server.newTenant('Tenant B');
+    partnerApp = await server.app.partners.createApp('Cross-tenant partner', [PARTNER_REDIRECT]);
+    strangerApp = await server.app.partners.createApp('Stranger', [PARTNER_REDIRECT]);
+    const partnerFor = async (tenant: TestTenant, mode: Mode): Promise<CountClient> => {
+      const code = await server.app.partners.issueCode(partnerApp.app, PARTNER_REDIRECT, (await server.store.getTenant(tenant.id))!, mode);
+      const tokens = await server.app.partners.exchangeCode(partnerApp.app, code);
+      return new CountClient({ baseUrl: server.url + COUNT, clientId: partnerApp.app.id, clientSecret: partnerApp.secret, headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    };
     const principal = async (label: string, tenant: TestTenant, mode: Mode): Promise<Principal> => {
       const p = {
         label,
@@ -282,6 +297,7 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
         key: tenant.keys[mode],
         assetToken: await tokenFor(server, tenant, tenant.clients[mode]),
         count: countClient(server, mode, tenant.clients[mode], tenant.keys[mode]),
+        partner: await partnerFor(tenant, mode),
       } as Principal;
       const email = `${marker('own')}@control.example`;
       p.control = { ...(await nativeCustomer(p, { name: `Control of ${label}`, email })), email };
@@ -1006,6 +1022,66 @@ describe('cross-tenant and cross-mode isolation, on every route of every surface
       url: '/atlas/functions/v1/customers/:customer_id',
       notFound: atlasNotFound,
       variants: [{ label: 'delete', method: 'DELETE', destructive: true, call: (p, t, h) => atl(p, 'DELETE', `/customers/${t.ids.cus}`, undefined, h) }],
+    },
+
+    // ---- Count's authorization: /count/auth2, and the token endpoints under /count/partners ----
+    ...(['authorize-initiate', 'authorize-intiate'] as const).flatMap((spelling) =>
+      (['GET', 'HEAD'] as const).map(
+      (method): SweepRoute => ({
+        kind: 'token',
+        method,
+        url: `/count/auth2/${spelling}`,
+        sweep: async (p, foreign) => {
+          await probe(`${method} /count/auth2/${spelling} (${p.label}): no workspace in the answer`, async () => {
+            const res = await server.request(method, `/count/auth2/${spelling}?${new URLSearchParams({ clientId: partnerApp.app.id, redirectUri: PARTNER_REDIRECT, state: p.label })}`, { key: null });
+            assert.equal(res.status, 200, res.text);
+            assert.doesNotMatch(res.text, new RegExp(principals.map((q) => q.tenant.wireId).join('|')));
+            assertNoLeak(res.text, foreign);
+          });
+        },
+      }),
+      ),
+    ),
+    {
+      kind: 'token',
+      method: 'POST',
+      url: '/count/partners/grant-access-token',
+      sweep: async (p, foreign) => {
+        await probe(`POST /count/partners/grant-access-token (${p.label}): the token acts for the consenting workspace and mode only`, async () => {
+          const code = await server.app.partners.issueCode(partnerApp.app, PARTNER_REDIRECT, (await server.store.getTenant(p.tenant.id))!, p.mode);
+          const stranger = new CountClient({ baseUrl: server.url + COUNT, clientId: strangerApp.app.id, clientSecret: strangerApp.secret });
+          assertCountError(await stranger.request('POST', '/grant-access-token', { code }), 403, 'INVALID_AUTHORIZATION_CODE');
+          const granted = new CountClient({ baseUrl: server.url + COUNT, clientId: partnerApp.app.id, clientSecret: partnerApp.secret });
+          const res = await granted.request('POST', '/grant-access-token', { code });
+          assert.equal(res.status, 200, res.text);
+          assert.equal(res.body.data.result.workspaceId, toUuid(p.tenant.id));
+          assert.equal(res.body.data.result.mode, p.mode);
+          const api = new CountClient({ ...granted.options, headers: { authorization: `Bearer ${res.body.data.result.accessToken}` } });
+          const all = await api.listCustomers({ limit: 100 });
+          assertOnlyOwn(p, all.body.data.records.map((c: { uuid: string }) => hexOfUuid(c.uuid)), 'the list through a fresh partner token');
+          assertNoLeak(all.text, foreign);
+        });
+      },
+    },
+    {
+      kind: 'token',
+      method: 'POST',
+      url: '/count/partners/refresh-user-access-token',
+      sweep: async (p, foreign) => {
+        await probe(`POST /count/partners/refresh-user-access-token (${p.label}): another application's refresh is refused; the new token is the workspace's`, async () => {
+          const code = await server.app.partners.issueCode(partnerApp.app, PARTNER_REDIRECT, (await server.store.getTenant(p.tenant.id))!, p.mode);
+          const tokens = await server.app.partners.exchangeCode(partnerApp.app, code);
+          const stranger = new CountClient({ baseUrl: server.url + COUNT, clientId: strangerApp.app.id, clientSecret: strangerApp.secret });
+          assertCountError(await stranger.request('POST', '/refresh-user-access-token', { refresh_token: tokens.refreshToken }), 403, 'INVALID_REFRESH_TOKEN');
+          const granted = new CountClient({ baseUrl: server.url + COUNT, clientId: partnerApp.app.id, clientSecret: partnerApp.secret });
+          const res = await granted.request('POST', '/refresh-user-access-token', { refresh_token: tokens.refreshToken });
+          assert.equal(res.status, 200, res.text);
+          const api = new CountClient({ ...granted.options, headers: { authorization: `Bearer ${res.body.data.result.accessToken}` } });
+          const all = await api.listCustomers({ limit: 100 });
+          assertOnlyOwn(p, all.body.data.records.map((c: { uuid: string }) => hexOfUuid(c.uuid)), 'the list through a refreshed partner token');
+          assertNoLeak(all.text, foreign);
+        });
+      },
     },
 
     // ---- Count /count/partners ----

@@ -517,6 +517,8 @@ let liveKeyC: string;
 let testKeyC: string;
 const tokens = {} as { aTest: string; aLive: string; b: string; expired: string };
 const expiredCredentials = {} as { key: string; client: ClientCredentials };
+/** A Count partner application, with the access token tenant A's test mode granted it. */
+const partner = {} as { client: ClientCredentials; aTest: string };
 /** Ids (canonical hex) the fuzz saw created, with who created them. */
 const created = new Map<string, Identity>();
 
@@ -627,7 +629,7 @@ function assetAuth(plan: AuthPlan): Built {
   return garbles[plan.variant % garbles.length]!();
 }
 
-/** Count: HMAC-signed with the client secret (the count client's own signing), else a bearer key. */
+/** Count: both layers, HMAC-signed with the client secret (the count client's own signing) and a Bearer: the tenant's key, or a partner's token. */
 function countAuth(plan: AuthPlan, method: string, path: string, body: string | undefined): Built {
   const signedPath = path.split('?', 1)[0]!.slice('/count/partners'.length);
   const sign = (client: ClientCredentials, opts: { timestamp?: string; path?: string; body?: string | undefined } = {}): [string, string][] => {
@@ -638,15 +640,14 @@ function countAuth(plan: AuthPlan, method: string, path: string, body: string | 
   const testA: Identity = { tenant: A, mode: 'test' };
   if (plan.valid) {
     const v = plan.variant;
-    if (v < 60) return { headers: sign(A.clients.test), identity: testA };
-    if (v < 68) return { headers: sign(A.clients.test, { timestamp: String(Math.floor(Date.now() / 1000)) }), identity: testA };
-    if (v < 78) return { headers: sign(A.clients.live), identity: { tenant: A, mode: 'live' } };
-    if (v < 86) return { headers: [['Authorization', `Bearer ${A.keys.test}`]], identity: testA };
-    if (v < 92) return { headers: [['Authorization', `Bearer ${tokens.aTest}`]], identity: testA };
-    if (v < 96) return { headers: [...sign(A.clients.test), ['Authorization', `Bearer ${plan.noise}`]], identity: testA };
-    return { headers: sign(B.clients.test), identity: { tenant: B, mode: 'test' } };
+    const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+    if (v < 60) return { headers: [...sign(A.clients.test), bearer(A.keys.test)], identity: testA };
+    if (v < 68) return { headers: [...sign(A.clients.test, { timestamp: String(Math.floor(Date.now() / 1000)) }), bearer(A.keys.test)], identity: testA };
+    if (v < 78) return { headers: [...sign(A.clients.live), bearer(A.keys.live)], identity: { tenant: A, mode: 'live' } };
+    if (v < 92) return { headers: [...sign(partner.client), bearer(partner.aTest)], identity: testA };
+    return { headers: [...sign(B.clients.test), bearer(B.keys.test)], identity: { tenant: B, mode: 'test' } };
   }
-  const valid = () => sign(A.clients.test);
+  const valid = (): [string, string][] => [...sign(A.clients.test), ['Authorization', `Bearer ${A.keys.test}`]];
   const replace = (name: string, value: string) => valid().map(([k, v]) => [k, k === name ? value : v] as [string, string]);
   const drop = (name: string) => valid().filter(([k]) => k !== name);
   const garbles: (() => [string, string][])[] = [
@@ -668,6 +669,16 @@ function countAuth(plan: AuthPlan, method: string, path: string, body: string | 
     () => [['Authorization', `Bearer ${plan.noise}`]],
     () => [['Authorization', plan.noise]],
     () => [['Authorization', `Bearer ${expiredCredentials.key}`]],
+    // One layer only, or two that do not belong together.
+    () => sign(A.clients.test),
+    () => [['Authorization', `Bearer ${A.keys.test}`]],
+    () => [['Authorization', `Bearer ${partner.aTest}`]],
+    () => sign(partner.client),
+    () => [...sign(A.clients.test), ['Authorization', `Bearer ${B.keys.test}`]],
+    () => [...sign(A.clients.test), ['Authorization', `Bearer ${A.keys.live}`]],
+    () => [...sign(A.clients.test), ['Authorization', `Bearer ${partner.aTest}`]],
+    () => [...sign(partner.client), ['Authorization', `Bearer ${A.keys.test}`]],
+    () => [...sign(A.clients.test), ['Authorization', `Bearer ${tokens.aTest}`]],
   ];
   return { headers: garbles[plan.variant % garbles.length]!(), identity: null };
 }
@@ -1308,6 +1319,10 @@ describe(`fuzzing every route of every surface (${RUNS} runs per route)`, () => 
     tokens.aLive = await token(A.clients.live, A);
     tokens.b = await token(B.clients.test, B);
     tokens.expired = await token(A.clients.test, A, 1);
+    const app = await server.app.partners.createApp('Fuzzing partner', ['https://partner.example/cb']);
+    const code = await server.app.partners.issueCode(app.app, 'https://partner.example/cb', (await server.store.getTenant(A.id))!, 'test');
+    partner.client = { client_id: app.app.id, client_secret: app.secret };
+    partner.aTest = (await server.app.partners.exchangeCode(app.app, code)).accessToken;
   });
   after(async () => {
     agent?.destroy();
@@ -1383,7 +1398,10 @@ describe(`fuzzing every route of every surface (${RUNS} runs per route)`, () => 
     assert.equal(seen, expected, 'Atlas list');
     seen = 0;
     for (let page = 1; ; page++) {
-      const res = await get('count', `/count/partners/customers?limit=100&page=${page}`);
+      const path = `/count/partners/customers?limit=100&page=${page}`;
+      const timestamp = String(Date.now());
+      const signature = generateSignature({ method: 'GET', path: '/customers', timestamp, body: undefined, clientSecret: A.clients.test.client_secret });
+      const res = await get('count', path, [...authA, ['x-client-id', A.clients.test.client_id], ['x-timestamp', timestamp], ['x-signature', signature]]);
       seen += res.data.records.length;
       if (page >= res.data.totalPages) break;
     }

@@ -362,7 +362,7 @@ describe('Idempotency-Key on every write of every surface', () => {
     // Retrying a delivery or recovering failed ones sends deliveries, which the key's reply does not undo: their
     // replays are the generic hook's (as above), but no record here counts them.
     const excluded = [
-      'POST /asset/v0/auth/token', 'PATCH /v1/customers/{id}',
+      'POST /asset/v0/auth/token', 'POST /count/partners/grant-access-token', 'POST /count/partners/refresh-user-access-token', 'PATCH /v1/customers/{id}',
       'POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/retry', 'POST /v1/webhook_endpoints/{id}/recover',
     ];
     assert.equal(writes.filter((w) => !excluded.includes(w)).length, cases.length, `write routes: ${writes.join(', ')}`);

@@ -82,6 +82,7 @@ describe('limits on input, in every surface\'s format', () => {
       headers['x-client-id'] = creds.client_id;
       headers['x-timestamp'] = timestamp;
       headers['x-signature'] = generateSignature({ method: w.method, path: '/customers', timestamp, body, clientSecret: creds.client_secret });
+      headers.authorization = `Bearer ${server.tenant.keys.test}`;
     }
     const res = await fetch(server.url + w.path, { method: w.method, headers, body });
     const text = await res.text();
@@ -219,13 +220,30 @@ describe('the log never holds a secret', () => {
       const timestamp = String(Date.now());
       const body = JSON.stringify({ customer: 'Signed', email: 'signed@example.com' });
       const signature = generateSignature({ method: 'POST', path: '/customers', timestamp, body, clientSecret: client.client_secret });
-      const signed = await inject({ method: 'POST', url: '/count/partners/customers', headers: { 'x-client-id': client.client_id, 'x-timestamp': timestamp, 'x-signature': signature, 'content-type': 'application/json' }, payload: body });
+      const signed = await inject({ method: 'POST', url: '/count/partners/customers', headers: { 'x-client-id': client.client_id, 'x-timestamp': timestamp, 'x-signature': signature, authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: body });
       assert.equal(signed.statusCode, 201, signed.body);
-      await inject({ method: 'POST', url: '/count/partners/customers', headers: { 'x-client-id': client.client_id, 'x-timestamp': timestamp, 'x-signature': 'f'.repeat(64), 'content-type': 'application/json' }, payload: body });
+      await inject({ method: 'POST', url: '/count/partners/customers', headers: { 'x-client-id': client.client_id, 'x-timestamp': timestamp, 'x-signature': 'f'.repeat(64), authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: body });
+      // Count's partner flow: the application's secret, the code, both tokens.
+      const partner = await app.partners.createApp('Logged partner', ['https://partner.example/cb']);
+      const code = await app.partners.issueCode(partner.app, 'https://partner.example/cb', made.tenant, 'test');
+      const grantBody = JSON.stringify({ code, client_id: partner.app.id, client_secret: partner.secret });
+      const partnerSigned = (path: string, payload: string) => ({
+        'x-client-id': partner.app.id, 'x-timestamp': timestamp, 'content-type': 'application/json',
+        'x-signature': generateSignature({ method: 'POST', path, timestamp, body: payload, clientSecret: partner.secret }),
+      });
+      const granted = await inject({ method: 'POST', url: '/count/partners/grant-access-token', headers: partnerSigned('/grant-access-token', grantBody), payload: grantBody });
+      assert.equal(granted.statusCode, 200, granted.body);
+      const { accessToken, refreshToken } = JSON.parse(granted.body).data.result;
+      const refreshBody = JSON.stringify({ refresh_token: refreshToken });
+      const refreshed = await inject({ method: 'POST', url: '/count/partners/refresh-user-access-token', headers: partnerSigned('/refresh-user-access-token', refreshBody), payload: refreshBody });
+      assert.equal(refreshed.statusCode, 200, refreshed.body);
+      const partnerRead = await inject({ method: 'GET', url: '/count/partners/customers', headers: { ...partnerSigned('/customers', ''), 'x-signature': generateSignature({ method: 'GET', path: '/customers', timestamp, body: undefined, clientSecret: partner.secret }), authorization: `Bearer ${accessToken}` } });
+      assert.equal(partnerRead.statusCode, 200, partnerRead.body);
 
       const log = lines.join('');
       assert.ok(lines.length > 20, 'requests were logged');
-      for (const [what, secret] of [['test key', key], ['live key', made.secrets.live], ['wrong key', 'W'.repeat(43)], ['client secret', client.client_secret], ['access token', token], ['signature', signature]] as const) {
+      for (const [what, secret] of [['test key', key], ['live key', made.secrets.live], ['wrong key', 'W'.repeat(43)], ['client secret', client.client_secret], ['access token', token], ['signature', signature],
+        ['partner secret', partner.secret], ['authorization code', code], ['partner access token', accessToken], ['refresh token', refreshToken], ['rotated refresh token', JSON.parse(refreshed.body).data.result.refreshToken]] as const) {
         assert.ok(!log.includes(secret), `the ${what} leaked into the log`);
       }
     } finally {

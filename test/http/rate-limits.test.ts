@@ -185,10 +185,14 @@ describe('rate limits over HTTP', () => {
     // A write is refused too, before its body is even looked at.
     assert.equal((await client.createCustomer({ customer: 'X' })).status, 429);
 
-    // The live client of the same tenant, the tenant's secret key on Count, and another tenant's client: their own budgets.
+    // The live client of the same tenant, a partner application acting for it, and another tenant's client: their own budgets.
     assert.equal((await countClient(server, tenant, 'live').listCustomers()).status, 200);
-    const bearer = await server.request('GET', `${COUNT}/customers`, { key: tenant.keys.test });
-    assert.equal(bearer.status, 200, bearer.text);
+    const partner = await server.app.partners.createApp('Limited partner', ['https://partner.example/cb']);
+    const code = await server.app.partners.issueCode(partner.app, 'https://partner.example/cb', (await server.store.getTenant(tenant.id))!, 'test');
+    const { accessToken } = await server.app.partners.exchangeCode(partner.app, code);
+    const viaPartner = new CountClient({ baseUrl: server.url + COUNT, clientId: partner.app.id, clientSecret: partner.secret, headers: { authorization: `Bearer ${accessToken}` } });
+    const partnerList = await viaPartner.listCustomers();
+    assert.equal(partnerList.status, 200, partnerList.text);
     const other = await server.newTenant('Count other');
     assert.equal((await countClient(server, other).listCustomers()).status, 200);
   });

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../config.ts';
 import { ConsoleService } from '../../domain/console/console-service.ts';
 import { CredentialService } from '../../domain/tenants/credential-service.ts';
-import { ADMIN_LINK_PATH } from '../../surfaces/shared/console-paths.ts';
+import { ADMIN_LINK_PATH } from '../../http/console-paths.ts';
 import { booleanOption, JSON_OUTPUT, printJson, stringOption, UsageError, withStore, type CliCommand } from './command.ts';
 
 export const consoleLinkCommand: CliCommand = {

@@ -1,5 +1,5 @@
 import type { App } from '../../../http/types.ts';
-import { CONSENT_PATH } from '../../shared/console-paths.ts';
+import { CONSENT_PATH } from '../../../http/console-paths.ts';
 import { ERROR_RESPONSES, InitiateQuery, InitiateResponse, OAUTH_TAGS } from '../oauth-schemas.ts';
 import { countPartnerError } from '../oauth-wire.ts';
 

@@ -19,6 +19,8 @@ export function countPartnersGrantAccessToken(app: App, caller: (request: Fastif
       body: GrantBody,
       response: { 200: TokenResponse, ...ERROR_RESPONSES },
     },
+    // It issues credentials: no reply holding them is ever stored for a replay.
+    config: { idempotent: false },
     handler: async (request): Promise<TokenResponse> => {
       const { app: partner, secret } = caller(request);
       checkBodyCredentials(partner, secret, request.body);

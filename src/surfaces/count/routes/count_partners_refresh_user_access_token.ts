@@ -19,6 +19,8 @@ export function countPartnersRefreshUserAccessToken(app: App, caller: (request: 
       body: RefreshBody,
       response: { 200: TokenResponse, ...ERROR_RESPONSES },
     },
+    // It issues credentials: no reply holding them is ever stored for a replay.
+    config: { idempotent: false },
     handler: async (request): Promise<TokenResponse> => {
       const { app: partner, secret } = caller(request);
       const body = request.body;
