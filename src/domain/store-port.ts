@@ -196,6 +196,8 @@ export interface EventListQuery {
   cursor?: IdCursor;
   /** Exact types (any of them). */
   types?: readonly string[];
+  /** One customer's events only. */
+  customerId?: string;
   /** A type with `*` standing for any text (`customer.*`). */
   typePattern?: string;
   /** Unix ms. */
@@ -241,7 +243,8 @@ export interface WebhookRecords {
   /** Deletes the endpoint with its deliveries; false when there was none. */
   deleteEndpoint(scope: CustomerScope, id: string): Promise<boolean>;
   /** The endpoint's deliveries with their attempts, newest first. */
-  listDeliveries(scope: CustomerScope, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>>;
+  /** An endpoint's deliveries, or an event's (to every endpoint), newest first. */
+  listDeliveries(scope: CustomerScope, of: DeliveriesOf, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>>;
   getDelivery(scope: CustomerScope, endpointId: string, id: string): Promise<DeliveryWithAttempts | null>;
   /** Makes a delivery due now (a failed one, or one waiting for its retry); null when there is none, its state unchanged when it is done or in order behind another. */
   retryDelivery(scope: CustomerScope, endpointId: string, id: string, nowMs: number): Promise<Delivery | null>;
@@ -287,6 +290,8 @@ export interface PartnerRecords {
   exchangePartnerGrant(spent: string, replacements: PartnerGrantRecord[]): Promise<boolean>;
   deleteExpiredPartnerGrants(nowSeconds: number): Promise<number>;
 }
+
+export type DeliveriesOf = { endpointId: string } | { eventId: string };
 
 /** Where a store gathers several writes or lookups into one round trip or one commit. */
 export type BatchKind = 'group_commit' | 'customer_insert' | 'key_lookup';

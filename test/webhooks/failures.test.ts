@@ -219,7 +219,7 @@ describe('webhooks to private addresses', () => {
       let attempts: DeliveryAttempt[] = [];
       for (let i = 0; i < 50 && attempts.length === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        attempts = (await strict.store.listDeliveries(scope, id, { limit: 10 })).data.flatMap((d) => d.attemptLog);
+        attempts = (await strict.store.listDeliveries(scope, { endpointId: id }, { limit: 10 })).data.flatMap((d) => d.attemptLog);
       }
       assert.equal(attempts.length, 1);
       assert.match(attempts[0]!.error!, /Refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1/);

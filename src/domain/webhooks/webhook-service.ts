@@ -159,7 +159,12 @@ export class WebhookService {
   /** The deliveries of the endpoint of this flavor; NotFoundError when there is none. */
   async deliveries(scope: CustomerScope, flavor: EndpointFlavor, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
     await this.getOf(scope, flavor, endpointId);
-    return this.store.listDeliveries(scope, endpointId, query);
+    return this.store.listDeliveries(scope, { endpointId }, query);
+  }
+
+  /** An event's deliveries to every endpoint (the console's customer page). */
+  async deliveriesOfEvent(scope: CustomerScope, eventId: string, limit = 20): Promise<DeliveryWithAttempts[]> {
+    return (await this.store.listDeliveries(scope, { eventId }, { limit })).data;
   }
 
   async delivery(scope: CustomerScope, endpointId: string, id: string): Promise<DeliveryWithAttempts> {

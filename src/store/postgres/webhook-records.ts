@@ -1,6 +1,6 @@
 import type { CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { ClaimRequest, IdCursor, Page, WebhookRecords } from '../../domain/store-port.ts';
+import type { ClaimRequest, IdCursor, Page, WebhookRecords, DeliveriesOf } from '../../domain/store-port.ts';
 import type { AttemptResult, Delivery, DeliveryJob, DeliveryWithAttempts } from '../../domain/webhooks/delivery.ts';
 import { isDelivering, type EndpointFlavor, type WebhookEndpoint } from '../../domain/webhooks/endpoint.ts';
 import { assembleJobs, jobQueries, withAttempts } from '../rows/delivery-jobs.ts';
@@ -10,6 +10,7 @@ import { pageOf } from '../sql/paging.ts';
 import { ATTEMPT_COLUMNS } from '../rows/event-rows.ts';
 import { statement } from '../sql/dialect.ts';
 import { DELIVERY_SQL, ENDPOINT_SQL, FINISH_TEMPLATE, attemptValues, attemptsSql, claimSql, finishValues, idPageSql, keptResponse } from '../sql/webhook-sql.ts';
+import { deliveriesFilter } from '../sql/webhook-sql.ts';
 import type { DeliveryListener } from './delivery-listener.ts';
 import { DELIVERIES_CHANNEL } from './history-records.ts';
 import type { PgSession, PostgresPool } from './pool.ts';
@@ -71,8 +72,8 @@ export class PostgresWebhookRecords implements WebhookRecords {
     });
   }
 
-  async listDeliveries(scope: CustomerScope, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
-    const { page, backwards } = idPageSql(POSTGRES, 'webhook_deliveries', scope, { column: 'endpoint_id', value: endpointId }, query);
+  async listDeliveries(scope: CustomerScope, of: DeliveriesOf, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
+    const { page, backwards } = idPageSql(POSTGRES, 'webhook_deliveries', scope, deliveriesFilter(of), query);
     const deliveries = pageOf(await this.pool.queryRows(page), query.limit, rowToDelivery, { backwards });
     const attempts = deliveries.data.length === 0 ? [] : await this.pool.queryRows(attemptsSql(POSTGRES, scope, deliveries.data.map((d) => d.id)));
     return { ...deliveries, data: withAttempts(deliveries.data, attempts) };

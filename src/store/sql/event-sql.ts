@@ -55,6 +55,7 @@ export function eventPageSql(dialect: Dialect, scope: CustomerScope, query: Even
   const cursor = query.cursor;
   if (cursor && 'after' in cursor) where.push(`e.id < ${params.bind(cursor.after)}`);
   if (cursor && 'before' in cursor) where.push(`e.id > ${params.bind(cursor.before)}`);
+  if (query.customerId !== undefined) where.push(`e.customer_id = ${params.bind(query.customerId)}`);
   if (query.types) where.push(query.types.length === 0 ? '1 = 0' : `e.type IN (${query.types.map((type) => params.bind(type)).join(', ')})`);
   if (query.typePattern !== undefined) where.push(`e.type LIKE ${params.bind(likePattern(query.typePattern))} ESCAPE '\\'`);
   const created = query.created ?? {};

@@ -1,5 +1,5 @@
 import type { CustomerScope } from '../../domain/customers/model.ts';
-import type { ClaimRequest, IdCursor } from '../../domain/store-port.ts';
+import type { ClaimRequest, IdCursor, DeliveriesOf } from '../../domain/store-port.ts';
 import { PENDING_STATES, type AttemptResult, type Delivery } from '../../domain/webhooks/delivery.ts';
 import type { EndpointFlavor, WebhookEndpoint } from '../../domain/webhooks/endpoint.ts';
 import { ATTEMPT_COLUMNS, ENDPOINT_COLUMNS, endpointRow } from '../rows/event-rows.ts';
@@ -125,6 +125,9 @@ export const DELIVERY_SQL = {
   backlog: statement("SELECT count(*) AS pending FROM webhook_deliveries WHERE state IN ('ready', 'waiting', 'held')"),
 };
 
+/** The column a deliveries page filters on: its endpoint's, or its event's. */
+export const deliveriesFilter = (of: DeliveriesOf) => ('endpointId' in of ? { column: 'endpoint_id' as const, value: of.endpointId } : { column: 'event_id' as const, value: of.eventId });
+
 /** Due deliveries, soonest first, claimed for `owner` until the lease lapses: one statement, so two claims never take the same one. */
 export function claimSql(dialect: Dialect, request: ClaimRequest): BoundSql {
   const params = new SqlParams(dialect);
@@ -158,7 +161,7 @@ export function idPageSql(
   dialect: Dialect,
   table: 'webhook_endpoints' | 'webhook_deliveries',
   scope: CustomerScope,
-  filter: { column: 'flavor' | 'endpoint_id'; value: EndpointFlavor | string },
+  filter: { column: 'flavor' | 'endpoint_id' | 'event_id'; value: EndpointFlavor | string },
   query: { limit: number; cursor?: IdCursor },
 ): { page: BoundSql; backwards: boolean } {
   const params = new SqlParams(dialect);

@@ -1,12 +1,13 @@
 import type { CustomerScope } from '../../domain/customers/model.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { ClaimRequest, IdCursor, Page, WebhookRecords } from '../../domain/store-port.ts';
+import type { ClaimRequest, IdCursor, Page, WebhookRecords, DeliveriesOf } from '../../domain/store-port.ts';
 import type { AttemptResult, Delivery, DeliveryJob, DeliveryWithAttempts } from '../../domain/webhooks/delivery.ts';
 import { isDelivering, type EndpointFlavor, type WebhookEndpoint } from '../../domain/webhooks/endpoint.ts';
 import { rowToDelivery, rowToEndpoint } from '../rows/event-rows.ts';
 import { SQLITE } from '../sql/dialect.ts';
 import { pageOf } from '../sql/paging.ts';
 import { DELIVERY_SQL, ENDPOINT_SQL, attemptsSql, claimSql, idPageSql } from '../sql/webhook-sql.ts';
+import { deliveriesFilter } from '../sql/webhook-sql.ts';
 import { deliveryJobs, withAttempts } from '../rows/delivery-jobs.ts';
 import type { SqliteConnection } from './connection.ts';
 
@@ -50,10 +51,10 @@ export class SqliteWebhookRecords implements WebhookRecords {
     });
   }
 
-  async listDeliveries(scope: CustomerScope, endpointId: string, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
+  async listDeliveries(scope: CustomerScope, of: DeliveriesOf, query: { limit: number; cursor?: IdCursor }): Promise<Page<DeliveryWithAttempts>> {
     const connection = this.connection;
     return connection.autocommit(() => {
-      const { page, backwards } = idPageSql(SQLITE, 'webhook_deliveries', scope, { column: 'endpoint_id', value: endpointId }, query);
+      const { page, backwards } = idPageSql(SQLITE, 'webhook_deliveries', scope, deliveriesFilter(of), query);
       const deliveries = pageOf(connection.queryRows(page), query.limit, rowToDelivery, { backwards });
       const attempts = deliveries.data.length === 0 ? [] : connection.queryRows(attemptsSql(SQLITE, scope, deliveries.data.map((d) => d.id)));
       return { ...deliveries, data: withAttempts(deliveries.data, attempts) };
