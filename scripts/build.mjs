@@ -27,11 +27,14 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 
+/** Folders of files that are not TypeScript: SQL migrations, the console's templates and assets. */
+const COPIED = new Set(['migrations', 'views', 'assets']);
+
 function copyMigrations(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const path = join(dir, entry.name);
-    if (entry.name === 'migrations') cpSync(path, join(DIST, path.slice(join(ROOT, 'src').length)), { recursive: true });
+    if (COPIED.has(entry.name)) cpSync(path, join(DIST, path.slice(join(ROOT, 'src').length)), { recursive: true });
     else copyMigrations(path);
   }
 }

@@ -23,6 +23,8 @@ import { DnsUrlGuard } from '../webhooks/url-guard.ts';
 import type { WebhookOptions } from './webhook-options.ts';
 import { registerDispatcher } from './webhooks.ts';
 import { SURFACES } from './surfaces.ts';
+import { consolePlugin } from '../console/plugin.ts';
+import { CONSOLE_PREFIX } from '../http/console-paths.ts';
 import { clientErrorHandler, frameworkErrorHandler, surfaceOf } from './pre-route-errors.ts';
 import type { App } from '../http/types.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -137,6 +139,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerRateLimits(app, options.rateLimits);
   registerIdempotency(app, box);
   for (const surface of SURFACES) await app.register(surface.plugin, { prefix: surface.prefix });
+  await app.register(consolePlugin, { prefix: CONSOLE_PREFIX });
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(CONSOLE_PREFIX));
   registerDispatcher(app, store, webhooks, options.webhooks ?? {}, metrics);
   return app;
 }

@@ -18,7 +18,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   http: ['domain', 'formats'],
   surfaces: ['http', 'formats', 'domain'],
   webhooks: ['formats', 'domain'],
-  server: ['surfaces', 'webhooks', 'http', 'formats', 'domain', 'store'],
+  console: ['http', 'formats', 'domain'],
+  server: ['console', 'surfaces', 'webhooks', 'http', 'formats', 'domain', 'store'],
   cli: ['server', 'store', 'webhooks', 'formats', 'domain', 'http'],
 };
 
