@@ -13,7 +13,7 @@ import { PG_SKIP_REASON, startEmbeddedPostgres } from './helpers/postgres.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /** The suites that run once per store; the others choose their stores themselves. */
-const PER_STORE = /^test\/(http|server|surfaces|webhooks)\//;
+const PER_STORE = /^test\/(console|http|server|surfaces|webhooks)\//;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir)

@@ -1,10 +1,11 @@
 /**
- * Sign-in attempts per client address: 10 in any 5 minutes, in this process's memory. It slows
- * guessing a secret key through the console (keys carry 256 bits, so it is no last line); with
- * several servers each counts its own, like the in-memory API limits.
+ * Failed sign-ins per client address: after 10 in any 5 minutes, the address waits (successes do
+ * not count). It slows guessing a secret key or link through the console (both carry 256 bits, so
+ * it is no last line); in this process's memory: with several servers each counts its own, like
+ * the in-memory API limits.
  */
 export class SignInLimiter {
-  private readonly attempts = new Map<string, number[]>();
+  private readonly failures = new Map<string, number[]>();
 
   constructor(
     private readonly max = 10,
@@ -12,18 +13,23 @@ export class SignInLimiter {
     private readonly maxAddresses = 10_000,
   ) {}
 
-  /** Counts an attempt; the seconds to wait when it is over the limit, else 0. */
-  take(address: string, nowMs = Date.now()): number {
-    const recent = (this.attempts.get(address) ?? []).filter((at) => at > nowMs - this.windowMs);
-    if (recent.length >= this.max) {
-      this.attempts.set(address, recent);
-      return Math.max(1, Math.ceil((recent[0]! + this.windowMs - nowMs) / 1000));
-    }
+  private recent(address: string, nowMs: number): number[] {
+    return (this.failures.get(address) ?? []).filter((at) => at > nowMs - this.windowMs);
+  }
+
+  /** Seconds the address must wait before it may try again; 0 when it may now. */
+  retryAfter(address: string, nowMs = Date.now()): number {
+    const recent = this.recent(address, nowMs);
+    if (recent.length < this.max) return 0;
+    return Math.max(1, Math.ceil((recent[recent.length - this.max]! + this.windowMs - nowMs) / 1000));
+  }
+
+  failed(address: string, nowMs = Date.now()): void {
+    const recent = this.recent(address, nowMs);
     recent.push(nowMs);
-    this.attempts.delete(address);
+    this.failures.delete(address);
     // Oldest addresses first out: a flood of addresses cannot grow the map without bound.
-    if (this.attempts.size >= this.maxAddresses) this.attempts.delete(this.attempts.keys().next().value!);
-    this.attempts.set(address, recent);
-    return 0;
+    if (this.failures.size >= this.maxAddresses) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(address, recent);
   }
 }

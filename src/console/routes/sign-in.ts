@@ -25,14 +25,17 @@ export function signInRoutes(app: App): void {
     const again = (status: number, error: string) =>
       render(request, reply, 'sign-in', 'Sign in', 'sign-in', { preCsrf: preSessionCsrf(request, reply), next, mode: null, error }, status);
     if (!checkPreSessionCsrf(request)) return again(403, 'The form expired: try again.');
-    const wait = limiter.take(request.ip);
+    const wait = limiter.retryAfter(request.ip);
     if (wait > 0) {
       void reply.header('Retry-After', String(wait));
-      return again(429, `Too many sign-in attempts from this address: wait ${wait} seconds.`);
+      return again(429, `Too many failed sign-ins from this address: wait ${wait} seconds.`);
     }
     const key = typeof body.key === 'string' ? body.key.trim() : '';
     const signedIn = key.length > 0 && key.length <= 200 ? await app.consoleSessions.signInWithKey(key) : null;
-    if (!signedIn) return again(401, 'That is not a working secret key (sk_test_… or sk_live_…).');
+    if (!signedIn) {
+      limiter.failed(request.ip);
+      return again(401, 'That is not a working secret key (sk_test_… or sk_live_…).');
+    }
     // Switching mode replaces the session this browser had.
     if (request.consoleToken) await app.consoleSessions.signOut(request.consoleToken);
     startSession(request, reply, signedIn.token);
@@ -53,10 +56,11 @@ export function signInRoutes(app: App): void {
 
   app.post<{ Body: { token?: string; _csrf?: string } }>('/admin-link', { schema: { hide: true } }, async (request, reply) => {
     if (!checkPreSessionCsrf(request)) return render(request, reply, 'error', 'Form expired', '', { message: 'The form expired: open the link again.' }, 403);
-    const wait = limiter.take(request.ip);
-    if (wait > 0) return render(request, reply, 'error', 'Too many attempts', '', { message: `Too many sign-in attempts from this address: wait ${wait} seconds.` }, 429);
+    const wait = limiter.retryAfter(request.ip);
+    if (wait > 0) return render(request, reply, 'error', 'Too many attempts', '', { message: `Too many failed sign-ins from this address: wait ${wait} seconds.` }, 429);
     const token = typeof request.body?.token === 'string' ? request.body.token : '';
     const session = token.length > 0 && token.length <= 100 ? await app.consoleSessions.redeemAdminLink(token) : null;
+    if (!session) limiter.failed(request.ip);
     if (!session) return render(request, reply, 'error', 'Link used or expired', '', { message: 'This link was used already or has expired: run `npx clientele console link` for a new one.' }, 400);
     if (request.consoleToken) await app.consoleSessions.signOut(request.consoleToken);
     startSession(request, reply, session);
