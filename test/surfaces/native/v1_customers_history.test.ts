@@ -32,7 +32,7 @@ describe('GET /v1/customers/:id/history', () => {
     const canonical = fromPrefixed('cus', id)!;
 
     const creds = server.tenant.clients.test;
-    const count = new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: creds.client_id, clientSecret: creds.client_secret });
+    const count = new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: creds.client_id, clientSecret: creds.client_secret, headers: { authorization: `Bearer ${server.tenant.keys.test}` } });
     const viaCount = await count.updateCustomer(customerIdToCount(canonical), { customer: 'Ada Lovelace' });
     assert.equal(viaCount.status, 200, viaCount.text);
 
