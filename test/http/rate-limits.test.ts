@@ -16,7 +16,7 @@ import { startServer, type TestServer, type TestTenant } from '../helpers/server
 import { openTestStore } from '../helpers/stores.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
 import { RATE_LIMITS, RATE_LIMIT_NAMES, describeRule, effectiveRule, type RateLimitName } from '../../src/domain/tenants/rate-limit-policy.ts';
-import { parseRateLimitOverride } from '../../src/cli/rate-limit-arg.ts';
+import { parseRateLimitOverride } from '../../src/domain/tenants/rate-limit-overrides.ts';
 
 const ATLAS = '/atlas/functions/v1';
 const CP = '/checkoutpage/v1';

@@ -2,7 +2,7 @@
 import type { RateLimitRule, Tenant, TenantSettings } from '../../domain/tenants/tenant.ts';
 import { describeRule, effectiveRule, RATE_LIMIT_NAMES } from '../../domain/tenants/rate-limit-policy.ts';
 import { tenantIdToWire } from '../../formats/ids.ts';
-import { parseRateLimitOverride } from '../rate-limit-arg.ts';
+import { applyRateLimitOverrides } from '../../domain/tenants/rate-limit-overrides.ts';
 import { tenantArg } from '../tenant-arg.ts';
 import { booleanOption, JSON_OUTPUT, printJson, stringListOption, stringOption, UsageError, withTenants, type CliCommand, type OptionValues } from './command.ts';
 import { emailUniqueness, tenantJson } from './tenant-values.ts';
@@ -44,18 +44,11 @@ function days(value: string | undefined, flag: string, max: number): number | un
 /** The overrides after applying each `--rate-limit` in order; undefined when none is given. */
 function rateLimitOverrides(current: TenantSettings['rate_limits'], args: string[] | undefined): TenantSettings['rate_limits'] | undefined {
   if (!args || args.length === 0) return undefined;
-  const next: Record<string, RateLimitRule | null> = { ...current };
-  for (const arg of args) {
-    let parsed;
-    try {
-      parsed = parseRateLimitOverride(arg);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (parsed.rule === 'default') delete next[parsed.name];
-    else next[parsed.name] = parsed.rule;
+  try {
+    return applyRateLimitOverrides(current, args);
+  } catch (err) {
+    throw new UsageError(`--rate-limit ${(err as Error).message}`);
   }
-  return next;
 }
 
 function showRule(rule: RateLimitRule | null): string {

@@ -1,8 +1,8 @@
-import { isRateLimitName, isValidRule, MAX_WINDOW_SECONDS, RATE_LIMIT_NAMES, RATE_LIMITS, type RateLimitName } from '../domain/tenants/rate-limit-policy.ts';
-import type { RateLimitRule } from '../domain/tenants/tenant.ts';
+import { isRateLimitName, isValidRule, MAX_WINDOW_SECONDS, RATE_LIMIT_NAMES, RATE_LIMITS, type RateLimitName } from './rate-limit-policy.ts';
+import type { RateLimitRule, TenantSettings } from './tenant.ts';
 
 /**
- * One `--rate-limit` argument: `name=MAX/SECONDS` (a window), `name=MAX` (a concurrency limit),
+ * One rate-limit override, as `clientele tenants settings --rate-limit` and the console take it: `name=MAX/SECONDS` (a window), `name=MAX` (a concurrency limit),
  * `name=off` (no limit), `name=default` (the documented limit again). Throws a message otherwise.
  */
 export function parseRateLimitOverride(text: string): { name: RateLimitName; rule: RateLimitRule | null | 'default' } {
@@ -17,7 +17,18 @@ export function parseRateLimitOverride(text: string): { name: RateLimitName; rul
   const rule = match ? { max: Number(match[1]), window_seconds: concurrency ? 0 : Number(match[2]) } : null;
   if (!rule || !isValidRule(name, rule)) {
     const shape = concurrency ? 'MAX (requests in flight at once)' : `MAX/SECONDS (at most MAX requests per SECONDS, 1 to ${MAX_WINDOW_SECONDS})`;
-    throw new Error(`--rate-limit ${name}= takes ${shape}, off or default; got '${value}'`);
+    throw new Error(`${name}= takes ${shape}, off or default; got '${value}'`);
   }
   return { name, rule };
+}
+
+/** The overrides after applying each of `texts` in order (`default` removes one). Throws the first bad one's message. */
+export function applyRateLimitOverrides(current: TenantSettings['rate_limits'], texts: readonly string[]): TenantSettings['rate_limits'] {
+  const next: Record<string, RateLimitRule | null> = { ...current };
+  for (const text of texts) {
+    const parsed = parseRateLimitOverride(text);
+    if (parsed.rule === 'default') delete next[parsed.name];
+    else next[parsed.name] = parsed.rule;
+  }
+  return next;
 }

@@ -1,0 +1,133 @@
+/**
+ * The console's pages over HTTP, each write checked through the API: create, delete and erase a
+ * customer (history says `console` and the key), tenant settings with rate-limit overrides, a key
+ * rolled with grace, a webhook delivery retried, and the host admin's tenant pages.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { startReceiver } from '../helpers/webhook-receiver.ts';
+import { ConsoleClient, csrfIn, textOf } from './console-client.ts';
+
+describe('console: pages and writes', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server?.close());
+
+  it('creates, deletes and erases customers through the services: the API sees each write, the history names the console and the key', async () => {
+    const browser = new ConsoleClient(server.url);
+    await browser.signIn(server.tenant.keys.test);
+    const made = await browser.submit('/console/customers/new', '/console/customers', { name: 'Made Here', email: 'made.here@example.com', 'address.city': 'Oslo', 'address.country': 'NO', metadata: 'plan=gold\nseats=4' });
+    assert.equal(made.status, 303, made.text.slice(0, 300));
+    const id = /\/console\/customers\/(cus_[^?]+)/.exec(made.location!)![1]!;
+    const api = (await server.request('GET', `/v1/customers/${id}`)).body;
+    assert.deepEqual([api.name, api.email, api.address.city, api.address.country, api.metadata], ['Made Here', 'made.here@example.com', 'Oslo', 'NO', { plan: 'gold', seats: '4' }]);
+    const history = (await server.request('GET', `/v1/customers/${id}/history`)).body.data;
+    assert.equal(history[0].surface, 'console');
+    assert.equal(history[0].actor.type, 'api_key');
+    assert.match(history[0].actor.id, /^key_/);
+
+    const bad = await browser.submit('/console/customers/new', '/console/customers', { name: 'X', 'address.country': 'Narnia', metadata: '' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="err-address-country"[^>]*>[^<]*country/i, 'the domain\'s message beside the country field');
+    const badMeta = await browser.submit('/console/customers/new', '/console/customers', { name: 'X', metadata: 'no equals sign' });
+    assert.match(badMeta.text, /id="err-metadata"[^>]*>Line 1: write each entry as key=value/);
+
+    // A stale form (someone saved in between) is refused, not overwritten.
+    const form = await browser.get(`/console/customers/${id}/edit`);
+    await server.request('POST', `/v1/customers/${id}`, { form: 'name=Changed+Elsewhere' });
+    const stale = await browser.post(`/console/customers/${id}`, { _csrf: csrfIn(form.text, `/console/customers/${id}`), version: /name="version" value="(\d+)"/.exec(form.text)![1]!, name: 'Mine', email: 'made.here@example.com' });
+    assert.equal(stale.status, 409);
+    assert.equal((await server.request('GET', `/v1/customers/${id}`)).body.name, 'Changed Elsewhere');
+
+    assert.equal((await browser.submit(`/console/customers/${id}/delete`, `/console/customers/${id}/delete`, {})).status, 303);
+    assert.equal((await server.request('GET', `/v1/customers/${id}`)).body.deleted, true);
+    const other = (await server.request('POST', '/v1/customers', { form: 'name=Erase+Me&email=erase.me%40example.com' })).body.id as string;
+    assert.equal((await browser.submit(`/console/customers/${other}/delete`, `/console/customers/${other}/erase`, {})).status, 303);
+    const erased = await server.request('GET', `/v1/customers/${other}/history`);
+    assert.equal(erased.body.data[0].action, 'erased');
+  });
+
+  it('keyset pages: newest first, older and newer links', async () => {
+    const tenant = await server.newTenant('Paged');
+    for (let i = 0; i < 30; i++) await server.request('POST', '/v1/customers', { key: tenant.keys.test, form: `name=P${String(i).padStart(2, '0')}` });
+    const browser = new ConsoleClient(server.url);
+    await browser.signIn(tenant.keys.test);
+    const first = await browser.get('/console/customers');
+    const names = (html: string) => [...html.matchAll(/>(P\d\d)</g)].map((m) => m[1]);
+    assert.deepEqual(names(first.text).slice(0, 3), ['P29', 'P28', 'P27']);
+    assert.equal(names(first.text).length, 25);
+    const older = /href="\/console\/customers(\?after=[^"]+)"/.exec(first.text)![1]!;
+    const second = await browser.get(`/console/customers${older.replaceAll('&amp;', '&')}`);
+    assert.deepEqual(names(second.text), ['P04', 'P03', 'P02', 'P01', 'P00']);
+    const newer = /href="\/console\/customers(\?before=[^"]+)"/.exec(second.text)![1]!;
+    assert.deepEqual(names((await browser.get(`/console/customers${newer}`)).text).slice(0, 2), ['P29', 'P28']);
+  });
+
+  it('settings, rate-limit overrides and a key rolled with grace', async () => {
+    const tenant = await server.newTenant('Configured');
+    const browser = new ConsoleClient(server.url);
+    await browser.signIn(tenant.keys.test);
+    const saved = await browser.submit('/console/settings', '/console/settings', {
+      email_uniqueness: 'off', native_rate_limits: 'stripe', history_retention_days: '90', event_retention_days: '7', rate_limits: 'count.client=10/60, atlas.concurrent=5',
+    });
+    assert.equal(saved.status, 303, saved.text.slice(0, 400));
+    const settings = (await server.store.getTenant(tenant.id))!.settings;
+    assert.deepEqual(
+      [settings.email_uniqueness, settings.native_rate_limits, settings.history_retention_days, settings.event_retention_days, settings.rate_limits],
+      ['off', 'stripe', 90, 7, { 'count.client': { max: 10, window_seconds: 60 }, 'atlas.concurrent': { max: 5, window_seconds: 0 } }],
+    );
+    const refused = await browser.submit('/console/settings', '/console/settings', { email_uniqueness: 'off', native_rate_limits: 'off', history_retention_days: '', event_retention_days: '7', rate_limits: 'nope=1/1' });
+    assert.equal(refused.status, 400);
+    assert.match(textOf(refused.text), /unknown rate limit (&#39;|')nope/);
+
+    const rolled = await browser.submit('/console/settings', '/console/settings/roll-key', { grace: '3600' });
+    const newKey = /<code class="secret">(sk_test_[^<]+)<\/code>/.exec(rolled.text)![1]!;
+    assert.equal((await server.request('GET', '/v1/customers', { key: newKey })).status, 200);
+    assert.equal((await server.request('GET', '/v1/customers', { key: tenant.keys.test })).status, 200, 'the old key keeps working through its grace');
+    assert.equal((await browser.get('/console/settings')).status, 200, 'so does the session it opened');
+  });
+
+  it('a delivery that failed is retried now from its endpoint\'s page', async () => {
+    let fail = true;
+    const receiver = await startReceiver(() => ({ status: fail ? 500 : 200 }));
+    try {
+      const browser = new ConsoleClient(server.url);
+      await browser.signIn(server.tenant.keys.test);
+      const created = await browser.submit('/console/webhooks', '/console/webhooks', { url: receiver.url, events: ['customer.created'] });
+      assert.match(created.text, /whsec_/);
+      const endpoint = /href="\/console\/webhooks\/(we_[^"]+)"/.exec(created.text)![1]!;
+      await server.request('POST', '/v1/customers', { form: 'name=Retry+Me' });
+      await receiver.waitFor((r) => r.length >= 1, 10_000, 'the first attempt');
+      fail = false;
+      let page = await browser.get(`/console/webhooks/${endpoint}`);
+      for (let i = 0; i < 20 && !/action="[^"]+\/retry"/.test(page.text); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        page = await browser.get(`/console/webhooks/${endpoint}`);
+      }
+      const action = /action="([^"]+\/retry)"/.exec(page.text)![1]!;
+      assert.equal((await browser.post(action, { _csrf: csrfIn(page.text, action) })).status, 303);
+      await receiver.waitFor((r) => r.length >= 2, 10_000, 'the retry');
+      const rolled = await browser.submit(`/console/webhooks/${endpoint}`, `/console/webhooks/${endpoint}/roll-secret`, {});
+      assert.match(rolled.text, /New signing secret[\s\S]*whsec_/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('the host admin creates a tenant (secrets shown once), changes its settings and rolls its client', async () => {
+    const link = await server.app.consoleSessions.createAdminLink();
+    const admin = new ConsoleClient(server.url);
+    await admin.submit(`/console/admin-link?token=${link.token}`, '/console/admin-link', { token: link.token });
+    const created = await admin.submit('/console/tenants', '/console/tenants', { name: 'Admin Made' });
+    const key = /test key: <code class="secret">(sk_test_[^<]+)</.exec(created.text)![1]!;
+    assert.equal((await server.request('GET', '/v1/customers', { key })).status, 200);
+    const tenantId = new RegExp(`href="/console/tenants/(biz_[^"]+)">Admin Made<`).exec(created.text)![1]!;
+    const saved = await admin.submit(`/console/tenants/${tenantId}`, `/console/tenants/${tenantId}/settings`, { email_uniqueness: 'off', native_rate_limits: 'off', history_retention_days: '', event_retention_days: '30', rate_limits: '' });
+    assert.equal(saved.status, 303);
+    const rolled = await admin.submit(`/console/tenants/${tenantId}`, `/console/tenants/${tenantId}/roll`, { what: 'client', mode: 'live', grace: '0' });
+    assert.match(rolled.text, /New live client credentials[\s\S]*cli_live_/);
+  });
+});
