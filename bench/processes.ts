@@ -129,7 +129,7 @@ export async function waitIdle(url: string, maxMs = 300_000): Promise<number> {
 }
 
 /** `node bin/clientele.js serve` on a free port, rate limits off, once /healthz answers 200. */
-export async function startClientele(env: { dataDir: string; databaseUrl?: string; pgPoolMax?: number; nodeArgs?: string[] }): Promise<RunningServer> {
+export async function startClientele(env: { dataDir: string; databaseUrl?: string; pgPoolMax?: number; nodeArgs?: string[]; extraEnv?: Record<string, string> }): Promise<RunningServer> {
   const port = await freePort();
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of NOT_INHERITED) delete base[name];
@@ -144,6 +144,7 @@ export async function startClientele(env: { dataDir: string; databaseUrl?: strin
     LOG_LEVEL: 'warn',
     ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
     ...(env.pgPoolMax ? { PGPOOL_MAX: String(env.pgPoolMax) } : {}),
+    ...env.extraEnv,
   };
   const url = `http://127.0.0.1:${port}`;
   return startChild([...(env.nodeArgs ?? []), 'bin/clientele.js', 'serve'], childEnv, `${url}/healthz`, url);

@@ -3,7 +3,7 @@
  * database), starts `clientele serve` with `--cpu-prof`, drives the scenario, stops the server and
  * prints the profile's top functions by self time. The numbers the README's profile summaries quote.
  *
- *   node --import tsx bench/profile.ts --scenario retrieve [--store sqlite] [--size 10000] [--seconds 10]
+ *   node --import tsx bench/profile.ts --scenario retrieve [--store sqlite] [--size 10000] [--seconds 10] [--metrics]
  *   scenarios: retrieve | list | search-email | search-substring | search-nomatch | create
  */
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { createForm } from './data.ts';
 import { loadCustomers, sampleCustomers, type Sample } from './load.ts';
-import { drive, rssOf, startClientele } from './processes.ts';
+import { drive, freePort, rssOf, startClientele } from './processes.ts';
 import type { DriveSpec } from './drive.ts';
 import { topSelfTime } from './profile-summary.ts';
 
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
     top: { type: 'string', default: '25' },
+    /** With Prometheus metrics on (METRICS_PORT set), to see what they cost. */
+    metrics: { type: 'boolean', default: false },
   },
 });
 
@@ -63,7 +65,7 @@ try {
   await loadCustomers(store, scope, size, dir);
   const sample = await sampleCustomers(store, scope, size);
   await store.close();
-  const server = await startClientele({ dataDir: dir, ...(databaseUrl ? { databaseUrl } : {}), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+  const server = await startClientele({ dataDir: dir, ...(databaseUrl ? { databaseUrl } : {}), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], ...(values.metrics ? { extraEnv: { METRICS_PORT: String(await freePort()) } } : {}) });
   const { write, ...request } = scenario(sample);
   const result = await drive({
     url: server.url,

@@ -7,14 +7,6 @@ import type { Metrics } from './metrics.ts';
  */
 export function registerHttpMetrics(app: App, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
-    metrics.httpDuration.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: String(reply.statusCode),
-        surface: request.surface,
-      },
-      reply.elapsedTime / 1000,
-    );
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, request.surface, reply.elapsedTime / 1000);
   });
 }

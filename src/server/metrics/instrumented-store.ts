@@ -19,23 +19,25 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
       let wrapper = timed.get(property);
       if (!wrapper) {
         const method = value as (...args: unknown[]) => unknown;
+        const kind = target.kind;
         wrapper = (...args: unknown[]) => {
-          const end = metrics.storeDuration.startTimer({ operation: property, store: target.kind });
+          const started = performance.now();
+          const end = (ok: boolean) => metrics.observeStore(property, kind, ok, (performance.now() - started) / 1000);
           let result: unknown;
           try {
             result = method.apply(target, args);
           } catch (err) {
-            end({ outcome: 'error' });
+            end(false);
             throw err;
           }
           if (!(result instanceof Promise)) {
-            end({ outcome: 'ok' });
+            end(true);
             return result;
           }
           return result.then(
-            (settled) => (end({ outcome: 'ok' }), settled),
+            (settled) => (end(true), settled),
             (err: unknown) => {
-              end({ outcome: 'error' });
+              end(false);
               throw err;
             },
           );

@@ -48,8 +48,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Label sets seen, each with its child series: prom-client hashes a label object on every
+   * observe, a tenth of a retrieve's own cost; a child found by one string key costs a map lookup.
+   */
+  private readonly children = new Map<string, { observe(value: number): void }>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeHttp(method: string, route: string, statusCode: number, surface: string, seconds: number): void {
+    const key = `h ${method} ${route} ${statusCode} ${surface}`;
+    let child = this.children.get(key);
+    if (!child) this.children.set(key, (child = this.httpDuration.labels({ method, route, status_code: String(statusCode), surface })));
+    child.observe(seconds);
+  }
+
+  observeStore(operation: string, store: string, ok: boolean, seconds: number): void {
+    const key = `s ${operation} ${store} ${ok}`;
+    let child = this.children.get(key);
+    if (!child) this.children.set(key, (child = this.storeDuration.labels({ operation, store, outcome: ok ? 'ok' : 'error' })));
+    child.observe(seconds);
   }
 
   /** The store's gauges, read at each scrape: its connections, and the outbox's backlog. */
