@@ -11,13 +11,29 @@ export interface PageContext {
   flash: string | null;
 }
 
+/** What a write's redirect may announce: by code, so that a crafted link cannot make the console say anything else. */
+export const NOTICES = {
+  settings_saved: 'Settings saved.',
+  customer_created: 'Customer created.',
+  changes_saved: 'Changes saved.',
+  customer_deleted: 'Customer deleted.',
+  customer_erased: 'Customer erased: its personal data is gone for good.',
+  delivery_queued: 'Delivery queued to be sent now.',
+} as const;
+export type Notice = keyof typeof NOTICES;
+
+function noticeOf(request: FastifyRequest): string | null {
+  const done = (request.query as Record<string, unknown> | undefined)?.done;
+  return typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as Notice] : null;
+}
+
 function contextOf(request: FastifyRequest, title: string, section: string): PageContext {
   const user = request.consoleUser;
   return {
     title,
     csrf: csrfOf(request),
     section,
-    flash: typeof (request.query as Record<string, unknown> | undefined)?.done === 'string' ? String((request.query as Record<string, string>).done).slice(0, 200) : null,
+    flash: noticeOf(request),
     user: user
       ? user.admin
         ? { admin: true, tenantName: null, tenantId: null, mode: null }
@@ -32,7 +48,6 @@ export function render(request: FastifyRequest, reply: FastifyReply, template: s
 }
 
 /** After a write: back to a page (303, so the browser GETs it), with a short notice. */
-export function redirectDone(reply: FastifyReply, path: string, notice?: string) {
-  const url = notice ? `${path}${path.includes('?') ? '&' : '?'}done=${encodeURIComponent(notice)}` : path;
-  return reply.code(303).redirect(url);
+export function redirectDone(reply: FastifyReply, path: string, notice: Notice) {
+  return reply.code(303).redirect(`${path}${path.includes('?') ? '&' : '?'}done=${notice}`);
 }

@@ -38,6 +38,8 @@ export function registerSessionLoading(app: App): void {
   app.decorateRequest('consoleUser', null);
   app.decorateRequest('consoleToken', null);
   app.addHook('preHandler', async (request) => {
+    // Stylesheets and scripts need no session: no store lookup for them.
+    if (request.url.startsWith(`${CONSOLE_PREFIX}/assets/`) || request.url.startsWith(`${CONSOLE_PREFIX}/vendor/`)) return;
     const token = request.cookies[SESSION_COOKIE];
     if (!token || token.length > 100) return;
     const user = await app.consoleSessions.userOf(token);

@@ -131,6 +131,10 @@ describe('console: security', () => {
     const list = await browser.get('/console/customers?q=xss%40example.com');
     assert.match(list.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;&lt;img src=x onerror=alert\(2\)&gt;/);
     assert.doesNotMatch(list.text, /<script>alert|<img src=x/);
+    // A notice comes by code only: a crafted link cannot make the console say something else.
+    const spoof = await browser.get('/console/customers?done=Your+account+is+locked%3A+call+555-0100');
+    assert.doesNotMatch(spoof.text, /account is locked/);
+    assert.match((await browser.get('/console/customers?done=customer_deleted')).text, /role="status">Customer deleted\.</);
     for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example', '/v1/customers']) {
       const b = new ConsoleClient(server.url);
       const res = await b.submit(`/console/sign-in?next=${encodeURIComponent(next)}`, '/console/sign-in', { key: server.tenant.keys.test, next });

@@ -84,7 +84,7 @@ export function customerRoutes(app: App): void {
     const form = postedForm(request.body);
     try {
       const made = await app.customers.create(scopeOf(request), patchOf(form), consoleWrite(request));
-      return redirectDone(reply, `${CONSOLE_PREFIX}/customers/${customerIdToWire(made.id)}`, 'Customer created.');
+      return redirectDone(reply, `${CONSOLE_PREFIX}/customers/${customerIdToWire(made.id)}`, 'customer_created');
     } catch (err) {
       if (err instanceof ValidationError) return formFailed(request, reply, form, err, null);
       throw err;
@@ -118,7 +118,7 @@ export function customerRoutes(app: App): void {
     const precondition = /^\d+$/.test(form.version ?? '') ? [customerEtag({ version: Number(form.version) })] : undefined;
     try {
       await app.customers.update(scope, id, patchOf(form), consoleWrite(request), precondition);
-      return redirectDone(reply, `${CONSOLE_PREFIX}/customers/${customerIdToWire(id)}`, 'Changes saved.');
+      return redirectDone(reply, `${CONSOLE_PREFIX}/customers/${customerIdToWire(id)}`, 'changes_saved');
     } catch (err) {
       if (err instanceof ValidationError) return formFailed(request, reply, form, err, await app.customers.get(scope, id));
       if ((err as { kind?: string }).kind === 'precondition_failed') {
@@ -136,11 +136,11 @@ export function customerRoutes(app: App): void {
 
   app.post<{ Params: { id: string } }>('/customers/:id/delete', write, async (request, reply) => {
     await app.customers.delete(scopeOf(request), idOf(request.params.id), consoleWrite(request));
-    return redirectDone(reply, `${CONSOLE_PREFIX}/customers`, 'Customer deleted.');
+    return redirectDone(reply, `${CONSOLE_PREFIX}/customers`, 'customer_deleted');
   });
 
   app.post<{ Params: { id: string } }>('/customers/:id/erase', write, async (request, reply) => {
     await app.customers.erase(scopeOf(request), idOf(request.params.id), consoleWrite(request));
-    return redirectDone(reply, `${CONSOLE_PREFIX}/customers`, 'Customer erased: its personal data is gone for good.');
+    return redirectDone(reply, `${CONSOLE_PREFIX}/customers`, 'customer_erased');
   });
 }

@@ -43,7 +43,7 @@ export function settingsRoutes(app: App): void {
       if (!(err instanceof ValidationError)) throw err;
       return page(request, reply, await app.tenants.get(id), { error: err.message }, 400);
     }
-    return redirectDone(reply, `${CONSOLE_PREFIX}/settings`, 'Settings saved.');
+    return redirectDone(reply, `${CONSOLE_PREFIX}/settings`, 'settings_saved');
   });
 
   app.post<{ Body: { grace?: string } }>('/settings/roll-key', { preHandler: [needTenant, needCsrf], schema: { hide: true } }, async (request, reply) => {

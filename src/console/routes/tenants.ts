@@ -55,7 +55,7 @@ export function tenantRoutes(app: App): void {
       if (!(err instanceof ValidationError)) throw err;
       return render(request, reply, 'tenant', 'Tenant', 'tenants', { tenant: tenantView(await app.tenants.get(id)), error: err.message, rolled: null }, 400);
     }
-    return redirectDone(reply, `${CONSOLE_PREFIX}/tenants/${request.params.id}`, 'Settings saved.');
+    return redirectDone(reply, `${CONSOLE_PREFIX}/tenants/${request.params.id}`, 'settings_saved');
   });
 
   app.post<{ Params: { id: string }; Body: { mode?: string; what?: string; grace?: string } }>('/tenants/:id/roll', write, async (request, reply) => {

@@ -72,7 +72,7 @@ export function webhookRoutes(app: App): void {
     const delivery = deliveryIdFromWire(request.params.delivery);
     if (!delivery) throw new ValidationError(['delivery'], 'Not a delivery id.');
     await app.webhooks.retry(scopeOf(request), endpointIdOf(request.params.id), delivery);
-    return redirectDone(reply, `${CONSOLE_PREFIX}/webhooks/${request.params.id}`, 'Delivery queued to be sent now.');
+    return redirectDone(reply, `${CONSOLE_PREFIX}/webhooks/${request.params.id}`, 'delivery_queued');
   });
 
   app.post<{ Params: { id: string } }>('/webhooks/:id/roll-secret', write, async (request, reply) => {

@@ -76,27 +76,14 @@ export class Metrics {
   watchStore(store: Store): void {
     const kind = store.kind;
     const load = () => store.connectionLoad();
-    new Gauge({
-      name: 'clientele_store_connections_in_use',
-      help: 'Store connections running a statement (PostgreSQL pool; SQLite reader threads).',
-      labelNames: ['store'] as const,
-      registers: [this.registry],
-      collect() { this.set({ store: kind }, load().inUse); },
-    });
-    new Gauge({
-      name: 'clientele_store_connections_waiting',
-      help: 'Operations waiting for a store connection.',
-      labelNames: ['store'] as const,
-      registers: [this.registry],
-      collect() { this.set({ store: kind }, load().waiting); },
-    });
-    new Gauge({
-      name: 'clientele_store_connections',
-      help: 'Store connections open (PostgreSQL) or reader threads (SQLite).',
-      labelNames: ['store'] as const,
-      registers: [this.registry],
-      collect() { this.set({ store: kind }, load().size); },
-    });
+    const connections = [
+      ['clientele_store_connections', 'size', 'Store connections open (PostgreSQL) or reader threads (SQLite).'],
+      ['clientele_store_connections_in_use', 'inUse', 'Store connections running a statement (PostgreSQL pool; SQLite reader threads).'],
+      ['clientele_store_connections_waiting', 'waiting', 'Operations waiting for a store connection.'],
+    ] as const;
+    for (const [name, field, help] of connections) {
+      new Gauge({ name, help, labelNames: ['store'] as const, registers: [this.registry], collect() { this.set({ store: kind }, load()[field]); } });
+    }
     new Gauge({
       name: 'clientele_webhook_outbox_backlog',
       help: 'Webhook deliveries not done yet (ready, waiting or held), over every tenant.',
