@@ -5,7 +5,7 @@ import type { DeliveryWithAttempts } from '../domain/webhooks/delivery.ts';
 import { customerIdToWire, deliveryIdToWire, eventIdToWire, webhookEndpointIdToWire } from '../formats/ids.ts';
 
 /** What the templates show: plain strings, dates already written out (UTC). */
-const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+export const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 const shown = (value: unknown): string => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
 
 export function customerView(c: Customer) {

@@ -29,7 +29,7 @@ export class ValidationError extends DomainError {
 export class NotFoundError extends DomainError {
   readonly kind = 'not_found';
   constructor(
-    readonly resource: 'customer' | 'tenant' | 'customer_history_entry' | 'event' | 'webhook_endpoint' | 'webhook_delivery' | 'tax_id',
+    readonly resource: 'customer' | 'tenant' | 'customer_history_entry' | 'event' | 'webhook_endpoint' | 'webhook_delivery' | 'tax_id' | 'partner_grant',
     readonly id: string,
     /** The request field that carried the id, when it was not the path. */
     readonly path: FieldPath = ['id'],

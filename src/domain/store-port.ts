@@ -288,6 +288,10 @@ export interface PartnerRecords {
    * nothing stored) when it was spent already, so that of two racing exchanges one wins.
    */
   exchangePartnerGrant(spent: string, replacements: PartnerGrantRecord[]): Promise<boolean>;
+  /** The refresh tokens a workspace's mode has granted (one per live consent), newest first. */
+  listPartnerGrants(scope: CustomerScope): Promise<PartnerGrantRecord[]>;
+  /** Deletes every code and token of one consent of this workspace's mode; how many. */
+  revokePartnerGrant(scope: CustomerScope, grantId: string): Promise<number>;
   deleteExpiredPartnerGrants(nowSeconds: number): Promise<number>;
 }
 

@@ -88,6 +88,8 @@ export abstract class ComposedStore implements Store {
   insertPartnerGrant(...args: Args<'insertPartnerGrant'>) { return this.records.partners.insertPartnerGrant(...args); }
   findPartnerGrant(...args: Args<'findPartnerGrant'>) { return this.records.partners.findPartnerGrant(...args); }
   exchangePartnerGrant(...args: Args<'exchangePartnerGrant'>) { return this.records.partners.exchangePartnerGrant(...args); }
+  listPartnerGrants(...args: Args<'listPartnerGrants'>) { return this.records.partners.listPartnerGrants(...args); }
+  revokePartnerGrant(...args: Args<'revokePartnerGrant'>) { return this.records.partners.revokePartnerGrant(...args); }
   deleteExpiredPartnerGrants(...args: Args<'deleteExpiredPartnerGrants'>) { return this.records.partners.deleteExpiredPartnerGrants(...args); }
   watchDeliveries(...args: Args<'watchDeliveries'>) { return this.records.webhooks.watchDeliveries(...args); }
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 import { ConsoleClient, csrfIn, textOf } from './console-client.ts';
+import { CountClient } from '../surfaces/count/count-client.ts';
 
 describe('console: pages and writes', () => {
   let server: TestServer;
@@ -115,6 +116,43 @@ describe('console: pages and writes', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("a workspace's connected applications, and revoking one: its tokens stop at once, other workspaces' stay", async () => {
+    const tenant = await server.newTenant('Connected');
+    const other = await server.newTenant('Also connected');
+    const { app: partner, secret } = await server.app.partners.createApp('Ledgerly', ['https://partner.example/cb']);
+    const grant = async (t: typeof tenant) =>
+      server.app.partners.exchangeCode(partner, await server.app.partners.issueCode(partner, 'https://partner.example/cb', (await server.store.getTenant(t.id))!, 'test'));
+    const mine = await grant(tenant);
+    const theirs = await grant(other);
+    const api = (token: string) => new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: partner.id, clientSecret: secret, headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await api(mine.accessToken).listCustomers()).status, 200);
+
+    const browser = new ConsoleClient(server.url);
+    await browser.signIn(tenant.keys.test);
+    const settings = await browser.get('/console/settings');
+    assert.match(textOf(settings.text), new RegExp(`Ledgerly ${partner.id}`));
+    const action = /action="(\/console\/settings\/connections\/[0-9a-f]{24}\/revoke)"/.exec(settings.text)![1]!;
+    const revoked = await browser.post(action, { _csrf: csrfIn(settings.text, action) });
+    assert.equal(revoked.status, 303);
+    assert.match((await browser.get(revoked.location!)).text, /access is revoked/);
+    assert.equal((await api(mine.accessToken).listCustomers()).status, 401);
+    const refresh = await new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: partner.id, clientSecret: secret }).request('POST', '/refresh-user-access-token', { refresh_token: mine.refreshToken });
+    assert.equal(refresh.status, 403);
+    assert.equal((await api(theirs.accessToken).listCustomers()).status, 200, "another workspace's consent is untouched");
+    assert.equal((await browser.post(action, { _csrf: csrfIn(settings.text, action) })).status, 404, 'gone already');
+    // A workspace cannot revoke another's consent by its id, nor its own other mode's.
+    const [foreign] = await server.app.partners.connections({ tenantId: other.id, mode: 'test' });
+    const fresh = await browser.get('/console/settings');
+    assert.equal((await browser.post(`/console/settings/connections/${foreign!.grantId}/revoke`, { _csrf: csrfIn(fresh.text, '/console/settings') })).status, 404);
+    assert.equal((await api(theirs.accessToken).listCustomers()).status, 200);
+    const live = new ConsoleClient(server.url);
+    await live.signIn(other.keys.live);
+    const livePage = await live.get('/console/settings');
+    assert.doesNotMatch(livePage.text, /Ledgerly/, 'the live mode has no connection');
+    assert.equal((await live.post(`/console/settings/connections/${foreign!.grantId}/revoke`, { _csrf: csrfIn(livePage.text, '/console/settings') })).status, 404);
+    assert.equal((await api(theirs.accessToken).listCustomers()).status, 200);
   });
 
   it('the host admin creates a tenant (secrets shown once), changes its settings and rolls its client', async () => {

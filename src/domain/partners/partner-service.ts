@@ -1,4 +1,4 @@
-import type { Mode } from '../customers/model.ts';
+import type { CustomerScope, Mode } from '../customers/model.ts';
 import type { PartnerRecords, TenantRecords } from '../store-port.ts';
 import type { Principal } from '../tenants/credential-service.ts';
 import type { SecretBox } from '../tenants/secret-box.ts';
@@ -116,6 +116,19 @@ export class PartnerService {
     const tenant = await this.store.getTenant(grant.tenant_id);
     if (!tenant) return { ok: false, reason: 'invalid' };
     return { ok: true, principal: { tenant, mode: grant.mode, keyId: grant.app_id, keyKind: 'partner' } };
+  }
+
+  /** The applications a workspace's mode is connected to: one row per consent whose refresh token still works. */
+  async connections(scope: CustomerScope, nowMs = Date.now()): Promise<{ grantId: string; app: PartnerAppRecord | null; connectedAt: number; expiresAt: number }[]> {
+    const grants = (await this.store.listPartnerGrants(scope)).filter((grant) => grant.expires_at * 1000 > nowMs);
+    const apps = new Map<string, PartnerAppRecord | null>();
+    for (const grant of grants) if (!apps.has(grant.app_id)) apps.set(grant.app_id, await this.store.findPartnerApp(grant.app_id));
+    return grants.map((grant) => ({ grantId: grant.grant_id, app: apps.get(grant.app_id) ?? null, connectedAt: grant.created, expiresAt: grant.expires_at }));
+  }
+
+  /** Ends one consent: its access and refresh tokens stop working at once. False when there was none. */
+  async revoke(scope: CustomerScope, grantId: string): Promise<boolean> {
+    return (await this.store.revokePartnerGrant(scope, grantId)) > 0;
   }
 
   private async spend(app: PartnerAppRecord, presented: string, kind: 'code' | 'refresh', nowMs: number, refusal: PartnerError): Promise<PartnerTokens> {

@@ -1,4 +1,5 @@
 import type { ConsoleSessionRecords, PartnerRecords } from '../../domain/store-port.ts';
+import type { CustomerScope } from '../../domain/customers/model.ts';
 import type { ConsoleSessionRecord } from '../../domain/console/console-session.ts';
 import type { PartnerAppRecord, PartnerGrantRecord } from '../../domain/partners/partner.ts';
 import { CONSOLE_SQL, PARTNER_SQL, rowToConsoleSession, rowToPartnerApp, rowToPartnerGrant } from '../sql/console-partner-sql.ts';
@@ -57,6 +58,14 @@ export class PostgresPartnerRecords implements PartnerRecords {
       for (const grant of replacements) await tx.changes(PARTNER_SQL.insertGrant, grant);
       return true;
     });
+  }
+
+  async listPartnerGrants(scope: CustomerScope): Promise<PartnerGrantRecord[]> {
+    return (await this.pool.rows(PARTNER_SQL.listGrants, scope)).map(rowToPartnerGrant);
+  }
+
+  async revokePartnerGrant(scope: CustomerScope, grantId: string): Promise<number> {
+    return this.pool.changes(PARTNER_SQL.revokeGrant, scope, grantId);
   }
 
   async deleteExpiredPartnerGrants(nowSeconds: number): Promise<number> {

@@ -1,5 +1,6 @@
 import type { ConsoleSessionRecord } from '../../domain/console/console-session.ts';
 import type { PartnerAppRecord, PartnerGrantRecord } from '../../domain/partners/partner.ts';
+import type { CustomerScope } from '../../domain/customers/model.ts';
 import { statement } from './dialect.ts';
 
 export const CONSOLE_SQL = {
@@ -25,6 +26,11 @@ export const PARTNER_SQL = {
   ),
   findGrant: statement('SELECT * FROM partner_grants WHERE hash = ?', (hash: string) => [hash]),
   spendGrant: statement("DELETE FROM partner_grants WHERE hash = ? AND kind IN ('code', 'refresh')", (hash: string) => [hash]),
+  listGrants: statement(
+    "SELECT * FROM partner_grants WHERE tenant_id = ? AND mode = ? AND kind = 'refresh' ORDER BY created DESC, hash",
+    (scope: CustomerScope) => [scope.tenantId, scope.mode],
+  ),
+  revokeGrant: statement('DELETE FROM partner_grants WHERE tenant_id = ? AND mode = ? AND grant_id = ?', (scope: CustomerScope, grantId: string) => [scope.tenantId, scope.mode, grantId]),
   deleteExpiredGrants: statement('DELETE FROM partner_grants WHERE expires_at < ?', (nowSeconds: number) => [nowSeconds]),
 };
 

@@ -31,3 +31,5 @@ CREATE TABLE partner_grants (
   expires_at   INTEGER NOT NULL
 );
 CREATE INDEX partner_grants_expiry ON partner_grants (expires_at);
+-- A workspace's connected applications, and revoking one consent.
+CREATE INDEX partner_grants_by_workspace ON partner_grants (tenant_id, mode, grant_id);
