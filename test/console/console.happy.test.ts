@@ -9,6 +9,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 import { ConsoleClient, csrfIn, textOf } from './console-client.ts';
 import { CountClient } from '../surfaces/count/count-client.ts';
+import { fromPrefixed } from '../../src/formats/ids.ts';
 
 describe('console: pages and writes', () => {
   let server: TestServer;
@@ -73,14 +74,16 @@ describe('console: pages and writes', () => {
     await browser.signIn(tenant.keys.test);
     const saved = await browser.submit('/console/settings', '/console/settings', {
       email_uniqueness: 'off', native_rate_limits: 'stripe', history_retention_days: '90', event_retention_days: '7', rate_limits: 'count.client=10/60, atlas.concurrent=5',
+      webhook_disable_after_days: '3', asset_account: 'sneaky-join',
     });
     assert.equal(saved.status, 303, saved.text.slice(0, 400));
     const settings = (await server.store.getTenant(tenant.id))!.settings;
     assert.deepEqual(
-      [settings.email_uniqueness, settings.native_rate_limits, settings.history_retention_days, settings.event_retention_days, settings.rate_limits],
-      ['off', 'stripe', 90, 7, { 'count.client': { max: 10, window_seconds: 60 }, 'atlas.concurrent': { max: 5, window_seconds: 0 } }],
+      [settings.email_uniqueness, settings.native_rate_limits, settings.history_retention_days, settings.event_retention_days, settings.rate_limits, settings.webhook_disable_after_days],
+      ['off', 'stripe', 90, 7, { 'count.client': { max: 10, window_seconds: 60 }, 'atlas.concurrent': { max: 5, window_seconds: 0 } }, 3],
     );
-    const refused = await browser.submit('/console/settings', '/console/settings', { email_uniqueness: 'off', native_rate_limits: 'off', history_retention_days: '', event_retention_days: '7', rate_limits: 'nope=1/1' });
+    assert.equal(settings.asset_account, null, "a tenant cannot join an Asset account itself: only the host admin sets it");
+    const refused = await browser.submit('/console/settings', '/console/settings', { email_uniqueness: 'off', native_rate_limits: 'off', history_retention_days: '', event_retention_days: '7', webhook_disable_after_days: '5', rate_limits: 'nope=1/1' });
     assert.equal(refused.status, 400);
     assert.match(textOf(refused.text), /unknown rate limit (&#39;|')nope/);
 
@@ -163,8 +166,10 @@ describe('console: pages and writes', () => {
     const key = /test key: <code class="secret">(sk_test_[^<]+)</.exec(created.text)![1]!;
     assert.equal((await server.request('GET', '/v1/customers', { key })).status, 200);
     const tenantId = new RegExp(`href="/console/tenants/(biz_[^"]+)">Admin Made<`).exec(created.text)![1]!;
-    const saved = await admin.submit(`/console/tenants/${tenantId}`, `/console/tenants/${tenantId}/settings`, { email_uniqueness: 'off', native_rate_limits: 'off', history_retention_days: '', event_retention_days: '30', rate_limits: '' });
+    const saved = await admin.submit(`/console/tenants/${tenantId}`, `/console/tenants/${tenantId}/settings`, { email_uniqueness: 'off', native_rate_limits: 'off', history_retention_days: '', event_retention_days: '30', webhook_disable_after_days: '10', asset_account: 'acme-group', rate_limits: '' });
     assert.equal(saved.status, 303);
+    const stored = (await server.store.getTenant(fromPrefixed('biz', tenantId)!))!.settings;
+    assert.deepEqual([stored.email_uniqueness, stored.asset_account, stored.webhook_disable_after_days], ['off', 'acme-group', 10]);
     const rolled = await admin.submit(`/console/tenants/${tenantId}`, `/console/tenants/${tenantId}/roll`, { what: 'client', mode: 'live', grace: '0' });
     assert.match(rolled.text, /New live client credentials[\s\S]*cli_live_/);
   });

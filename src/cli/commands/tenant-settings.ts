@@ -1,3 +1,4 @@
+import { MAX_RETENTION_DAYS } from '../../domain/tenants/tenant.ts';
 /** `clientele tenants settings` (or `update`): show or change a tenant's settings. */
 import type { RateLimitRule, Tenant, TenantSettings } from '../../domain/tenants/tenant.ts';
 import { describeRule, effectiveRule, RATE_LIMIT_NAMES } from '../../domain/tenants/rate-limit-policy.ts';
@@ -7,7 +8,6 @@ import { tenantArg } from '../tenant-arg.ts';
 import { booleanOption, JSON_OUTPUT, printJson, stringListOption, stringOption, UsageError, withTenants, type CliCommand, type OptionValues } from './command.ts';
 import { emailUniqueness, tenantJson } from './tenant-values.ts';
 
-const MAX_RETENTION_DAYS = 36_500;
 
 /** `--asset-account NAME|none`: the Asset tenant account this tenant is a business of. */
 function assetAccount(value: string | undefined): string | null | undefined {

@@ -24,6 +24,8 @@ export function tenantView(tenant: Tenant) {
       native_rate_limits: s.native_rate_limits,
       history_retention_days: s.history_retention_days === null ? '' : String(s.history_retention_days),
       event_retention_days: String(s.event_retention_days),
+      webhook_disable_after_days: String(s.webhook_disable_after_days),
+      asset_account: s.asset_account ?? '',
       rate_limits: Object.entries(s.rate_limits).map(([name, rule]) => `${name}=${rule === null ? 'off' : rule.window_seconds === 0 ? rule.max : `${rule.max}/${rule.window_seconds}`}`).join(', '),
     },
   };

@@ -50,7 +50,7 @@ export function tenantRoutes(app: App): void {
   app.post<{ Params: { id: string } }>('/tenants/:id/settings', write, async (request, reply) => {
     const id = tenantIdOf(request.params.id);
     try {
-      await app.tenants.updateSettings(id, settingsOf(request.body));
+      await app.tenants.updateSettings(id, settingsOf(request.body, { admin: true }));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return render(request, reply, 'tenant', 'Tenant', 'tenants', { tenant: tenantView(await app.tenants.get(id)), error: err.message, rolled: null }, 400);

@@ -27,6 +27,9 @@ export interface TenantSettings {
   asset_account: string | null;
 }
 
+/** The longest history or event retention a tenant may set: a hundred years. */
+export const MAX_RETENTION_DAYS = 36_500;
+
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   email_uniqueness: 'enforced',
   history_retention_days: null,
