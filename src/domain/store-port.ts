@@ -280,6 +280,10 @@ export interface PartnerRecords {
   insertPartnerApp(app: PartnerAppRecord): Promise<void>;
   findPartnerApp(id: string): Promise<PartnerAppRecord | null>;
   listPartnerApps(): Promise<PartnerAppRecord[]>;
+  /** Stores the app's new secret (and the previous one's grace); false when there is no such app. */
+  rollPartnerAppSecret(app: PartnerAppRecord): Promise<boolean>;
+  /** Removes the app and every code and token granted to it, in one transaction; false when there was none. */
+  deletePartnerApp(id: string): Promise<boolean>;
   insertPartnerGrant(grant: PartnerGrantRecord): Promise<void>;
   /** The code or token with this hash, expired or not. */
   findPartnerGrant(hash: string): Promise<PartnerGrantRecord | null>;

@@ -85,6 +85,8 @@ export abstract class ComposedStore implements Store {
   insertPartnerApp(...args: Args<'insertPartnerApp'>) { return this.records.partners.insertPartnerApp(...args); }
   findPartnerApp(...args: Args<'findPartnerApp'>) { return this.records.partners.findPartnerApp(...args); }
   listPartnerApps() { return this.records.partners.listPartnerApps(); }
+  rollPartnerAppSecret(...args: Args<'rollPartnerAppSecret'>) { return this.records.partners.rollPartnerAppSecret(...args); }
+  deletePartnerApp(...args: Args<'deletePartnerApp'>) { return this.records.partners.deletePartnerApp(...args); }
   insertPartnerGrant(...args: Args<'insertPartnerGrant'>) { return this.records.partners.insertPartnerGrant(...args); }
   findPartnerGrant(...args: Args<'findPartnerGrant'>) { return this.records.partners.findPartnerGrant(...args); }
   exchangePartnerGrant(...args: Args<'exchangePartnerGrant'>) { return this.records.partners.exchangePartnerGrant(...args); }

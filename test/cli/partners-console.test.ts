@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliHarness } from '../helpers/cli.ts';
 import { ConsoleClient } from '../console/console-client.ts';
+import { CountClient } from '../surfaces/count/count-client.ts';
 
 const { tempDir, cli, startServe } = cliHarness({ prefix: 'clientele-partners-', timeoutMs: 20_000 });
 
@@ -47,6 +48,24 @@ describe('clientele partners and console link', () => {
       assert.equal(tenants.status, 200);
       assert.match(tenants.text, /Ledgerly/);
       assert.equal((await new ConsoleClient(server.url).submit(path, '/console/admin-link', { token })).status, 400, 'one use');
+
+      // A signature is good when the token endpoint gets as far as the code (403), bad when it stops at 401.
+      const signedWith = async (secret: string) =>
+        (await new CountClient({ baseUrl: `${server.url}/count/partners`, clientId: partner.clientId, clientSecret: secret }).request('POST', '/grant-access-token', { code: 'pac_none' })).status;
+      assert.equal(await signedWith(partner.clientSecret), 403);
+      const graced = JSON.parse((await cli(dir, ['partners', 'roll-secret', '--client-id', partner.clientId, '--expire-in', '3600', '--json'])).stdout);
+      assert.notEqual(graced.clientSecret, partner.clientSecret);
+      assert.deepEqual([await signedWith(partner.clientSecret), await signedWith(graced.clientSecret)], [403, 403], 'both sign during the grace');
+      const now = JSON.parse((await cli(dir, ['partners', 'roll-secret', '--client-id', partner.clientId, '--json'])).stdout);
+      assert.deepEqual([await signedWith(graced.clientSecret), await signedWith(now.clientSecret)], [401, 403], 'no grace: the old one stops at once');
+      assert.equal((await cli(dir, ['partners', 'roll-secret', '--client-id', 'pcl_' + '0'.repeat(24)])).code, 2);
+
+      const removed = await cli(dir, ['partners', 'remove', '--client-id', partner.clientId]);
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(await signedWith(now.clientSecret), 401, 'removed: unknown');
+      assert.equal((await fetch(`${server.url}/count/auth2/authorize-initiate?clientId=${partner.clientId}&redirectUri=${encodeURIComponent('https://partner.example/cb')}&state=s`)).status, 400);
+      assert.equal((await cli(dir, ['partners', 'remove', '--client-id', partner.clientId])).code, 2);
+      assert.deepEqual(JSON.parse((await cli(dir, ['partners', 'list', '--json'])).stdout), []);
     } finally {
       await server.stop();
     }

@@ -1,6 +1,6 @@
-/** `clientele partners create` and `clientele partners list`: Count's partner applications (host admin). */
+/** `clientele partners create|list|roll-secret|remove`: Count's partner applications (host admin). */
 import { PartnerError, PartnerService } from '../../domain/partners/partner-service.ts';
-import { booleanOption, JSON_OUTPUT, printJson, stringListOption, stringOption, UsageError, withStore, type CliCommand } from './command.ts';
+import { booleanOption, expireInSeconds, JSON_OUTPUT, printJson, stringListOption, stringOption, UsageError, withStore, type CliCommand } from './command.ts';
 
 export const partnersCreateCommand: CliCommand = {
   name: 'partners create',
@@ -39,6 +39,50 @@ export const partnersListCommand: CliCommand = {
     const shown = apps.map((app) => ({ clientId: app.id, name: app.name, redirectUris: app.redirect_uris, created: app.created }));
     if (booleanOption(values, 'json')) printJson(shown);
     else for (const app of shown) process.stdout.write(`${app.clientId}  ${app.name}  ${app.redirectUris.join(' ')}\n`);
+    return 0;
+  },
+};
+
+function clientIdOption(command: string, values: Parameters<CliCommand['run']>[0]): string {
+  const id = stringOption(values, 'client-id');
+  if (!id) throw new UsageError(`${command} needs --client-id pcl_…`);
+  return id;
+}
+
+export const partnersRollSecretCommand: CliCommand = {
+  name: 'partners roll-secret',
+  usage: `  partners roll-secret --client-id pcl_… [--expire-in SECONDS] [--json]
+                                          A new client secret (shown once); the old one keeps
+                                          signing for SECONDS (default 0: stops at once).
+`,
+  options: { 'client-id': { type: 'string' }, 'expire-in': { type: 'string' }, ...JSON_OUTPUT },
+  run: async (values) => {
+    const id = clientIdOption('partners roll-secret', values);
+    const grace = expireInSeconds(values);
+    let secret: string;
+    try {
+      secret = await withStore((store, _tenants, box) => new PartnerService(store, box).rollSecret(id, grace));
+    } catch (err) {
+      if (err instanceof PartnerError) throw new UsageError(err.message);
+      throw err;
+    }
+    if (booleanOption(values, 'json')) printJson({ clientId: id, clientSecret: secret, previousExpiresIn: grace });
+    else process.stdout.write(`New client secret for ${id}: ${secret}  (shown once)${grace > 0 ? `; the old one signs for ${grace} s more` : '; the old one has stopped'}\n`);
+    return 0;
+  },
+};
+
+export const partnersRemoveCommand: CliCommand = {
+  name: 'partners remove',
+  usage: `  partners remove --client-id pcl_…      Remove a partner application: every token it was granted
+                                          stops working at once.
+`,
+  options: { 'client-id': { type: 'string' } },
+  run: async (values) => {
+    const id = clientIdOption('partners remove', values);
+    const removed = await withStore((store, _tenants, box) => new PartnerService(store, box).remove(id));
+    if (!removed) throw new UsageError(`No partner application ${id}.`);
+    process.stdout.write(`Removed ${id} and every grant it held.\n`);
     return 0;
   },
 };

@@ -6,7 +6,7 @@ import { backupCommand, restoreCommand } from './backup.ts';
 import type { CliCommand, OptionsConfig } from './command.ts';
 import { clientsRollCommand, keysRollCommand } from './credentials.ts';
 import { eraseCommand } from './erase.ts';
-import { partnersCreateCommand, partnersListCommand } from './partners.ts';
+import { partnersCreateCommand, partnersListCommand, partnersRemoveCommand, partnersRollSecretCommand } from './partners.ts';
 import { consoleLinkCommand } from './console-link.ts';
 import { exportCliCommand, importCliCommand } from './import-export.ts';
 import { migrateCommand, serveCommand } from './server.ts';
@@ -29,6 +29,8 @@ export const COMMANDS: readonly CliCommand[] = [
   restoreCommand,
   partnersCreateCommand,
   partnersListCommand,
+  partnersRollSecretCommand,
+  partnersRemoveCommand,
   consoleLinkCommand,
 ];
 

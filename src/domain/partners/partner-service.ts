@@ -66,7 +66,15 @@ export class PartnerService {
     }
     const id = newPartnerClientId();
     const secret = newPartnerSecret();
-    const app: PartnerAppRecord = { id, name: name.trim(), secret_sealed: this.box.seal(secret, id), redirect_uris: [...new Set(redirectUris)], created: Math.floor(nowMs / 1000) };
+    const app: PartnerAppRecord = {
+      id,
+      name: name.trim(),
+      secret_sealed: this.box.seal(secret, id),
+      previous_secret_sealed: null,
+      previous_expires_at: null,
+      redirect_uris: [...new Set(redirectUris)],
+      created: Math.floor(nowMs / 1000),
+    };
     await this.store.insertPartnerApp(app);
     return { app, secret };
   }
@@ -75,10 +83,33 @@ export class PartnerService {
     return this.store.listPartnerApps();
   }
 
-  /** The application with this client id and its secret (for the HMAC check), or null. */
-  async signingApp(clientId: string): Promise<{ app: PartnerAppRecord; secret: string } | null> {
+  /** The application with this client id and the secrets that sign for it now (the current first; a rolled one in its grace), or null. */
+  async signingApp(clientId: string, nowMs = Date.now()): Promise<{ app: PartnerAppRecord; secrets: string[] } | null> {
     const app = isPartnerClientId(clientId) ? await this.store.findPartnerApp(clientId) : null;
-    return app ? { app, secret: this.box.open(app.secret_sealed, app.id) } : null;
+    if (!app) return null;
+    const secrets = [this.box.open(app.secret_sealed, app.id)];
+    if (app.previous_secret_sealed !== null && app.previous_expires_at !== null && app.previous_expires_at * 1000 > nowMs) secrets.push(this.box.open(app.previous_secret_sealed, app.id));
+    return { app, secrets };
+  }
+
+  /** A new secret for the application; the old one keeps signing for `graceSeconds` (0: stops at once). */
+  async rollSecret(clientId: string, graceSeconds: number, nowMs = Date.now()): Promise<string> {
+    const app = isPartnerClientId(clientId) ? await this.store.findPartnerApp(clientId) : null;
+    if (!app) throw new PartnerError('unknown_client', `No partner application ${clientId}.`);
+    const secret = newPartnerSecret();
+    const rolled: PartnerAppRecord = {
+      ...app,
+      secret_sealed: this.box.seal(secret, app.id),
+      previous_secret_sealed: graceSeconds > 0 ? app.secret_sealed : null,
+      previous_expires_at: graceSeconds > 0 ? Math.floor(nowMs / 1000) + graceSeconds : null,
+    };
+    if (!(await this.store.rollPartnerAppSecret(rolled))) throw new PartnerError('unknown_client', `No partner application ${clientId}.`);
+    return secret;
+  }
+
+  /** Removes the application and every grant it holds: its tokens stop working at once. */
+  async remove(clientId: string): Promise<boolean> {
+    return isPartnerClientId(clientId) && this.store.deletePartnerApp(clientId);
   }
 
   /** The application an authorization request names, once its redirect URI is one it registered, exactly. */

@@ -12,6 +12,9 @@ export interface PartnerAppRecord {
   name: string;
   /** Sealed with the master key: the HMAC check needs the secret itself. */
   secret_sealed: string;
+  /** The secret before the last roll, sealed, and when it stops signing (unix s); null when none. */
+  previous_secret_sealed: string | null;
+  previous_expires_at: number | null;
   redirect_uris: string[];
   created: number;
 }

@@ -42,6 +42,17 @@ export class PostgresPartnerRecords implements PartnerRecords {
     return (await this.pool.rows(PARTNER_SQL.listApps)).map(rowToPartnerApp);
   }
 
+  async rollPartnerAppSecret(app: PartnerAppRecord): Promise<boolean> {
+    return (await this.pool.changes(PARTNER_SQL.rollAppSecret, app)) > 0;
+  }
+
+  async deletePartnerApp(id: string): Promise<boolean> {
+    return this.pool.transaction(async (tx) => {
+      await tx.changes(PARTNER_SQL.deleteAppGrants, id);
+      return (await tx.changes(PARTNER_SQL.deleteApp, id)) > 0;
+    });
+  }
+
   async insertPartnerGrant(grant: PartnerGrantRecord): Promise<void> {
     await this.pool.changes(PARTNER_SQL.insertGrant, grant);
   }

@@ -15,9 +15,15 @@ export const CONSOLE_SQL = {
 
 export const PARTNER_SQL = {
   insertApp: statement(
-    'INSERT INTO partner_apps (id, name, secret_sealed, redirect_uris, created) VALUES (?, ?, ?, ?, ?)',
-    (app: PartnerAppRecord) => [app.id, app.name, app.secret_sealed, JSON.stringify(app.redirect_uris), app.created],
+    'INSERT INTO partner_apps (id, name, secret_sealed, previous_secret_sealed, previous_expires_at, redirect_uris, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    (app: PartnerAppRecord) => [app.id, app.name, app.secret_sealed, app.previous_secret_sealed, app.previous_expires_at, JSON.stringify(app.redirect_uris), app.created],
   ),
+  rollAppSecret: statement(
+    'UPDATE partner_apps SET secret_sealed = ?, previous_secret_sealed = ?, previous_expires_at = ? WHERE id = ?',
+    (app: PartnerAppRecord) => [app.secret_sealed, app.previous_secret_sealed, app.previous_expires_at, app.id],
+  ),
+  deleteAppGrants: statement('DELETE FROM partner_grants WHERE app_id = ?', (id: string) => [id]),
+  deleteApp: statement('DELETE FROM partner_apps WHERE id = ?', (id: string) => [id]),
   findApp: statement('SELECT * FROM partner_apps WHERE id = ?', (id: string) => [id]),
   listApps: statement('SELECT * FROM partner_apps ORDER BY created, id'),
   insertGrant: statement(
@@ -53,6 +59,8 @@ export function rowToPartnerApp(row: Row): PartnerAppRecord {
     id: row.id as string,
     name: row.name as string,
     secret_sealed: row.secret_sealed as string,
+    previous_secret_sealed: (row.previous_secret_sealed as string | null) ?? null,
+    previous_expires_at: row.previous_expires_at === null || row.previous_expires_at === undefined ? null : Number(row.previous_expires_at),
     redirect_uris: JSON.parse(row.redirect_uris as string) as string[],
     created: Number(row.created),
   };

@@ -42,6 +42,18 @@ export class SqlitePartnerRecords implements PartnerRecords {
     return this.connection.autocommit(() => this.connection.rows(PARTNER_SQL.listApps)).map(rowToPartnerApp);
   }
 
+  async rollPartnerAppSecret(app: PartnerAppRecord): Promise<boolean> {
+    return (await this.connection.write(() => this.connection.changes(PARTNER_SQL.rollAppSecret, app))) > 0;
+  }
+
+  async deletePartnerApp(id: string): Promise<boolean> {
+    const connection = this.connection;
+    return connection.write(() => {
+      connection.changes(PARTNER_SQL.deleteAppGrants, id);
+      return connection.changes(PARTNER_SQL.deleteApp, id) > 0;
+    });
+  }
+
   async insertPartnerGrant(grant: PartnerGrantRecord): Promise<void> {
     await this.connection.write(() => this.connection.changes(PARTNER_SQL.insertGrant, grant));
   }

@@ -116,14 +116,17 @@ async function checkSigningHeaders(app: App, request: FastifyRequest): Promise<S
 /** Checks the signature over the raw body; a client that has expired learns so only once it signed correctly. */
 function verifySignature(request: FastifyRequest, signed: SignedHeaders, raw: Buffer): void {
   const { signer } = signed;
-  const secret = signer.kind === 'partner' ? signer.partner.secret : signer.client.secret;
+  // A partner's rolled secret keeps signing through its grace: each one is tried.
+  const secrets = signer.kind === 'partner' ? signer.partner.secrets : [signer.client.secret];
   const given = Buffer.from(signed.signature, 'hex');
   const base = `${request.method.toUpperCase()}:${signedPath(request.raw.url ?? request.url)}:${signed.timestamp}`;
   let valid = false;
-  for (const hash of bodyHashes(request.method.toUpperCase(), raw)) {
-    const expected = createHmac('sha256', secret).update(`${base}:${hash}`).digest();
-    // Every candidate is compared, in constant time each: no early exit tells which one matched.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
+  for (const secret of secrets) {
+    for (const hash of bodyHashes(request.method.toUpperCase(), raw)) {
+      const expected = createHmac('sha256', secret).update(`${base}:${hash}`).digest();
+      // Every candidate is compared, in constant time each: no early exit tells which one matched.
+      if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
+    }
   }
   if (!valid) throw new CountAuthError('invalid_signature', BAD_SIGNATURE);
   if (signer.kind === 'client' && !signer.client.active) {

@@ -29,9 +29,11 @@ export function tokenResponse(message: string, tokens: PartnerTokens): TokenResp
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** client_id / client_secret in the body are optional; given, they must be the signer's own. */
-export function checkBodyCredentials(app: { id: string }, secret: string, body: { client_id?: string | undefined; client_secret?: string | undefined }): void {
+export function checkBodyCredentials(app: { id: string }, secrets: readonly string[], body: { client_id?: string | undefined; client_secret?: string | undefined }): void {
   const idMatches = body.client_id === undefined || body.client_id === app.id;
-  const secretMatches = body.client_secret === undefined || timingSafeEqual(digest(body.client_secret), digest(secret));
+  const sent = body.client_secret === undefined ? null : digest(body.client_secret);
+  // Each signing secret compared in constant time; no early exit.
+  const secretMatches = sent === null || secrets.map((secret) => timingSafeEqual(sent, digest(secret))).includes(true);
   if (!idMatches || !secretMatches) throw new CountGrantError('CLIENT_MISMATCH', 'client_id and client_secret must be those of the client that signs the request.');
 }
 

@@ -171,6 +171,19 @@ describe('Count partner OAuth: authorization code, tokens, both layers', () => {
     assertSuccess(await exchange(code, partner, { client_id: partner.id, client_secret: partner.secret }));
   });
 
+  it('removing the application ends every grant it held; a rolled secret signs through its grace only', async () => {
+    const temporary = await server.app.partners.createApp('Short-lived', [REDIRECT]);
+    const app = { id: temporary.app.id, secret: temporary.secret };
+    const result = assertSuccess(await exchange(await consent(app), app)).result;
+    assertSuccess(await partnerClient(app, result.accessToken).listCustomers());
+    const newSecret = await server.app.partners.rollSecret(app.id, 3600);
+    assertSuccess(await partnerClient({ id: app.id, secret: newSecret }, result.accessToken).listCustomers());
+    assertSuccess(await partnerClient(app, result.accessToken).listCustomers(), 200);
+    assert.equal(await server.app.partners.remove(app.id), true);
+    assert.equal(assertError(await partnerClient({ id: app.id, secret: newSecret }, result.accessToken).listCustomers(), 401, 'UNAUTHORIZED').details.reason, 'invalid_signature');
+    assert.equal(await server.store.findPartnerGrant(hashSecret(result.refreshToken)), null, 'its grants are gone');
+  });
+
   it('a live consent gives live access only', async () => {
     const result = assertSuccess(await exchange(await consent(partner, server.tenant, 'live'))).result;
     assert.equal(result.mode, 'live');

@@ -15,6 +15,9 @@ CREATE TABLE partner_apps (
   id            text PRIMARY KEY,
   name          text NOT NULL,
   secret_sealed text NOT NULL,
+  -- The secret before the last roll, still signing until previous_expires_at (unix s).
+  previous_secret_sealed text,
+  previous_expires_at    bigint,
   redirect_uris text NOT NULL,
   created       bigint NOT NULL
 );

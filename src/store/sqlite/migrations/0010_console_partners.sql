@@ -15,6 +15,9 @@ CREATE TABLE partner_apps (
   id            TEXT PRIMARY KEY,
   name          TEXT NOT NULL,
   secret_sealed TEXT NOT NULL,
+  -- The secret before the last roll, still signing until previous_expires_at (unix s).
+  previous_secret_sealed TEXT,
+  previous_expires_at    INTEGER,
   redirect_uris TEXT NOT NULL,
   created       INTEGER NOT NULL
 );

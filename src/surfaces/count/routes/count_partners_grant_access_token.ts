@@ -22,8 +22,8 @@ export function countPartnersGrantAccessToken(app: App, caller: (request: Fastif
     // It issues credentials: no reply holding them is ever stored for a replay.
     config: { idempotent: false },
     handler: async (request): Promise<TokenResponse> => {
-      const { app: partner, secret } = caller(request);
-      checkBodyCredentials(partner, secret, request.body);
+      const { app: partner, secrets } = caller(request);
+      checkBodyCredentials(partner, secrets, request.body);
       try {
         return tokenResponse('Success on exchanging access token.', await app.partners.exchangeCode(partner, request.body.code));
       } catch (err) {

@@ -22,14 +22,14 @@ export function countPartnersRefreshUserAccessToken(app: App, caller: (request: 
     // It issues credentials: no reply holding them is ever stored for a replay.
     config: { idempotent: false },
     handler: async (request): Promise<TokenResponse> => {
-      const { app: partner, secret } = caller(request);
+      const { app: partner, secrets } = caller(request);
       const body = request.body;
       if (body.refresh_token !== undefined && body.refreshToken !== undefined && body.refresh_token !== body.refreshToken) {
         throw new CountParameterError('refresh_token', 'body', 'refresh_token and refreshToken name different tokens: send one.');
       }
       const refreshToken = body.refresh_token ?? body.refreshToken;
       if (refreshToken === undefined) throw new CountParameterError('refresh_token', 'body', 'refresh_token is required.');
-      checkBodyCredentials(partner, secret, body);
+      checkBodyCredentials(partner, secrets, body);
       try {
         return tokenResponse('Token refreshed successfully', await app.partners.refresh(partner, refreshToken));
       } catch (err) {

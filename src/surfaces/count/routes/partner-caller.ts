@@ -1,7 +1,7 @@
 import type { PartnerAppRecord } from '../../../domain/partners/partner.ts';
 
-/** The partner application a token request is signed by, with its secret (for the body's client_secret). */
+/** The partner application a token request is signed by, with the secrets that sign for it now (for the body's client_secret). */
 export interface PartnerCaller {
   app: PartnerAppRecord;
-  secret: string;
+  secrets: string[];
 }
