@@ -19,6 +19,7 @@ export const NOTICES = {
   customer_deleted: 'Customer deleted.',
   customer_erased: 'Customer erased: its personal data is gone for good.',
   delivery_queued: 'Delivery queued to be sent now.',
+  subscription_created: 'Count subscription created.',
   access_revoked: "The application's access is revoked: its tokens no longer work.",
 } as const;
 export type Notice = keyof typeof NOTICES;

@@ -4,6 +4,7 @@
  * rolled with grace, a webhook delivery retried, and the host admin's tenant pages.
  */
 import { after, before, describe, it } from 'node:test';
+import { createHmac } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
@@ -156,6 +157,28 @@ describe('console: pages and writes', () => {
     assert.doesNotMatch(livePage.text, /Ledgerly/, 'the live mode has no connection');
     assert.equal((await live.post(`/console/settings/connections/${foreign!.grantId}/revoke`, { _csrf: csrfIn(livePage.text, '/console/settings') })).status, 404);
     assert.equal((await api(theirs.accessToken).listCustomers()).status, 200);
+  });
+
+  it('a Count subscription made in the console: one event, its own secret, deliveries in Count\'s envelope', async () => {
+    const receiver = await startReceiver();
+    try {
+      const browser = new ConsoleClient(server.url);
+      await browser.signIn(server.tenant.keys.test);
+      const two = await browser.submit('/console/webhooks', '/console/webhooks', { kind: 'count', url: receiver.url, events: ['customer.created', 'customer.updated'] });
+      assert.equal(two.status, 400);
+      assert.match(textOf(two.text), /exactly one event/);
+      const made = await browser.submit('/console/webhooks', '/console/webhooks', { kind: 'count', url: receiver.url, events: ['customer.created'], secret: 'owner-chosen-secret' });
+      assert.equal(made.status, 303, made.text.slice(0, 300));
+      assert.match((await browser.get(made.location!)).text, /Count subscription/);
+      await server.request('POST', '/v1/customers', { form: 'name=Counted' });
+      await receiver.waitFor((r) => r.length >= 1, 10_000, 'the Count delivery');
+      const delivery = receiver.received[0]!;
+      assert.equal(JSON.parse(delivery.body).event, 'customer.created');
+      const expected = createHmac('sha256', 'owner-chosen-secret').update(delivery.body).digest('hex');
+      assert.equal(delivery.headers['x-webhook-signature'], `sha256=${expected}`);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('the host admin creates a tenant (secrets shown once), changes its settings and rolls its client', async () => {

@@ -48,11 +48,17 @@ export function webhookRoutes(app: App): void {
 
   app.get('/webhooks', tenant, async (request, reply) => render(request, reply, 'webhooks', 'Webhooks', 'webhooks', { ...(await listPage(request)), secret: null, error: null, url: '' }));
 
-  app.post<{ Body: { url?: string; events?: string | string[] } }>('/webhooks', write, async (request, reply) => {
+  app.post<{ Body: { url?: string; events?: string | string[]; kind?: string; secret?: string } }>('/webhooks', write, async (request, reply) => {
     const url = typeof request.body?.url === 'string' ? request.body.url.trim() : '';
-    const picked = [request.body?.events ?? []].flat().filter((e): e is string => typeof e === 'string');
+    const picked = [request.body?.events ?? []].flat().filter((e): e is string => (EVENTS as readonly string[]).includes(e as string));
+    const count = request.body?.kind === 'count';
     try {
-      const made = await app.webhooks.create(scopeOf(request), 'stripe', { url, enabledEvents: picked.length === 0 ? ['*'] : picked });
+      // A Count subscription is for one event (Count's model), with the signing secret its owner chose, if any.
+      if (count && picked.length !== 1) throw new ValidationError(['events'], 'A Count subscription is for exactly one event: tick one.');
+      const made = count
+        ? await app.webhooks.create(scopeOf(request), 'count', { url, enabledEvents: picked, secret: typeof request.body?.secret === 'string' ? request.body.secret : null })
+        : await app.webhooks.create(scopeOf(request), 'stripe', { url, enabledEvents: picked.length === 0 ? ['*'] : picked });
+      if (made.endpoint.flavor === 'count') return redirectDone(reply, `${CONSOLE_PREFIX}/webhooks/${webhookEndpointIdToWire(made.endpoint.id)}`, 'subscription_created');
       // The secret is shown this once, as Stripe's dashboard does.
       return render(request, reply, 'webhooks', 'Webhooks', 'webhooks', { ...(await listPage(request)), secret: { endpoint: webhookEndpointIdToWire(made.endpoint.id), value: made.secret }, error: null, url: '' });
     } catch (err) {
