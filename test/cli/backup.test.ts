@@ -142,6 +142,31 @@ describe('clientele backup and restore', () => {
     assert.match(u.stderr, /needs --output/);
   });
 
+  it("a backup from an older build (before this build's last migration) is migrated on restore, and a server starts on it", async () => {
+    const older = join(tempDir(), 'older.backup');
+    assert.equal((await cli(dir, ['backup', '--output', older])).code, 0);
+    // Make it the backup the build before issue 18 would have taken: migration 0010 (the console's and
+    // the partners' tables) undone.
+    const db = new Database(older);
+    const newest = (db.prepare("SELECT version FROM schema_migrations WHERE version LIKE '0010_%'").get() as { version: string }).version;
+    db.exec('DROP TABLE partner_grants; DROP TABLE partner_apps; DROP TABLE console_sessions;');
+    db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(newest);
+    db.close();
+    const target = tempDir();
+    copyFileSync(join(dir, 'master.key'), join(target, 'master.key'));
+    const restored = await cli(target, ['restore', older, '--json']);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.deepEqual(JSON.parse(restored.stdout.trim().split('\n').at(-1)!).migrations, [newest]);
+    const again = await startServe(target, NO_LIMITS);
+    try {
+      assert.equal((await fetch(`${again.url}/readyz`)).status, 200, 'every migration applied');
+      const page = await fetch(`${again.url}/v1/customers?limit=1`, { headers: { authorization: `Bearer ${tenant.key}` } });
+      assert.equal(page.status, 200);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('restore refuses a data directory with a database, a file that is no backup, and a missing master key', async () => {
     const good = join(tempDir(), 'good.backup');
     assert.equal((await cli(dir, ['backup', '--output', good])).code, 0);
