@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
-import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { DomainError, NotFoundError, UnavailableError } from '../domain/errors.ts';
 import { CONSOLE_PREFIX } from '../http/console-paths.ts';
 import type { App } from '../http/types.ts';
 import { CONSOLE_CSP } from './csp.ts';
@@ -20,7 +20,6 @@ import { registerSessionLoading } from './session.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const HTMX = join(dirname(createRequire(import.meta.url).resolve('htmx.org/package.json')), 'dist');
-
 
 /**
  * The operator console at /console: server-rendered pages (eta), htmx for the search box, every
@@ -47,6 +46,10 @@ export async function consolePlugin(app: App): Promise<void> {
 
   app.setErrorHandler(async (err, request, reply) => {
     if (err instanceof NotFoundError) return render(request, reply, 'error', 'Not found', '', { message: 'Nothing here: it may have been deleted, or it belongs to another tenant or mode.' }, 404);
+    if (err instanceof UnavailableError) {
+      void reply.header('Retry-After', '1');
+      return render(request, reply, 'error', 'Unavailable', '', { message: 'The store is not answering just now: try again in a moment.' }, 503);
+    }
     if (err instanceof DomainError) return render(request, reply, 'error', 'Refused', '', { message: err.message }, 400);
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return render(request, reply, 'error', 'Bad request', '', { message: (err as Error).message }, status);

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { openTestStore } from '../helpers/stores.ts';
 import { ConsoleClient, csrfIn } from './console-client.ts';
 
 describe('console: security', () => {
@@ -122,6 +123,24 @@ describe('console: security', () => {
     const again = new ConsoleClient(server.url);
     assert.equal((await again.submit(`/console/admin-link?token=${link.token}`, '/console/admin-link', { token: link.token })).status, 400);
     assert.equal((await new ConsoleClient(server.url).get('/console/tenants')).status, 303, 'signed out: to the sign-in page');
+  });
+
+  it('a store that does not answer: a 503 page that says so, and no stack or detail of the error', async () => {
+    const own = await openTestStore(server.storeKind);
+    const down = await startServer(own.kind, { store: { store: own.store, kind: own.kind } });
+    try {
+      const tenant = await down.newTenant('Going down');
+      const browser = new ConsoleClient(down.url);
+      await browser.signIn(tenant.keys.test);
+      await own.store.close();
+      const page = await browser.get('/console/customers');
+      assert.equal(page.status, 503);
+      assert.match(page.text, /not answering/);
+      assert.doesNotMatch(page.text, /at .*\.ts:\d+|Error:/);
+    } finally {
+      await down.close().catch(() => {});
+      await own.destroy().catch(() => {});
+    }
   });
 
   it('text from customers is escaped; the next parameter never leaves the console', async () => {
