@@ -143,6 +143,38 @@ describe('console: security', () => {
     }
   });
 
+  it('the consent page never redirects to a URI the application did not register, and only the chosen workspace gets a code', async () => {
+    const { app: partner } = await server.app.partners.createApp('Consent check', ['https://partner.example/cb']);
+    const browser = new ConsoleClient(server.url);
+    await browser.signIn(server.tenant.keys.test);
+    const ask = (q: Record<string, string>) => browser.get(`/console/oauth/authorize?${new URLSearchParams(q)}`);
+    for (const q of [
+      { clientId: partner.id, redirectUri: 'https://evil.example/cb', state: 's' },
+      { clientId: partner.id, redirectUri: 'https://partner.example/cb' },
+      { clientId: 'pcl_' + '0'.repeat(24), redirectUri: 'https://partner.example/cb', state: 's' },
+    ]) {
+      const page = await ask(q);
+      assert.equal(page.status, 400, JSON.stringify(q));
+      assert.equal(page.location, null);
+    }
+    const good = await ask({ clientId: partner.id, redirectUri: 'https://partner.example/cb', state: 's' });
+    assert.equal(good.status, 200);
+    assert.match(good.headers.get('content-security-policy')!, /form-action 'self' https:\/\/partner\.example;/);
+    const csrf = csrfIn(good.text, '/console/oauth/authorize');
+    const tampered = await browser.post('/console/oauth/authorize', { _csrf: csrf, clientId: partner.id, redirectUri: 'https://evil.example/cb', state: 's', decision: 'approve', workspace: `${server.tenant.wireId}:test` });
+    assert.equal(tampered.status, 400);
+    assert.equal(tampered.location, null);
+    const other = await server.newTenant('Not mine');
+    const foreign = await browser.post('/console/oauth/authorize', { _csrf: csrf, clientId: partner.id, redirectUri: 'https://partner.example/cb', state: 's', decision: 'approve', workspace: `${other.wireId}:test` });
+    assert.equal(foreign.status, 400, 'a tenant key consents for its own workspace only');
+    const live = await browser.post('/console/oauth/authorize', { _csrf: csrf, clientId: partner.id, redirectUri: 'https://partner.example/cb', state: 's', decision: 'approve', workspace: `${server.tenant.wireId}:live` });
+    assert.equal(live.status, 400, 'and its own mode only');
+    const approved = await browser.post('/console/oauth/authorize', { _csrf: csrf, clientId: partner.id, redirectUri: 'https://partner.example/cb', state: 's', decision: 'approve', workspace: `${server.tenant.wireId}:test` });
+    assert.equal(approved.status, 303);
+    assert.match(approved.location!, /^https:\/\/partner\.example\/cb\?code=pac_[^&]+&state=s$/);
+    assert.equal((await browser.post('/console/oauth/authorize', { clientId: partner.id, redirectUri: 'https://partner.example/cb', state: 's', decision: 'approve', workspace: `${server.tenant.wireId}:test` })).status, 403, 'no CSRF token, no code');
+  });
+
   it('text from customers is escaped; the next parameter never leaves the console', async () => {
     await server.request('POST', '/v1/customers', { form: `name=${encodeURIComponent('<script>alert(1)</script><img src=x onerror=alert(2)>')}&email=xss%40example.com` });
     const browser = new ConsoleClient(server.url);

@@ -31,13 +31,16 @@ function back(redirectUri: string, params: Record<string, string>): string {
  */
 export function consentRoutes(app: App): void {
   const checked = async (request: FastifyRequest, reply: FastifyReply, q: ConsentQuery): Promise<PartnerAppRecord | null> => {
+    const refuse = async (message: string) => {
+      await render(request, reply, 'error', 'Authorization refused', '', { message: `${message} Ask the application's developer to check its client id, redirect URI and state.` }, 400);
+      return null;
+    };
+    if (!text(q.state)) return refuse('The request has no state.');
     try {
-      if (!text(q.state)) throw new PartnerError('invalid_redirect_uri', 'The request has no state.');
       return await app.partners.authorizationRequest(text(q.clientId), text(q.redirectUri));
     } catch (err) {
       if (!(err instanceof PartnerError)) throw err;
-      await render(request, reply, 'error', 'Authorization refused', '', { message: `${err.message} Ask the application's developer to check its client id and redirect URI.` }, 400);
-      return null;
+      return refuse(err.message);
     }
   };
 

@@ -20,7 +20,7 @@ export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 /** Why a partner request was refused: the surface words it. */
-export type PartnerProblem = 'unknown_client' | 'invalid_redirect_uri' | 'invalid_code' | 'invalid_refresh_token' | 'client_mismatch';
+export type PartnerProblem = 'invalid_application' | 'unknown_client' | 'invalid_redirect_uri' | 'invalid_code' | 'invalid_refresh_token' | 'client_mismatch';
 
 export class PartnerError extends Error {
   constructor(
@@ -58,7 +58,7 @@ export class PartnerService {
   ) {}
 
   async createApp(name: string, redirectUris: string[], nowMs = Date.now()): Promise<{ app: PartnerAppRecord; secret: string }> {
-    if (name.trim() === '') throw new PartnerError('invalid_redirect_uri', 'A partner application needs a name.');
+    if (name.trim() === '' || name.length > 200) throw new PartnerError('invalid_application', 'A partner application needs a name of 1 to 200 characters.');
     if (redirectUris.length === 0) throw new PartnerError('invalid_redirect_uri', 'A partner application needs at least one redirect URI.');
     for (const uri of redirectUris) {
       const problem = redirectUriProblem(uri);

@@ -48,6 +48,7 @@ export function countPartnerError(err: unknown): unknown {
     case 'client_mismatch':
       return new CountGrantError('CLIENT_MISMATCH', err.message);
     case 'unknown_client':
+    case 'invalid_application':
       return new CountParameterError('clientId', 'query', err.message);
     case 'invalid_redirect_uri':
       return new CountParameterError('redirectUri', 'query', err.message);
