@@ -148,11 +148,12 @@ describe('console: security', () => {
     const browser = new ConsoleClient(server.url);
     await browser.signIn(server.tenant.keys.test);
     const ask = (q: Record<string, string>) => browser.get(`/console/oauth/authorize?${new URLSearchParams(q)}`);
-    for (const q of [
+    const refused: Record<string, string>[] = [
       { clientId: partner.id, redirectUri: 'https://evil.example/cb', state: 's' },
       { clientId: partner.id, redirectUri: 'https://partner.example/cb' },
       { clientId: 'pcl_' + '0'.repeat(24), redirectUri: 'https://partner.example/cb', state: 's' },
-    ]) {
+    ];
+    for (const q of refused) {
       const page = await ask(q);
       assert.equal(page.status, 400, JSON.stringify(q));
       assert.equal(page.location, null);
