@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CustomerScope } from '../domain/customers/model.ts';
 import type { Principal } from '../domain/tenants/credential-service.ts';
 import { CONSOLE_PREFIX } from '../http/console-paths.ts';
 import { actorOf } from '../http/writes.ts';
@@ -39,6 +40,12 @@ export function principalOf(request: FastifyRequest): Principal {
   const user = request.consoleUser;
   if (!user || user.admin) throw new Error('a tenant page ran without a tenant signed in');
   return user.principal;
+}
+
+/** The signed-in tenant's customers and endpoints: its tenant, in its mode. */
+export function scopeOf(request: FastifyRequest): CustomerScope {
+  const principal = principalOf(request);
+  return { tenantId: principal.tenant.id, mode: principal.mode };
 }
 
 /** The write context of a console write: the signed-in key as actor, `console` as surface. */

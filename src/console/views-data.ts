@@ -2,7 +2,10 @@ import type { Customer } from '../domain/customers/model.ts';
 import type { HistoryEntry } from '../domain/customers/history.ts';
 import type { StoredEvent } from '../domain/events/customer-event.ts';
 import type { DeliveryWithAttempts } from '../domain/webhooks/delivery.ts';
-import { customerIdToWire, deliveryIdToWire, eventIdToWire, webhookEndpointIdToWire } from '../formats/ids.ts';
+import type { PartnerAppRecord } from '../domain/partners/partner.ts';
+import { RATE_LIMIT_NAMES } from '../domain/tenants/rate-limit-policy.ts';
+import type { Tenant } from '../domain/tenants/tenant.ts';
+import { customerIdToWire, deliveryIdToWire, eventIdToWire, tenantIdToWire, webhookEndpointIdToWire } from '../formats/ids.ts';
 
 /** What the templates show: plain strings, dates already written out (UTC). */
 export const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -58,4 +61,28 @@ export function deliveryView(d: DeliveryWithAttempts) {
 
 export function eventView(event: StoredEvent, deliveries: DeliveryWithAttempts[]) {
   return { id: eventIdToWire(event.id), type: event.type, when: when(event.created), deliveries: deliveries.map(deliveryView) };
+}
+
+const RATE_LIMIT_HELP = RATE_LIMIT_NAMES.join(', ');
+
+export function tenantView(tenant: Tenant) {
+  const s = tenant.settings;
+  return {
+    id: tenantIdToWire(tenant.id),
+    name: tenant.name,
+    rateLimitNames: RATE_LIMIT_HELP,
+    settings: {
+      email_uniqueness: s.email_uniqueness,
+      native_rate_limits: s.native_rate_limits,
+      history_retention_days: s.history_retention_days === null ? '' : String(s.history_retention_days),
+      event_retention_days: String(s.event_retention_days),
+      webhook_disable_after_days: String(s.webhook_disable_after_days),
+      asset_account: s.asset_account ?? '',
+      rate_limits: Object.entries(s.rate_limits).map(([name, rule]) => `${name}=${rule === null ? 'off' : rule.window_seconds === 0 ? rule.max : `${rule.max}/${rule.window_seconds}`}`).join(', '),
+    },
+  };
+}
+
+export function partnerView(app: PartnerAppRecord) {
+  return { id: app.id, name: app.name, redirectUris: app.redirect_uris.join(' ') };
 }

@@ -4,20 +4,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { cliHarness } from '../helpers/cli.ts';
+import { freePort } from '../helpers/postgres.ts';
 
 const { tempDir, startServe } = cliHarness({ prefix: 'clientele-metrics-', timeoutMs: 20_000 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 describe('clientele serve with METRICS_PORT', () => {
   it('serves /metrics on its own port, after traffic; not on the API port', async () => {

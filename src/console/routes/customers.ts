@@ -7,18 +7,13 @@ import { customerIdFromWire, customerIdToWire } from '../../formats/ids.ts';
 import { CONSOLE_PREFIX } from '../../http/console-paths.ts';
 import type { App } from '../../http/types.ts';
 import { fieldOf, formOf, patchOf, postedForm, type CustomerForm } from '../customer-form.ts';
-import { consoleWrite, needCsrf, needTenant, principalOf } from '../guards.ts';
+import { consoleWrite, needCsrf, needTenant, scopeOf } from '../guards.ts';
 import { redirectDone, render } from '../page.ts';
 import { customerView, eventView, historyView } from '../views-data.ts';
 
 const PAGE_SIZE = 25;
 /** Text that reads as Stripe's search language (`email:"x"`, `metadata["k"]:"v"`, `created>…`); anything else is plain text. */
 const QUERY_LANGUAGE = /^\s*[a-z_]+(\["[^"]*"\])?\s*(:|~|>=?|<=?)/i;
-
-const scopeOf = (request: FastifyRequest) => {
-  const principal = principalOf(request);
-  return { tenantId: principal.tenant.id, mode: principal.mode };
-};
 
 function idOf(wire: string): string {
   const id = customerIdFromWire(wire);

@@ -1,36 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Tenant } from '../../domain/tenants/tenant.ts';
-import { tenantIdToWire } from '../../formats/ids.ts';
-import { RATE_LIMIT_NAMES } from '../../domain/tenants/rate-limit-policy.ts';
 import { CONSOLE_PREFIX } from '../../http/console-paths.ts';
 import type { App } from '../../http/types.ts';
 import { needCsrf, needTenant, principalOf } from '../guards.ts';
 import { redirectDone, render } from '../page.ts';
 import { settingsOf } from '../settings-form.ts';
-import { when } from '../views-data.ts';
+import { tenantView, when } from '../views-data.ts';
 
 const GRACE_CHOICES = [0, 3600, 86_400, 7 * 86_400];
-export const RATE_LIMIT_HELP = RATE_LIMIT_NAMES.join(', ');
-
-export function tenantView(tenant: Tenant) {
-  const s = tenant.settings;
-  return {
-    id: tenantIdToWire(tenant.id),
-    name: tenant.name,
-    rateLimitNames: RATE_LIMIT_HELP,
-    settings: {
-      email_uniqueness: s.email_uniqueness,
-      native_rate_limits: s.native_rate_limits,
-      history_retention_days: s.history_retention_days === null ? '' : String(s.history_retention_days),
-      event_retention_days: String(s.event_retention_days),
-      webhook_disable_after_days: String(s.webhook_disable_after_days),
-      asset_account: s.asset_account ?? '',
-      rate_limits: Object.entries(s.rate_limits).map(([name, rule]) => `${name}=${rule === null ? 'off' : rule.window_seconds === 0 ? rule.max : `${rule.max}/${rule.window_seconds}`}`).join(', '),
-    },
-  };
-}
-
 /** The signed-in tenant's own settings, and rolling its secret key of the signed-in mode. */
 export function settingsRoutes(app: App): void {
   const page = async (request: FastifyRequest, reply: FastifyReply, tenant: Tenant, extra: object = {}, status = 200) => {

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Mode } from '../../domain/customers/model.ts';
 import { tenantIdFromWire } from '../../formats/ids.ts';
@@ -6,7 +7,7 @@ import type { App } from '../../http/types.ts';
 import { needAdmin, needCsrf } from '../guards.ts';
 import { redirectDone, render } from '../page.ts';
 import { settingsOf } from '../settings-form.ts';
-import { tenantView } from './settings.ts';
+import { partnerView, tenantView } from '../views-data.ts';
 
 function tenantIdOf(wire: string): string {
   const id = tenantIdFromWire(wire);
@@ -24,23 +25,21 @@ export function tenantRoutes(app: App): void {
   const admin = { preHandler: needAdmin, schema: { hide: true } };
   const write = { preHandler: [needAdmin, needCsrf], schema: { hide: true } };
 
-  app.get('/tenants', admin, async (request, reply) => {
-    const tenants = await app.tenants.list();
-    const partners = await app.partners.listApps();
-    return render(request, reply, 'tenants', 'Tenants', 'tenants', { tenants: tenants.map(tenantView), partners: partners.map((p) => ({ id: p.id, name: p.name, redirectUris: p.redirect_uris.join(' ') })), created: null });
-  });
+  /** Every tenant and partner application; `created`: the secrets of a tenant just made, shown this once. */
+  const tenantsPage = async (request: FastifyRequest, reply: FastifyReply, created: object | null) =>
+    render(request, reply, 'tenants', 'Tenants', 'tenants', {
+      tenants: (await app.tenants.list()).map(tenantView),
+      partners: (await app.partners.listApps()).map(partnerView),
+      created,
+    });
+
+  app.get('/tenants', admin, async (request, reply) => tenantsPage(request, reply, null));
 
   app.post<{ Body: { name?: string } }>('/tenants', write, async (request, reply) => {
     const name = typeof request.body?.name === 'string' ? request.body.name.trim() : '';
     if (name === '' || name.length > 200) throw new ValidationError(['name'], 'A tenant needs a name of 1 to 200 characters.');
     const made = await app.tenants.create(name);
-    const tenants = await app.tenants.list();
-    const partners = await app.partners.listApps();
-    return render(request, reply, 'tenants', 'Tenants', 'tenants', {
-      tenants: tenants.map(tenantView),
-      partners: partners.map((p) => ({ id: p.id, name: p.name, redirectUris: p.redirect_uris.join(' ') })),
-      created: made ? { name: made.tenant.name, keys: made.secrets, clients: made.clients } : null,
-    });
+    return tenantsPage(request, reply, made ? { name: made.tenant.name, keys: made.secrets, clients: made.clients } : null);
   });
 
   app.get<{ Params: { id: string } }>('/tenants/:id', admin, async (request, reply) =>

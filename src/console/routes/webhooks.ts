@@ -4,17 +4,12 @@ import type { WebhookEndpoint } from '../../domain/webhooks/endpoint.ts';
 import { deliveryIdFromWire, webhookEndpointIdFromWire, webhookEndpointIdToWire } from '../../formats/ids.ts';
 import { CONSOLE_PREFIX } from '../../http/console-paths.ts';
 import type { App } from '../../http/types.ts';
-import { needCsrf, needTenant, principalOf } from '../guards.ts';
+import { needCsrf, needTenant, scopeOf } from '../guards.ts';
 import { redirectDone, render } from '../page.ts';
 import { deliveryView } from '../views-data.ts';
 
 const EVENTS = ['customer.created', 'customer.updated', 'customer.deleted'] as const;
 const ROLL_GRACE_SECONDS = 24 * 3600;
-
-const scopeOf = (request: FastifyRequest) => {
-  const principal = principalOf(request);
-  return { tenantId: principal.tenant.id, mode: principal.mode };
-};
 
 function endpointView(e: WebhookEndpoint) {
   return {

@@ -2,7 +2,8 @@ import type { ConsoleSessionRecords, PartnerRecords } from '../../domain/store-p
 import type { CustomerScope } from '../../domain/customers/model.ts';
 import type { ConsoleSessionRecord } from '../../domain/console/console-session.ts';
 import type { PartnerAppRecord, PartnerGrantRecord } from '../../domain/partners/partner.ts';
-import { CONSOLE_SQL, PARTNER_SQL, rowToConsoleSession, rowToPartnerApp, rowToPartnerGrant } from '../sql/console-partner-sql.ts';
+import { rowToConsoleSession, rowToPartnerApp, rowToPartnerGrant } from '../rows/console-partner-rows.ts';
+import { CONSOLE_SQL, PARTNER_SQL } from '../sql/console-partner-sql.ts';
 import type { PostgresPool } from './pool.ts';
 
 export class PostgresConsoleSessionRecords implements ConsoleSessionRecords {
